@@ -1,0 +1,109 @@
+package dev.dctwin.pipeline;
+
+import dev.dctwin.codec.ParseMessages;
+import dev.dctwin.codec.WireCodec;
+import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.pipeline.io.ReadJsonLines;
+import dev.dctwin.pipeline.io.WriteDeadLetters;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.Validation;
+import org.apache.beam.sdk.values.PCollectionTuple;
+
+/** The datacenter pipeline: sources, parse with dead letters, twins, alert sinks. */
+public final class DatacenterPipeline {
+  private DatacenterPipeline() {}
+
+  /** Flags of {@code dctwin-pipeline.jar run}. */
+  public interface Options extends PipelineOptions {
+    @Description("Where messages come from: file (bounded JSON-lines files in --inputDir).")
+    @Default.String("file")
+    String getSource();
+
+    void setSource(String value);
+
+    @Description("Folder of *.jsonl files of wire-format messages (with --source=file).")
+    @Validation.Required
+    String getInputDir();
+
+    void setInputDir(String value);
+
+    @Description("File of JSON lines to write dead letters to.")
+    @Default.String("dead-letters.jsonl")
+    String getDeadLettersOut();
+
+    void setDeadLettersOut(String value);
+
+    @Description("Largest accepted message in bytes; larger ones become dead letters.")
+    @Default.Integer(WireCodec.DEFAULT_MAX_PAYLOAD_BYTES)
+    int getMaxPayloadBytes();
+
+    void setMaxPayloadBytes(int value);
+  }
+
+  static int run(Options options, PrintStream out) {
+    if (!options.getSource().equals("file")) {
+      throw new UsageException(
+          "--source=" + options.getSource() + " is not supported yet: use file");
+    }
+    Pipeline pipeline = Pipeline.create(options);
+    PCollectionTuple parsed =
+        pipeline
+            .apply(
+                "ReadFiles",
+                ReadJsonLines.from(Path.of(options.getInputDir(), "*.jsonl").toString()))
+            .apply(
+                "ParseMessages",
+                ParseMessages.create().withMaxPayloadBytes(options.getMaxPayloadBytes()));
+    parsed
+        .get(ParseMessages.DEAD_LETTERS)
+        .apply("WriteDeadLetters", WriteDeadLetters.to(options.getDeadLettersOut()));
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    printSummary(result, options, out);
+    return Main.EXIT_OK;
+  }
+
+  private static void printSummary(PipelineResult result, Options options, PrintStream out) {
+    MetricQueryResults metrics =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(ParseMessages.class))
+                    .build());
+    long parsed = 0;
+    StringBuilder rejected = new StringBuilder();
+    long deadLetters = 0;
+    for (MetricResult<Long> counter : metrics.getCounters()) {
+      String name = counter.getName().getName();
+      long value = counter.getAttempted();
+      if (name.equals("parsed")) {
+        parsed += value;
+      } else if (value > 0) {
+        deadLetters += value;
+        rejected.append(String.format("%n  %-28s %d", reasonOf(name), value));
+      }
+    }
+    out.printf("messages parsed: %d%n", parsed);
+    out.printf("dead letters:    %d -> %s%s%n", deadLetters, options.getDeadLettersOut(), rejected);
+  }
+
+  private static String reasonOf(String counterName) {
+    for (DeadLetterReason reason : DeadLetterReason.values()) {
+      if (reason.counterName().equals(counterName)) {
+        return reason.name();
+      }
+    }
+    return counterName;
+  }
+}

@@ -1,0 +1,76 @@
+package dev.dctwin.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+@RunWith(JUnit4.class)
+public class MainTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  public void noArgumentsPrintsUsageAndFails() {
+    assertThat(run(), equalTo(Main.EXIT_USAGE));
+    assertThat(stderr(), containsString("machine-power"));
+  }
+
+  @Test
+  public void unknownSubcommandIsOneLineError() {
+    assertThat(run("frobnicate"), equalTo(Main.EXIT_USAGE));
+    assertThat(stderr(), equalTo("dctwin: unknown subcommand 'frobnicate' (try --help)\n"));
+  }
+
+  @Test
+  public void badFlagIsOneLineError() {
+    assertThat(run("run", "--inputDir=x", "--noSuchFlag=1"), equalTo(Main.EXIT_USAGE));
+    assertThat(stderr().lines().count(), equalTo(1L));
+    assertThat(stderr(), containsString("noSuchFlag"));
+    assertThat(stderr(), not(containsString("\tat ")));
+  }
+
+  @Test
+  public void missingRequiredFlagIsOneLineError() {
+    assertThat(run("run"), equalTo(Main.EXIT_USAGE));
+    assertThat(stderr().lines().count(), equalTo(1L));
+    assertThat(stderr(), containsString("inputDir"));
+  }
+
+  @Test
+  public void helpListsTheSubcommandsFlags() {
+    assertThat(run("run", "--help"), equalTo(Main.EXIT_OK));
+    assertThat(stdout(), containsString("--inputDir"));
+    assertThat(stdout(), containsString("--maxPayloadBytes"));
+  }
+
+  @Test
+  public void topLevelHelpListsSubcommands() {
+    assertThat(run("--help"), equalTo(Main.EXIT_OK));
+    for (Subcommand subcommand : Subcommand.values()) {
+      assertThat(stdout(), containsString(subcommand.cliName()));
+    }
+  }
+}

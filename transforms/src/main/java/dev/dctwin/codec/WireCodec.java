@@ -1,0 +1,349 @@
+package dev.dctwin.codec;
+
+import static dev.dctwin.domain.DeadLetterReason.MISSING_FIELD;
+import static dev.dctwin.domain.DeadLetterReason.NOT_JSON;
+import static dev.dctwin.domain.DeadLetterReason.NOT_UTF8;
+import static dev.dctwin.domain.DeadLetterReason.PAYLOAD_TOO_LARGE;
+import static dev.dctwin.domain.DeadLetterReason.UNKNOWN_MESSAGE_TYPE;
+import static dev.dctwin.domain.DeadLetterReason.WRONG_TYPE;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dctwin.domain.Alert;
+import dev.dctwin.domain.AlertStatus;
+import dev.dctwin.domain.BmcSensorReading;
+import dev.dctwin.domain.CommissionServer;
+import dev.dctwin.domain.CpuMetrics;
+import dev.dctwin.domain.DecommissionServer;
+import dev.dctwin.domain.DiskMetrics;
+import dev.dctwin.domain.GetUnhealthyRacks;
+import dev.dctwin.domain.IncidentType;
+import dev.dctwin.domain.Level;
+import dev.dctwin.domain.Measurement;
+import dev.dctwin.domain.MemoryMetrics;
+import dev.dctwin.domain.Message;
+import dev.dctwin.domain.MessageType;
+import dev.dctwin.domain.NetworkMetrics;
+import dev.dctwin.domain.ProcessMetrics;
+import dev.dctwin.domain.SensorReadings;
+import dev.dctwin.domain.ServerMetricReport;
+import dev.dctwin.domain.Severity;
+import dev.dctwin.domain.UnhealthyRacks;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The JSON wire format of every {@link Message} (see {@code docs/wire-format.md}): one object per
+ * message, a {@code type} discriminator, field names as in the domain records, times as epoch
+ * milliseconds or ISO-8601 strings.
+ *
+ * <p>Decoding never throws for bad input: it returns {@link InvalidMessageException} with the
+ * dead-letter reason. The codec is immutable and thread-safe.
+ */
+public final class WireCodec implements Serializable {
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
+  private static final int MAX_NESTING_DEPTH = 32;
+  private static final int MAX_NUMBER_LENGTH = 64;
+
+  private static final double ABSOLUTE_ZERO_CELSIUS = -273.15;
+  private static final double MAX_PLAUSIBLE_CELSIUS = 1_000.0;
+  private static final double MAX_PLAUSIBLE_VOLTS = 1_000.0;
+
+  private final int maxPayloadBytes;
+  private transient ObjectMapper mapper;
+
+  public WireCodec(int maxPayloadBytes) {
+    this.maxPayloadBytes = maxPayloadBytes;
+  }
+
+  public static WireCodec withDefaults() {
+    return new WireCodec(DEFAULT_MAX_PAYLOAD_BYTES);
+  }
+
+  public int maxPayloadBytes() {
+    return maxPayloadBytes;
+  }
+
+  private ObjectMapper mapper() {
+    if (mapper == null) {
+      JsonFactory factory =
+          JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(MAX_NESTING_DEPTH)
+                      .maxNumberLength(MAX_NUMBER_LENGTH)
+                      .maxStringLength(maxPayloadBytes)
+                      .build())
+              .build();
+      mapper =
+          JsonMapper.builder(factory)
+              .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+              .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+              .build();
+    }
+    return mapper;
+  }
+
+  /** Encodes a message as UTF-8 JSON with its {@code type} first. */
+  public byte[] encode(Message message) {
+    return encodeToString(message).getBytes(StandardCharsets.UTF_8);
+  }
+
+  public String encodeToString(Message message) {
+    ObjectMapper json = mapper();
+    ObjectNode node = json.createObjectNode();
+    node.put("type", message.type().wireName());
+    if (message instanceof Alert alert) {
+      node.put("id", alert.id());
+      node.put("category", alert.incidentType().category().name());
+    }
+    node.setAll((ObjectNode) json.valueToTree(message));
+    try {
+      return json.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + message.type(), e);
+    }
+  }
+
+  /**
+   * Decodes one message. {@code defaultType} applies when the payload has no {@code type} field (a
+   * topic that carries one type only); null requires the field.
+   */
+  public Message decode(byte[] payload, MessageType defaultType) throws InvalidMessageException {
+    if (payload.length > maxPayloadBytes) {
+      throw new InvalidMessageException(
+          PAYLOAD_TOO_LARGE, payload.length + " bytes exceed the limit of " + maxPayloadBytes);
+    }
+    requireUtf8(payload);
+    JsonNode root;
+    try {
+      root = mapper().readTree(payload);
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidMessageException(NOT_JSON, firstLine(e.getMessage()));
+    }
+    if (root == null || root.isMissingNode()) {
+      throw new InvalidMessageException(NOT_JSON, "empty payload");
+    }
+    if (!root.isObject()) {
+      throw new InvalidMessageException(WRONG_TYPE, "a message must be a JSON object");
+    }
+    JsonFields fields = new JsonFields(root, "");
+    return decode(fields, messageType(fields, defaultType));
+  }
+
+  private static MessageType messageType(JsonFields fields, MessageType defaultType)
+      throws InvalidMessageException {
+    String wireType = fields.optionalString("type");
+    if (wireType == null) {
+      if (defaultType == null) {
+        throw new InvalidMessageException(MISSING_FIELD, "type is missing");
+      }
+      return defaultType;
+    }
+    return MessageType.fromWireName(wireType)
+        .orElseThrow(
+            () ->
+                new InvalidMessageException(
+                    UNKNOWN_MESSAGE_TYPE, "unknown message type '" + abbreviate(wireType) + "'"));
+  }
+
+  private static Message decode(JsonFields f, MessageType type) throws InvalidMessageException {
+    return switch (type) {
+      case METRICS ->
+          new ServerMetricReport(
+              f.string("serverId"),
+              f.time("eventTime"),
+              cpu(f.object("cpu")),
+              network(f.object("network")),
+              memory(f.object("memory")),
+              disk(f.object("disk")),
+              processes(f.object("processes")),
+              sensorsOrNull(f.optionalObject("sensors")));
+      case SENSORS ->
+          new BmcSensorReading(
+              f.string("serverId"), f.time("eventTime"), sensors(f.object("sensors")));
+      case COMMISSION ->
+          new CommissionServer(
+              f.string("serverId"),
+              f.string("rackId"),
+              f.string("datacenterId"),
+              f.time("eventTime"));
+      case DECOMMISSION ->
+          new DecommissionServer(
+              f.string("serverId"),
+              f.string("rackId"),
+              f.string("datacenterId"),
+              f.time("eventTime"));
+      case GET_UNHEALTHY_RACKS ->
+          new GetUnhealthyRacks(f.string("queryId"), f.string("datacenterId"), f.time("eventTime"));
+      case UNHEALTHY_RACKS ->
+          new UnhealthyRacks(
+              f.string("queryId"),
+              f.string("datacenterId"),
+              f.strings("racks"),
+              f.time("eventTime"));
+      case ALERT -> alert(f);
+      case MEASUREMENT ->
+          new Measurement(
+              f.string("thing"),
+              f.string("quantity"),
+              f.time("phenomenonTime"),
+              f.number("result", -Double.MAX_VALUE, Double.MAX_VALUE));
+    };
+  }
+
+  private static CpuMetrics cpu(JsonFields f) throws InvalidMessageException {
+    return new CpuMetrics(
+        f.percent("idle"),
+        f.percent("user"),
+        f.percent("system"),
+        f.percent("nice"),
+        f.percent("interrupt"),
+        f.percent("softirq"),
+        f.percent("steal"),
+        f.percent("ioWait"));
+  }
+
+  private static NetworkMetrics network(JsonFields f) throws InvalidMessageException {
+    return new NetworkMetrics(
+        f.nonNegative("droppedIn"),
+        f.nonNegative("droppedOut"),
+        f.nonNegative("errorsIn"),
+        f.nonNegative("errorsOut"),
+        f.nonNegative("packetsIn"),
+        f.nonNegative("packetsOut"),
+        f.nonNegative("octetsIn"),
+        f.nonNegative("octetsOut"));
+  }
+
+  private static MemoryMetrics memory(JsonFields f) throws InvalidMessageException {
+    return new MemoryMetrics(
+        f.nonNegative("used"),
+        f.nonNegative("free"),
+        f.nonNegative("cached"),
+        f.nonNegative("buffered"),
+        f.nonNegative("slab"),
+        f.nonNegative("total"),
+        f.nonNegative("bandwidthLocal"),
+        f.nonNegative("bandwidthRemote"),
+        f.nonNegative("llcBytes"),
+        f.nonNegative("correctedErrors"),
+        f.nonNegative("uncorrectedErrors"),
+        f.nonNegative("throttlingEvents"));
+  }
+
+  private static DiskMetrics disk(JsonFields f) throws InvalidMessageException {
+    return new DiskMetrics(
+        f.nonNegative("ioTime"),
+        f.nonNegative("weightedIoTime"),
+        f.nonNegative("mergedRead"),
+        f.nonNegative("mergedWrite"),
+        f.nonNegative("octetsRead"),
+        f.nonNegative("octetsWrite"),
+        f.nonNegative("opsRead"),
+        f.nonNegative("opsWrite"),
+        f.nonNegative("timeRead"),
+        f.nonNegative("timeWrite"),
+        f.nonNegative("failedDevices"));
+  }
+
+  private static ProcessMetrics processes(JsonFields f) throws InvalidMessageException {
+    return new ProcessMetrics(
+        f.nonNegative("running"),
+        f.nonNegative("sleeping"),
+        f.nonNegative("blocked"),
+        f.nonNegative("paging"),
+        f.nonNegative("stopped"),
+        f.nonNegative("zombies"));
+  }
+
+  private static SensorReadings sensorsOrNull(JsonFields f) throws InvalidMessageException {
+    return f == null ? null : sensors(f);
+  }
+
+  private static SensorReadings sensors(JsonFields f) throws InvalidMessageException {
+    return new SensorReadings(
+        f.number("voltage", 0.0, MAX_PLAUSIBLE_VOLTS),
+        f.number("temperature", ABSOLUTE_ZERO_CELSIUS, MAX_PLAUSIBLE_CELSIUS),
+        f.nonNegative("airflow"),
+        f.nonNegative("inputPower"));
+  }
+
+  private static Alert alert(JsonFields f) throws InvalidMessageException {
+    String explainedBy = f.optionalString("explainedBy");
+    String rootCause = f.optionalString("rootCause");
+    return new Alert(
+        f.string("incidentId"),
+        enumValue(AlertStatus.class, f, "status"),
+        enumValue(Level.class, f, "level"),
+        f.string("entity"),
+        f.optionalString("datacenterId"),
+        f.optionalString("rackId"),
+        enumValue(IncidentType.class, f, "incidentType"),
+        enumValue(Severity.class, f, "severity"),
+        f.time("openedAt"),
+        f.time("eventTime"),
+        rootCause == null ? null : parseEnum(IncidentType.class, "rootCause", rootCause),
+        explainedBy,
+        f.optionalString("context"));
+  }
+
+  private static <E extends Enum<E>> E enumValue(Class<E> type, JsonFields f, String name)
+      throws InvalidMessageException {
+    return parseEnum(type, name, f.string(name));
+  }
+
+  private static <E extends Enum<E>> E parseEnum(Class<E> type, String name, String value)
+      throws InvalidMessageException {
+    try {
+      return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidMessageException(
+          WRONG_TYPE,
+          name + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+    }
+  }
+
+  private static void requireUtf8(byte[] payload) throws InvalidMessageException {
+    for (byte b : payload) {
+      if (b < 0) {
+        try {
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(payload));
+        } catch (CharacterCodingException e) {
+          throw new InvalidMessageException(NOT_UTF8, "payload is not valid UTF-8");
+        }
+        return;
+      }
+    }
+  }
+
+  private static String firstLine(String text) {
+    if (text == null) {
+      return "malformed JSON";
+    }
+    int newline = text.indexOf('\n');
+    return abbreviate(newline < 0 ? text : text.substring(0, newline));
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 120 ? text : text.substring(0, 117) + "...";
+  }
+}

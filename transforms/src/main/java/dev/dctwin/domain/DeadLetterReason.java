@@ -1,0 +1,25 @@
+package dev.dctwin.domain;
+
+/** Why a message went to the dead-letter output. Each has its own counter. */
+public enum DeadLetterReason {
+  NOT_UTF8,
+  NOT_JSON,
+  MISSING_FIELD,
+  WRONG_TYPE,
+  NON_FINITE_NUMBER,
+  OUT_OF_RANGE,
+  TIMESTAMP_OUT_OF_RANGE,
+  PAYLOAD_TOO_LARGE,
+  UNKNOWN_MESSAGE_TYPE,
+  /** A metric report of a server that is not commissioned. */
+  UNCOMMISSIONED,
+  /** A record behind the watermark. */
+  LATE,
+  /** A record earlier than one already processed for its series. */
+  OUT_OF_ORDER;
+
+  /** The name of the Beam counter for this reason. */
+  public String counterName() {
+    return "dead_letter_" + name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.dctwin.domain;
+
+import java.util.Optional;
+
+/** The wire {@code type} discriminator of every message. */
+public enum MessageType {
+  METRICS("metrics"),
+  SENSORS("sensors"),
+  COMMISSION("commission"),
+  DECOMMISSION("decommission"),
+  GET_UNHEALTHY_RACKS("get_unhealthy_racks"),
+  UNHEALTHY_RACKS("unhealthy_racks"),
+  ALERT("alert"),
+  MEASUREMENT("measurement");
+
+  private final String wireName;
+
+  MessageType(String wireName) {
+    this.wireName = wireName;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+
+  public static Optional<MessageType> fromWireName(String name) {
+    for (MessageType type : values()) {
+      if (type.wireName.equals(name)) {
+        return Optional.of(type);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,120 @@
+package dev.dctwin.models;
+
+import dev.dctwin.domain.Incident;
+import dev.dctwin.domain.IncidentType;
+import dev.dctwin.domain.Severity;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+
+/**
+ * Reads what {@link StateWriter} wrote. Malformed input (a wrong version, truncation, an unknown
+ * enum name) fails with {@link IllegalArgumentException} naming the state, never with a half-read
+ * state.
+ */
+final class StateReader {
+  private final String what;
+  private final DataInputStream in;
+
+  StateReader(byte[] bytes, int expectedVersion, String what) {
+    this.what = what;
+    this.in = new DataInputStream(new ByteArrayInputStream(bytes));
+    int version = readByte();
+    if (version != expectedVersion) {
+      throw new IllegalArgumentException(
+          what + ": unsupported encoding version " + version + ", expected " + expectedVersion);
+    }
+  }
+
+  int readByte() {
+    try {
+      return in.readUnsignedByte();
+    } catch (IOException e) {
+      throw truncated(e);
+    }
+  }
+
+  boolean readBoolean() {
+    return readByte() != 0;
+  }
+
+  long readLong() {
+    try {
+      return in.readLong();
+    } catch (IOException e) {
+      throw truncated(e);
+    }
+  }
+
+  float readFloat() {
+    try {
+      return in.readFloat();
+    } catch (IOException e) {
+      throw truncated(e);
+    }
+  }
+
+  long readVarLong() {
+    long value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      int b = readByte();
+      value |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException(what + ": malformed varint");
+  }
+
+  int readVarInt() {
+    long value = readVarLong();
+    if (value > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(what + ": count out of range " + value);
+    }
+    return (int) value;
+  }
+
+  String readString() {
+    try {
+      return in.readUTF();
+    } catch (IOException e) {
+      throw truncated(e);
+    }
+  }
+
+  String readNullableString() {
+    return readBoolean() ? readString() : null;
+  }
+
+  <E extends Enum<E>> E readEnum(Class<E> type) {
+    String name = readString();
+    try {
+      return Enum.valueOf(type, name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          what + ": unknown " + type.getSimpleName() + " " + name, e);
+    }
+  }
+
+  Incident readIncident() {
+    IncidentType type = readEnum(IncidentType.class);
+    Severity severity = readEnum(Severity.class);
+    long openedAt = readLong();
+    return new Incident(type, severity, openedAt, readNullableString());
+  }
+
+  /** Fails unless every byte was consumed: trailing bytes mean the writer and reader disagree. */
+  void expectEnd() {
+    try {
+      if (in.available() > 0) {
+        throw new IllegalArgumentException(what + ": " + in.available() + " trailing bytes");
+      }
+    } catch (IOException e) {
+      throw truncated(e);
+    }
+  }
+
+  private IllegalArgumentException truncated(IOException cause) {
+    return new IllegalArgumentException(what + ": truncated encoding", cause);
+  }
+}

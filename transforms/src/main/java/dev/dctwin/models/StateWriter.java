@@ -1,0 +1,91 @@
+package dev.dctwin.models;
+
+import dev.dctwin.domain.Incident;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Writes the binary encodings of the models' states. Enums are written by name, not ordinal, so
+ * that reordering a domain enum cannot silently reinterpret stored state.
+ */
+final class StateWriter {
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  private final DataOutputStream out = new DataOutputStream(bytes);
+
+  StateWriter(int version) {
+    writeByte(version);
+  }
+
+  void writeByte(int value) {
+    try {
+      out.writeByte(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void writeBoolean(boolean value) {
+    writeByte(value ? 1 : 0);
+  }
+
+  void writeLong(long value) {
+    try {
+      out.writeLong(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void writeFloat(float value) {
+    try {
+      out.writeFloat(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Unsigned LEB128: one byte below 128, two below 16384. */
+  void writeVarLong(long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("negative varint " + value);
+    }
+    long rest = value;
+    while (rest >= 0x80) {
+      writeByte((int) (rest & 0x7F) | 0x80);
+      rest >>>= 7;
+    }
+    writeByte((int) rest);
+  }
+
+  void writeString(String value) {
+    try {
+      out.writeUTF(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void writeNullableString(String value) {
+    writeBoolean(value != null);
+    if (value != null) {
+      writeString(value);
+    }
+  }
+
+  void writeEnum(Enum<?> value) {
+    writeString(value.name());
+  }
+
+  void writeIncident(Incident incident) {
+    writeEnum(incident.type());
+    writeEnum(incident.severity());
+    writeLong(incident.openedAt());
+    writeNullableString(incident.context());
+  }
+
+  byte[] toByteArray() {
+    return bytes.toByteArray();
+  }
+}
