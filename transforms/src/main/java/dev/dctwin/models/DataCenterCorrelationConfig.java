@@ -9,6 +9,7 @@ import static dev.dctwin.domain.IncidentType.TOR_SWITCH;
 
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
+import java.io.Serializable;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,7 +34,8 @@ public record DataCenterCorrelationConfig(
     long windowMs,
     long holdMs,
     double resolveFraction,
-    Map<IncidentType, Set<IncidentType>> evidenceByCause) {
+    Map<IncidentType, Set<IncidentType>> evidenceByCause)
+    implements Serializable {
 
   public DataCenterCorrelationConfig {
     if (affectedRacks < 2) {

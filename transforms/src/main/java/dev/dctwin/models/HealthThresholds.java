@@ -1,5 +1,7 @@
 package dev.dctwin.models;
 
+import java.io.Serializable;
+
 /**
  * Everything {@link ServerHealthModel} compares against, grouped by subsystem. Durations are
  * event-time milliseconds. {@link #defaults()} documents the default of every value; all of them
@@ -25,7 +27,8 @@ public record HealthThresholds(
     CpuLimits cpu,
     MemoryLimits memory,
     ThermalLimits thermal,
-    PowerLimits power) {
+    PowerLimits power)
+    implements Serializable {
 
   public HealthThresholds {
     requirePositive(silenceAfterMs, "silenceAfterMs");
@@ -80,7 +83,8 @@ public record HealthThresholds(
    * @param minBaselineSamples a baseline (median, MAD) is used only when the window holds at least
    *     this many usable earlier samples (default 10); until then baseline checks do not vote
    */
-  public record WindowSettings(long lengthMs, int maxEntries, int minBaselineSamples) {
+  public record WindowSettings(long lengthMs, int maxEntries, int minBaselineSamples)
+      implements Serializable {
     public WindowSettings {
       requirePositive(lengthMs, "lengthMs");
       requirePositive(maxEntries, "maxEntries");
@@ -103,8 +107,8 @@ public record HealthThresholds(
    * @param uncorrectedEccClearCount MEMORY_ECC_UNCORRECTED opens on the first error and resolves
    *     only after this many consecutive reports without one (default 90: 15 minutes at 10 s)
    */
-  public record Hysteresis(
-      int openCount, int openOf, int clearCount, int uncorrectedEccClearCount) {
+  public record Hysteresis(int openCount, int openOf, int clearCount, int uncorrectedEccClearCount)
+      implements Serializable {
     public Hysteresis {
       if (openCount < 1 || openCount > openOf || openOf > 31) {
         throw new IllegalArgumentException(
@@ -135,7 +139,8 @@ public record HealthThresholds(
       double peggedIoTimeMs,
       double collapsedOpsFraction,
       double latencyFactor,
-      double latencyFloorMs) {
+      double latencyFloorMs)
+      implements Serializable {
     public DiskLimits {
       requirePositive(peggedIoTimeMs, "peggedIoTimeMs");
       requireFraction(collapsedOpsFraction, "collapsedOpsFraction");
@@ -154,7 +159,7 @@ public record HealthThresholds(
    * @param lossRatio NIC_PACKET_LOSS at or above this dropped fraction (default 0.01 = 1 %)
    * @param errorRatio NIC_ERRORS at or above this error fraction (default 0.001 = 0.1 %)
    */
-  public record NetworkLimits(double lossRatio, double errorRatio) {
+  public record NetworkLimits(double lossRatio, double errorRatio) implements Serializable {
     public NetworkLimits {
       requireFraction(lossRatio, "lossRatio");
       requireFraction(errorRatio, "errorRatio");
@@ -171,7 +176,7 @@ public record HealthThresholds(
    * @param busyPercent CPU_SATURATION at or above this busy share (default 95 %)
    * @param stealPercent CPU_STEAL at or above this steal share (default 10 %)
    */
-  public record CpuLimits(double busyPercent, double stealPercent) {
+  public record CpuLimits(double busyPercent, double stealPercent) implements Serializable {
     public CpuLimits {
       requirePercent(busyPercent, "busyPercent");
       requirePercent(stealPercent, "stealPercent");
@@ -200,7 +205,8 @@ public record HealthThresholds(
       double elevatedUsedPercent,
       double stalledProcesses,
       long eccRateWindowMs,
-      double correctedEccPerMinute) {
+      double correctedEccPerMinute)
+      implements Serializable {
     public MemoryLimits {
       requirePercent(usedPercent, "usedPercent");
       requirePercent(elevatedUsedPercent, "elevatedUsedPercent");
@@ -221,7 +227,8 @@ public record HealthThresholds(
    *     ASHRAE class A2) ...
    * @param inletRiseCelsius ... or at least this far above the window's median (default 8 °C)
    */
-  public record ThermalLimits(double inletLimitCelsius, double inletRiseCelsius) {
+  public record ThermalLimits(double inletLimitCelsius, double inletRiseCelsius)
+      implements Serializable {
     public ThermalLimits {
       requirePositive(inletLimitCelsius, "inletLimitCelsius");
       requirePositive(inletRiseCelsius, "inletRiseCelsius");
@@ -247,7 +254,8 @@ public record HealthThresholds(
       double nominalVolts,
       double voltageTolerance,
       double inputPowerDeviation,
-      double inputPowerDeviationMads) {
+      double inputPowerDeviationMads)
+      implements Serializable {
     public PowerLimits {
       requirePositive(nominalVolts, "nominalVolts");
       requireFraction(voltageTolerance, "voltageTolerance");

@@ -11,6 +11,7 @@ import static dev.dctwin.domain.IncidentType.TOR_SWITCH;
 
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
+import java.io.Serializable;
 import java.util.Map;
 import java.util.Set;
 
@@ -46,7 +47,8 @@ public record RackCorrelationConfig(
     long windowMs,
     long holdMs,
     double resolveFraction,
-    Map<IncidentType, Set<IncidentType>> evidenceByCause) {
+    Map<IncidentType, Set<IncidentType>> evidenceByCause)
+    implements Serializable {
 
   public RackCorrelationConfig {
     if (affectedServers < 1 || minServersFloor < 1) {

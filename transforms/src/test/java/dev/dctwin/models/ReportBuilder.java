@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * percent of jitter that depends only on the event time (so every run is the same, and baselines
  * have a non-zero spread), and setters to inject one fault at a time.
  */
-final class ReportBuilder {
+public final class ReportBuilder {
   private final String serverId;
   private final long eventTime;
   private double idle;
@@ -67,97 +67,97 @@ final class ReportBuilder {
     inputPower = sensors.inputPower() * (1 + jitter.nextDouble(-0.03, 0.03));
   }
 
-  static ReportBuilder at(String serverId, long eventTime) {
+  public static ReportBuilder at(String serverId, long eventTime) {
     return new ReportBuilder(serverId, eventTime);
   }
 
-  ReportBuilder cpuBusy(double percent) {
+  public ReportBuilder cpuBusy(double percent) {
     idle = 100 - percent;
     return this;
   }
 
-  ReportBuilder cpuSteal(double percent) {
+  public ReportBuilder cpuSteal(double percent) {
     steal = percent;
     return this;
   }
 
   /** Drops this fraction of all packets on receive. */
-  ReportBuilder packetLoss(double ratio) {
+  public ReportBuilder packetLoss(double ratio) {
     droppedIn = ratio * (packetsIn + packetsOut) / (1 - ratio);
     return this;
   }
 
-  ReportBuilder interfaceErrors(double ratio) {
+  public ReportBuilder interfaceErrors(double ratio) {
     errorsIn = ratio * (packetsIn + packetsOut);
     return this;
   }
 
-  ReportBuilder memoryUsed(double percent) {
+  public ReportBuilder memoryUsed(double percent) {
     usedBytes = totalBytes * percent / 100;
     return this;
   }
 
-  ReportBuilder stalledProcesses(double blockedCount, double pagingCount) {
+  public ReportBuilder stalledProcesses(double blockedCount, double pagingCount) {
     blocked = blockedCount;
     paging = pagingCount;
     return this;
   }
 
-  ReportBuilder correctedEcc(double errors) {
+  public ReportBuilder correctedEcc(double errors) {
     correctedErrors = errors;
     return this;
   }
 
-  ReportBuilder uncorrectedEcc(double errors) {
+  public ReportBuilder uncorrectedEcc(double errors) {
     uncorrectedErrors = errors;
     return this;
   }
 
-  ReportBuilder failedDisks(double devices) {
+  public ReportBuilder failedDisks(double devices) {
     failedDevices = devices;
     return this;
   }
 
   /** The disk is busy all the time but completes almost no operations: a hung device. */
-  ReportBuilder diskHung() {
+  public ReportBuilder diskHung() {
     ioTime = 1000;
     opsRead = 1;
     opsWrite = 2;
     return this;
   }
 
-  ReportBuilder writeLatency(double ms) {
+  public ReportBuilder writeLatency(double ms) {
     timeWrite = ms;
     return this;
   }
 
-  ReportBuilder readLatency(double ms) {
+  public ReportBuilder readLatency(double ms) {
     timeRead = ms;
     return this;
   }
 
-  ReportBuilder inlet(double celsius) {
+  public ReportBuilder inlet(double celsius) {
     temperature = celsius;
     return this;
   }
 
-  ReportBuilder voltage(double volts) {
+  public ReportBuilder voltage(double volts) {
     voltage = volts;
     return this;
   }
 
-  ReportBuilder inputPower(double watts) {
+  public ReportBuilder inputPower(double watts) {
     inputPower = watts;
     return this;
   }
 
   /** The ordered join has not completed: the report has no sensor readings. */
-  ReportBuilder withoutSensors() {
+  public ReportBuilder withoutSensors() {
     hasSensors = false;
     return this;
   }
 
-  ServerMetricReport build() {
+  public ServerMetricReport build() {
     CpuMetrics healthyCpu = SampleMessages.cpu();
     double work = 100 - idle - steal;
     double scale =

@@ -1,0 +1,164 @@
+package dev.dctwin.twins;
+
+import dev.dctwin.codec.JacksonCoder;
+import dev.dctwin.codec.MessageCoder;
+import dev.dctwin.codec.WireCodec;
+import dev.dctwin.domain.Alert;
+import dev.dctwin.domain.CommissionServer;
+import dev.dctwin.domain.DeadLetter;
+import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.DecommissionServer;
+import dev.dctwin.domain.GetUnhealthyRacks;
+import dev.dctwin.domain.Message;
+import dev.dctwin.domain.ServerIncidents;
+import dev.dctwin.domain.ServerMetricReport;
+import dev.dctwin.domain.UnhealthyRacks;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * The three layers of digital twins as one transform. Input: metric reports (with their sensors
+ * already joined), provisioning events and operator queries, timestamped with their event time.
+ * Output: {@link #ALERTS} at server, rack and datacenter level, {@link #ANSWERS} to queries, and
+ * {@link #DEAD_LETTERS} (reports of uncommissioned servers, out-of-order reports, messages that are
+ * not an input of the twins).
+ *
+ * <pre>
+ * messages --route--> ServerTwin (by server) --incidents--> RackTwin (by rack)
+ *              |                                             |  server alerts --> ALERTS
+ *              |                                             v  rack changes
+ *              +--queries-------------------------> DataCenterTwin (by datacenter)
+ *                                                      rack + datacenter alerts --> ALERTS
+ *                                                      answers --> ANSWERS
+ * </pre>
+ */
+public final class DatacenterTwins extends PTransform<PCollection<Message>, PCollectionTuple> {
+  public static final TupleTag<Alert> ALERTS = new TupleTag<>() {};
+  public static final TupleTag<UnhealthyRacks> ANSWERS = new TupleTag<>() {};
+  public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+
+  private static final TupleTag<KV<String, Message>> TO_SERVERS = new TupleTag<>() {};
+  private static final TupleTag<KV<String, Message>> TO_DATACENTERS = new TupleTag<>() {};
+  private static final TupleTag<DeadLetter> NOT_FOR_TWINS = new TupleTag<>() {};
+
+  private final TwinsConfig config;
+
+  private DatacenterTwins(TwinsConfig config) {
+    this.config = config;
+  }
+
+  public static DatacenterTwins create() {
+    return new DatacenterTwins(TwinsConfig.defaults());
+  }
+
+  public DatacenterTwins withConfig(TwinsConfig newConfig) {
+    return new DatacenterTwins(newConfig);
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<Message> messages) {
+    KvCoder<String, Message> keyedMessages = KvCoder.of(StringUtf8Coder.of(), MessageCoder.of());
+    JacksonCoder<Alert> alertCoder = JacksonCoder.of(Alert.class);
+    JacksonCoder<DeadLetter> deadLetterCoder = JacksonCoder.of(DeadLetter.class);
+
+    PCollectionTuple routed =
+        messages.apply(
+            "RouteToTwins",
+            ParDo.of(new RouteFn())
+                .withOutputTags(TO_SERVERS, TupleTagList.of(TO_DATACENTERS).and(NOT_FOR_TWINS)));
+    routed.get(TO_SERVERS).setCoder(keyedMessages);
+    routed.get(TO_DATACENTERS).setCoder(keyedMessages);
+    routed.get(NOT_FOR_TWINS).setCoder(deadLetterCoder);
+
+    PCollectionTuple servers =
+        routed
+            .get(TO_SERVERS)
+            .apply(
+                "ServerTwins",
+                ParDo.of(new ServerTwinFn(config))
+                    .withOutputTags(
+                        ServerTwinFn.TO_RACK, TupleTagList.of(ServerTwinFn.DEAD_LETTERS)));
+    servers
+        .get(ServerTwinFn.TO_RACK)
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), JacksonCoder.of(ServerIncidents.class)));
+    servers.get(ServerTwinFn.DEAD_LETTERS).setCoder(deadLetterCoder);
+
+    PCollectionTuple racks =
+        servers
+            .get(ServerTwinFn.TO_RACK)
+            .apply(
+                "RackTwins",
+                ParDo.of(new RackTwinFn(config))
+                    .withOutputTags(
+                        RackTwinFn.SERVER_ALERTS, TupleTagList.of(RackTwinFn.TO_DATACENTER)));
+    racks.get(RackTwinFn.SERVER_ALERTS).setCoder(alertCoder);
+    racks.get(RackTwinFn.TO_DATACENTER).setCoder(keyedMessages);
+
+    PCollectionTuple datacenters =
+        PCollectionList.of(racks.get(RackTwinFn.TO_DATACENTER))
+            .and(routed.get(TO_DATACENTERS))
+            .apply("RackChangesAndQueries", Flatten.pCollections())
+            .apply(
+                "DataCenterTwins",
+                ParDo.of(new DataCenterTwinFn(config))
+                    .withOutputTags(
+                        DataCenterTwinFn.ALERTS, TupleTagList.of(DataCenterTwinFn.ANSWERS)));
+    datacenters.get(DataCenterTwinFn.ALERTS).setCoder(alertCoder);
+    datacenters.get(DataCenterTwinFn.ANSWERS).setCoder(JacksonCoder.of(UnhealthyRacks.class));
+
+    PCollection<Alert> alerts =
+        PCollectionList.of(racks.get(RackTwinFn.SERVER_ALERTS))
+            .and(datacenters.get(DataCenterTwinFn.ALERTS))
+            .apply("AllAlerts", Flatten.pCollections());
+    PCollection<DeadLetter> deadLetters =
+        PCollectionList.of(routed.get(NOT_FOR_TWINS))
+            .and(servers.get(ServerTwinFn.DEAD_LETTERS))
+            .apply("AllDeadLetters", Flatten.pCollections());
+
+    return PCollectionTuple.of(ALERTS, alerts)
+        .and(ANSWERS, datacenters.get(DataCenterTwinFn.ANSWERS))
+        .and(DEAD_LETTERS, deadLetters);
+  }
+
+  /** Sends each message to the twin that owns it. */
+  static final class RouteFn extends DoFn<Message, KV<String, Message>> {
+    private static final WireCodec CODEC = WireCodec.withDefaults();
+    private final Counter notForTwins =
+        Metrics.counter(DatacenterTwins.class, DeadLetterReason.UNKNOWN_MESSAGE_TYPE.counterName());
+
+    @ProcessElement
+    public void processElement(@Element Message message, MultiOutputReceiver out) {
+      if (message instanceof ServerMetricReport report) {
+        out.get(TO_SERVERS).output(KV.of(report.serverId(), message));
+      } else if (message instanceof CommissionServer commission) {
+        out.get(TO_SERVERS).output(KV.of(commission.serverId(), message));
+      } else if (message instanceof DecommissionServer decommission) {
+        out.get(TO_SERVERS).output(KV.of(decommission.serverId(), message));
+      } else if (message instanceof GetUnhealthyRacks query) {
+        out.get(TO_DATACENTERS).output(KV.of(query.datacenterId(), message));
+      } else {
+        notForTwins.inc();
+        out.get(NOT_FOR_TWINS)
+            .output(
+                DeadLetter.of(
+                    "twins",
+                    DeadLetterReason.UNKNOWN_MESSAGE_TYPE,
+                    "'" + message.type().wireName() + "' is not an input of the twins",
+                    CODEC.encode(message),
+                    System.currentTimeMillis()));
+      }
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package dev.dctwin.twins;
+
+import dev.dctwin.codec.JacksonCoder;
+import dev.dctwin.domain.Alert;
+import dev.dctwin.domain.Message;
+import dev.dctwin.domain.ServerIncidents;
+import dev.dctwin.models.RackCorrelationModel;
+import dev.dctwin.models.RackDecision;
+import dev.dctwin.models.RackState;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.state.MapState;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.joda.time.Instant;
+
+/**
+ * The twin of one rack, keyed by rack id: keeps its servers' open incidents, runs the {@link
+ * RackCorrelationModel}, releases server alerts (linked to the rack incident that explains them)
+ * and reports rack incidents to its datacenter twin.
+ */
+final class RackTwinFn extends DoFn<KV<String, ServerIncidents>, Alert> {
+  static final TupleTag<Alert> SERVER_ALERTS = new TupleTag<>() {};
+  static final TupleTag<KV<String, Message>> TO_DATACENTER = new TupleTag<>() {};
+
+  // What the twin keeps per rack.
+  @StateId("rack")
+  private final StateSpec<ValueState<byte[]>> rackSpec = StateSpecs.value(ByteArrayCoder.of());
+
+  @StateId("pending")
+  private final StateSpec<MapState<Long, List<ServerIncidents>>> pendingSpec =
+      EventTimeBuffer.pendingSpec(JacksonCoder.of(ServerIncidents.class));
+
+  @StateId("pendingTimes")
+  private final StateSpec<ValueState<List<Long>>> pendingTimesSpec =
+      EventTimeBuffer.pendingTimesSpec();
+
+  @StateId("wakeAt")
+  private final StateSpec<ValueState<Long>> wakeAtSpec = Wakeup.scheduledSpec();
+
+  @TimerId("wake")
+  private final TimerSpec wakeSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+  private static final Comparator<ServerIncidents> TIE_ORDER =
+      Comparator.comparingLong(ServerIncidents::eventTime)
+          .thenComparing(ServerIncidents::serverId)
+          .thenComparing(ServerIncidents::left);
+
+  private final TwinsConfig config;
+  private final Counter rackIncidents = Metrics.counter(DatacenterTwins.class, "rack_incidents");
+  private transient RackCorrelationModel model;
+
+  RackTwinFn(TwinsConfig config) {
+    this.config = config;
+  }
+
+  @Setup
+  public void setup() {
+    model = new RackCorrelationModel(config.rack());
+  }
+
+  @ProcessElement
+  public void processElement(
+      @Element KV<String, ServerIncidents> element,
+      @Timestamp Instant timestamp,
+      @StateId("pending") MapState<Long, List<ServerIncidents>> pending,
+      @StateId("pendingTimes") ValueState<List<Long>> pendingTimes,
+      @StateId("wakeAt") ValueState<Long> wakeAt,
+      @TimerId("wake") Timer wake) {
+    new EventTimeBuffer<>(pending, pendingTimes).add(timestamp.getMillis(), element.getValue());
+    new Wakeup(wake, wakeAt).atOrBefore(timestamp.getMillis());
+  }
+
+  @OnTimer("wake")
+  public void onWake(
+      OnTimerContext context,
+      @Key String rackId,
+      @StateId("rack") ValueState<byte[]> rack,
+      @StateId("pending") MapState<Long, List<ServerIncidents>> pending,
+      @StateId("pendingTimes") ValueState<List<Long>> pendingTimes,
+      @StateId("wakeAt") ValueState<Long> wakeAt,
+      @TimerId("wake") Timer wake,
+      MultiOutputReceiver out) {
+    long now = context.fireTimestamp().getMillis();
+    EventTimeBuffer<ServerIncidents> buffer = new EventTimeBuffer<>(pending, pendingTimes);
+    byte[] stored = rack.read();
+    RackState state = stored == null ? null : RackState.fromBytes(stored);
+    for (ServerIncidents update : buffer.drainUpTo(now, TIE_ORDER)) {
+      if (state == null) {
+        state = RackState.empty(rackId, update.datacenterId());
+      }
+      RackDecision decision =
+          update.left()
+              ? model.onServerLeft(state, update.serverId(), update.eventTime())
+              : model.onServerIncidents(
+                  state, update.serverId(), update.open(), update.eventTime());
+      state = emit(decision, out);
+    }
+    if (state != null) {
+      state = emit(model.onTimer(state, now), out);
+    }
+    if (state == null || isEmpty(state)) {
+      rack.clear();
+      new Wakeup(wake, wakeAt).reschedule(buffer.earliest());
+    } else {
+      rack.write(state.toBytes());
+      new Wakeup(wake, wakeAt).reschedule(buffer.earliest(), state.nextTimer());
+    }
+  }
+
+  private RackState emit(RackDecision decision, MultiOutputReceiver out) {
+    decision.serverAlerts().forEach(out.get(SERVER_ALERTS)::output);
+    for (Alert change : decision.rackChanges()) {
+      rackIncidents.inc();
+      out.get(TO_DATACENTER).output(KV.of(change.datacenterId(), change));
+    }
+    return decision.state();
+  }
+
+  /** A rack without servers, incidents or held alerts has nothing worth keeping. */
+  private static boolean isEmpty(RackState state) {
+    return state.servers().isEmpty()
+        && state.rackIncidents().isEmpty()
+        && state.nextTimer().isEmpty();
+  }
+}

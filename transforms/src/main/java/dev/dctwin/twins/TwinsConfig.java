@@ -1,0 +1,38 @@
+package dev.dctwin.twins;
+
+import dev.dctwin.models.DataCenterCorrelationConfig;
+import dev.dctwin.models.HealthThresholds;
+import dev.dctwin.models.RackCorrelationConfig;
+import java.io.Serializable;
+
+/**
+ * Configuration of the three layers of twins.
+ *
+ * @param silenceTimers whether a server twin raises SERVER_SILENT from an event-time timer when
+ *     reports stop. On for streams. Off for bounded files: at the end of a file the watermark jumps
+ *     to infinity and every server would seem to fall silent. Silence that ends before the input
+ *     does is detected either way, from the gap before the next report.
+ */
+public record TwinsConfig(
+    HealthThresholds health,
+    RackCorrelationConfig rack,
+    DataCenterCorrelationConfig datacenter,
+    boolean silenceTimers)
+    implements Serializable {
+
+  public static TwinsConfig defaults() {
+    return new TwinsConfig(
+        HealthThresholds.defaults(),
+        RackCorrelationConfig.defaults(),
+        DataCenterCorrelationConfig.defaults(),
+        true);
+  }
+
+  public TwinsConfig withSilenceTimers(boolean enabled) {
+    return new TwinsConfig(health, rack, datacenter, enabled);
+  }
+
+  public TwinsConfig withHealth(HealthThresholds thresholds) {
+    return new TwinsConfig(thresholds, rack, datacenter, silenceTimers);
+  }
+}
