@@ -31,11 +31,19 @@ public class DatacenterPipelineTest {
         input.resolve("binary.jsonl"),
         new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xFF, '"', '}', '\n'});
     Path deadLetters = folder.getRoot().toPath().resolve("dead.jsonl");
+    Path alerts = folder.getRoot().toPath().resolve("alerts.jsonl");
+    Path answers = folder.getRoot().toPath().resolve("answers.jsonl");
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code =
         Main.run(
-            new String[] {"run", "--inputDir=" + input, "--deadLettersOut=" + deadLetters},
+            new String[] {
+              "run",
+              "--inputDir=" + input,
+              "--deadLettersOut=" + deadLetters,
+              "--alertsOut=" + alerts,
+              "--answersOut=" + answers
+            },
             new PrintStream(out, true, StandardCharsets.UTF_8),
             System.err);
 
@@ -54,8 +62,22 @@ public class DatacenterPipelineTest {
                 DeadLetterReason.NOT_JSON,
                 DeadLetterReason.NON_FINITE_NUMBER,
                 DeadLetterReason.OUT_OF_RANGE,
-                DeadLetterReason.UNKNOWN_MESSAGE_TYPE)));
+                DeadLetterReason.UNKNOWN_MESSAGE_TYPE,
+                // sensors, an answer, an alert and a measurement are no input of the twins
+                DeadLetterReason.UNEXPECTED_TYPE,
+                DeadLetterReason.UNEXPECTED_TYPE,
+                DeadLetterReason.UNEXPECTED_TYPE,
+                DeadLetterReason.UNEXPECTED_TYPE,
+                // dc1-r01-s02 reports but was never commissioned
+                DeadLetterReason.UNCOMMISSIONED)));
     assertThat(out.toString(StandardCharsets.UTF_8), containsString("messages parsed: 9"));
+    assertThat(Files.readAllLines(alerts), equalTo(List.of()));
+    assertThat(
+        Files.readAllLines(answers),
+        equalTo(
+            List.of(
+                "{\"type\":\"unhealthy_racks\",\"queryId\":\"q-42\",\"datacenterId\":\"dc1\","
+                    + "\"racks\":[],\"eventTime\":1763719201000}")));
   }
 
   private static DeadLetter readDeadLetter(ObjectMapper json, String line) {

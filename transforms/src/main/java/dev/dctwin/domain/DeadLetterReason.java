@@ -11,6 +11,8 @@ public enum DeadLetterReason {
   TIMESTAMP_OUT_OF_RANGE,
   PAYLOAD_TOO_LARGE,
   UNKNOWN_MESSAGE_TYPE,
+  /** A valid message of a type that the receiving pipeline does not take as input. */
+  UNEXPECTED_TYPE,
   /** A metric report of a server that is not commissioned. */
   UNCOMMISSIONED,
   /** A record behind the watermark. */

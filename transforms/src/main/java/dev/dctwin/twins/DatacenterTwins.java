@@ -136,7 +136,7 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
   static final class RouteFn extends DoFn<Message, KV<String, Message>> {
     private static final WireCodec CODEC = WireCodec.withDefaults();
     private final Counter notForTwins =
-        Metrics.counter(DatacenterTwins.class, DeadLetterReason.UNKNOWN_MESSAGE_TYPE.counterName());
+        Metrics.counter(DatacenterTwins.class, DeadLetterReason.UNEXPECTED_TYPE.counterName());
 
     @ProcessElement
     public void processElement(@Element Message message, MultiOutputReceiver out) {
@@ -154,7 +154,7 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
             .output(
                 DeadLetter.of(
                     "twins",
-                    DeadLetterReason.UNKNOWN_MESSAGE_TYPE,
+                    DeadLetterReason.UNEXPECTED_TYPE,
                     "'" + message.type().wireName() + "' is not an input of the twins",
                     CODEC.encode(message),
                     System.currentTimeMillis()));

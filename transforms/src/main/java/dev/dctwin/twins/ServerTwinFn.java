@@ -131,7 +131,10 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
     }
     twin.checkSilence(now);
     twin.store();
-    new Wakeup(wake, wakeAt).reschedule(buffer.earliest(), twin.silenceDeadline());
+    new Wakeup(wake, wakeAt)
+        .reschedule(
+            buffer.earliest(),
+            config.silenceTimers() ? twin.silenceDeadline() : OptionalLong.empty());
   }
 
   private static int lifecycleRank(Message message) {

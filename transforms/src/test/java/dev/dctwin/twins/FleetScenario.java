@@ -119,7 +119,9 @@ final class FleetScenario {
       }
     }
     if (!after.isEmpty()) {
-      stream = stream.addElements(after.get(0), after.subList(1, after.size()).toArray(new TimestampedValue[0]));
+      stream =
+          stream.addElements(
+              after.get(0), after.subList(1, after.size()).toArray(new TimestampedValue[0]));
     }
     return stream.advanceWatermarkToInfinity();
   }

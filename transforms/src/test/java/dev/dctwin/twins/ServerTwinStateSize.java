@@ -1,0 +1,63 @@
+package dev.dctwin.twins;
+
+import dev.dctwin.codec.JacksonCoder;
+import dev.dctwin.domain.CommissionServer;
+import dev.dctwin.models.HealthEvaluation;
+import dev.dctwin.models.HealthThresholds;
+import dev.dctwin.models.ReportBuilder;
+import dev.dctwin.models.ServerHealthModel;
+import dev.dctwin.models.ServerStatus;
+import dev.dctwin.models.ServerWindow;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import org.apache.beam.sdk.coders.VarLongCoder;
+
+/**
+ * The bytes a {@link ServerTwinFn} keeps for one server after 15 minutes of 10-second reports,
+ * encoded with the coders the DoFn's state specs use. Run as a benchmark command:
+ *
+ * <pre>
+ * mvn -q -pl transforms test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=dev.dctwin.twins.ServerTwinStateSize
+ * </pre>
+ */
+public final class ServerTwinStateSize {
+  static final long T0 = FleetScenario.T0;
+
+  private ServerTwinStateSize() {}
+
+  /** State bytes by cell after {@code reports} reports, 10 s apart, with the given fault. */
+  static long[] measure(int reports, boolean faulty) throws IOException {
+    ServerHealthModel model = new ServerHealthModel(HealthThresholds.defaults());
+    ServerWindow window = new ServerWindow();
+    ServerStatus status = ServerStatus.initial();
+    for (int i = 0; i < reports; i++) {
+      long time = T0 + i * 10_000L;
+      ReportBuilder report = ReportBuilder.at("dc1-r01-s01", time);
+      if (faulty) {
+        report.packetLoss(0.2).cpuSteal(30).inlet(45).failedDisks(1);
+      }
+      HealthEvaluation evaluation = model.evaluate(window, report.build(), status);
+      status = evaluation.status();
+    }
+    ByteArrayOutputStream identity = new ByteArrayOutputStream();
+    JacksonCoder.of(CommissionServer.class)
+        .encode(new CommissionServer("dc1-r01-s01", "dc1-r01", "dc1", T0 - 1_000), identity);
+    ByteArrayOutputStream wakeAt = new ByteArrayOutputStream();
+    VarLongCoder.of().encode(T0 + reports * 10_000L + 60_000, wakeAt);
+    return new long[] {
+      identity.size(), status.toBytes().length, window.toBytes().length, wakeAt.size()
+    };
+  }
+
+  public static void main(String[] args) throws IOException {
+    for (boolean faulty : new boolean[] {false, true}) {
+      long[] cells = measure(90, faulty);
+      long total = cells[0] + cells[1] + cells[2] + cells[3];
+      System.out.printf(
+          "server twin state after 15 min of 10 s reports (%s): identity %d B, status %d B,"
+              + " window %d B, timer %d B -> total %d B (goal <= 4096 B)%n",
+          faulty ? "4 open incidents" : "healthy", cells[0], cells[1], cells[2], cells[3], total);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package dev.dctwin.twins;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+import java.util.stream.LongStream;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+@RunWith(JUnit4.class)
+public class ServerTwinStateSizeTest {
+  @Test
+  public void fifteenMinutesOfReportsFitInFourKibibytes() throws Exception {
+    for (boolean faulty : new boolean[] {false, true}) {
+      long total = LongStream.of(ServerTwinStateSize.measure(90, faulty)).sum();
+      assertThat(total, lessThanOrEqualTo(4096L));
+    }
+  }
+}
