@@ -4,6 +4,7 @@ import dev.dctwin.codec.JacksonCoder;
 import dev.dctwin.codec.MessageCoder;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.Alert;
+import dev.dctwin.domain.BmcSensorReading;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
@@ -29,8 +30,9 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * The three layers of digital twins as one transform. Input: metric reports (with their sensors
- * already joined), provisioning events and operator queries, timestamped with their event time.
+ * The three layers of digital twins as one transform. Input: metric reports, the BMC's sensor
+ * readings (attached by the server twin to the reports that follow them), provisioning events and
+ * operator queries, timestamped with their event time.
  * Output: {@link #ALERTS} at server, rack and datacenter level, {@link #ANSWERS} to queries, and
  * {@link #DEAD_LETTERS} (reports of uncommissioned servers, out-of-order reports, messages that are
  * not an input of the twins).
@@ -142,6 +144,8 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
     public void processElement(@Element Message message, MultiOutputReceiver out) {
       if (message instanceof ServerMetricReport report) {
         out.get(TO_SERVERS).output(KV.of(report.serverId(), message));
+      } else if (message instanceof BmcSensorReading reading) {
+        out.get(TO_SERVERS).output(KV.of(reading.serverId(), message));
       } else if (message instanceof CommissionServer commission) {
         out.get(TO_SERVERS).output(KV.of(commission.serverId(), message));
       } else if (message instanceof DecommissionServer decommission) {

@@ -3,6 +3,7 @@ package dev.dctwin.twins;
 import dev.dctwin.codec.JacksonCoder;
 import dev.dctwin.codec.MessageCoder;
 import dev.dctwin.codec.WireCodec;
+import dev.dctwin.domain.BmcSensorReading;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
@@ -55,6 +56,10 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
   @StateId("identity")
   private final StateSpec<ValueState<CommissionServer>> identitySpec =
       StateSpecs.value(JacksonCoder.of(CommissionServer.class));
+
+  @StateId("sensors")
+  private final StateSpec<ValueState<BmcSensorReading>> sensorsSpec =
+      StateSpecs.value(JacksonCoder.of(BmcSensorReading.class));
 
   @StateId("status")
   private final StateSpec<ValueState<byte[]>> statusSpec = StateSpecs.value(ByteArrayCoder.of());
@@ -116,6 +121,7 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
       OnTimerContext context,
       @Key String serverId,
       @StateId("identity") ValueState<CommissionServer> identity,
+      @StateId("sensors") ValueState<BmcSensorReading> sensors,
       @StateId("status") ValueState<byte[]> status,
       @StateId("window") ValueState<byte[]> window,
       @StateId("pending") MapState<Long, List<Message>> pending,
@@ -125,7 +131,7 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
       MultiOutputReceiver out) {
     long now = context.fireTimestamp().getMillis();
     EventTimeBuffer<Message> buffer = new EventTimeBuffer<>(pending, pendingTimes);
-    Twin twin = new Twin(serverId, identity, status, window, out);
+    Twin twin = new Twin(serverId, identity, sensors, status, window, out);
     for (Message message : buffer.drainUpTo(now, TIE_ORDER)) {
       twin.handle(message);
     }
@@ -149,25 +155,30 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
   private final class Twin {
     private final String serverId;
     private final ValueState<CommissionServer> identityState;
+    private final ValueState<BmcSensorReading> sensorsState;
     private final ValueState<byte[]> statusState;
     private final ValueState<byte[]> windowState;
     private final MultiOutputReceiver out;
     private CommissionServer identity;
+    private BmcSensorReading sensors;
     private ServerStatus status;
     private ServerWindow window;
 
     Twin(
         String serverId,
         ValueState<CommissionServer> identityState,
+        ValueState<BmcSensorReading> sensorsState,
         ValueState<byte[]> statusState,
         ValueState<byte[]> windowState,
         MultiOutputReceiver out) {
       this.serverId = serverId;
       this.identityState = identityState;
+      this.sensorsState = sensorsState;
       this.statusState = statusState;
       this.windowState = windowState;
       this.out = out;
       this.identity = identityState.read();
+      this.sensors = sensorsState.read();
       byte[] statusBytes = statusState.read();
       this.status =
           statusBytes == null ? ServerStatus.initial() : ServerStatus.fromBytes(statusBytes);
@@ -181,7 +192,9 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
       } else if (message instanceof DecommissionServer decommission) {
         decommission(decommission.eventTime());
       } else if (message instanceof ServerMetricReport report) {
-        report(report);
+        report(withLatestSensors(report));
+      } else if (message instanceof BmcSensorReading reading) {
+        sensors(reading);
       } else {
         throw new IllegalArgumentException("not for a server twin: " + message.type());
       }
@@ -205,8 +218,33 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
       }
       tellRack(eventTime, true);
       identity = null;
+      sensors = null;
       status = ServerStatus.initial();
       window = new ServerWindow();
+    }
+
+    private void sensors(BmcSensorReading reading) {
+      if (identity == null) {
+        uncommissioned.inc();
+        deadLetter(reading, DeadLetterReason.UNCOMMISSIONED, "server is not commissioned");
+        return;
+      }
+      sensors = reading;
+    }
+
+    /**
+     * Attaches the BMC's latest reading to an operating-system report that arrived without one.
+     * An as-of join in event-time order, not the ordered join: every report must be evaluated
+     * exactly once, also when the BMC is late, silent or faster than the metrics daemon, whereas
+     * the ordered join emits zero to three pairs per report.
+     */
+    private ServerMetricReport withLatestSensors(ServerMetricReport report) {
+      if (report.sensors() != null
+          || sensors == null
+          || report.eventTime() - sensors.eventTime() > config.sensorMaxAgeMs()) {
+        return report;
+      }
+      return report.withSensors(sensors.sensors());
     }
 
     private void report(ServerMetricReport report) {
@@ -277,7 +315,7 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
                       left)));
     }
 
-    private void deadLetter(ServerMetricReport report, DeadLetterReason reason, String detail) {
+    private void deadLetter(Message report, DeadLetterReason reason, String detail) {
       out.get(DEAD_LETTERS)
           .output(
               DeadLetter.of(
@@ -291,11 +329,15 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
     void store() {
       if (identity == null) {
         identityState.clear();
+        sensorsState.clear();
         statusState.clear();
         windowState.clear();
         return;
       }
       identityState.write(identity);
+      if (sensors != null) {
+        sensorsState.write(sensors);
+      }
       statusState.write(status.toBytes());
       windowState.write(window.toBytes());
     }

@@ -17,7 +17,8 @@ public record TwinsConfig(
     HealthThresholds health,
     RackCorrelationConfig rack,
     DataCenterCorrelationConfig datacenter,
-    boolean silenceTimers)
+    boolean silenceTimers,
+    long sensorMaxAgeMs)
     implements Serializable {
 
   public static TwinsConfig defaults() {
@@ -25,14 +26,15 @@ public record TwinsConfig(
         HealthThresholds.defaults(),
         RackCorrelationConfig.defaults(),
         DataCenterCorrelationConfig.defaults(),
-        true);
+        true,
+        30_000);
   }
 
   public TwinsConfig withSilenceTimers(boolean enabled) {
-    return new TwinsConfig(health, rack, datacenter, enabled);
+    return new TwinsConfig(health, rack, datacenter, enabled, sensorMaxAgeMs);
   }
 
   public TwinsConfig withHealth(HealthThresholds thresholds) {
-    return new TwinsConfig(thresholds, rack, datacenter, silenceTimers);
+    return new TwinsConfig(thresholds, rack, datacenter, silenceTimers, sensorMaxAgeMs);
   }
 }

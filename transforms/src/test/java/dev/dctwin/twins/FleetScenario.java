@@ -1,9 +1,11 @@
 package dev.dctwin.twins;
 
 import dev.dctwin.codec.MessageCoder;
+import dev.dctwin.domain.BmcSensorReading;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.SampleMessages;
+import dev.dctwin.domain.ServerMetricReport;
 import dev.dctwin.models.ReportBuilder;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +25,9 @@ final class FleetScenario {
   static final long T0 = SampleMessages.T0;
   static final long STEP_MS = 10_000;
 
+  /** The watermark advances once a minute of event time: fewer runner round trips, same result. */
+  static final int STEPS_PER_WATERMARK = 6;
+
   private final int racks;
   private final int serversPerRack;
   private final int steps;
@@ -30,6 +35,7 @@ final class FleetScenario {
       (server, time) -> Optional.of(ReportBuilder.at(server, time));
   private final List<Message> extra = new ArrayList<>();
   private long shuffleSeed = -1;
+  private boolean sensorsApart;
 
   FleetScenario(int racks, int serversPerRack, long durationMs) {
     this.racks = racks;
@@ -64,6 +70,12 @@ final class FleetScenario {
     return this;
   }
 
+  /** The BMC publishes the sensor readings as their own series, 250 ms after each report. */
+  FleetScenario sensorsApart() {
+    this.sensorsApart = true;
+    return this;
+  }
+
   /** Delivers the elements of each step in a random order (the watermark still follows them). */
   FleetScenario shuffled(long seed) {
     this.shuffleSeed = seed;
@@ -85,6 +97,7 @@ final class FleetScenario {
     TestStream.Builder<Message> stream =
         TestStream.create(MessageCoder.of()).advanceWatermarkTo(new Instant(T0 - 10_000));
     stream = stream.addElements(timestamped(commissions().get(0)), timestampedRest(commissions()));
+    List<TimestampedValue<Message>> pending = new ArrayList<>();
     for (int step = 0; step < steps; step++) {
       long time = T0 + step * STEP_MS;
       List<TimestampedValue<Message>> batch = new ArrayList<>();
@@ -93,7 +106,7 @@ final class FleetScenario {
           String serverId = server(rack, server);
           behaviour
               .apply(serverId, time)
-              .ifPresent(report -> batch.add(timestamped(report.build())));
+              .ifPresent(report -> batch.addAll(messagesOf(report.build())));
         }
       }
       for (Message message : extra) {
@@ -104,12 +117,17 @@ final class FleetScenario {
       if (random != null) {
         Collections.shuffle(batch, random);
       }
-      if (!batch.isEmpty()) {
-        stream =
-            stream.addElements(
-                batch.get(0), batch.subList(1, batch.size()).toArray(new TimestampedValue[0]));
+      pending.addAll(batch);
+      boolean lastStep = step == steps - 1;
+      if (lastStep || (step + 1) % STEPS_PER_WATERMARK == 0) {
+        if (!pending.isEmpty()) {
+          stream =
+              stream.addElements(
+                  pending.get(0), pending.subList(1, pending.size()).toArray(new TimestampedValue[0]));
+          pending.clear();
+        }
+        stream = stream.advanceWatermarkTo(new Instant(time + STEP_MS - 1));
       }
-      stream = stream.advanceWatermarkTo(new Instant(time + STEP_MS - 1));
     }
     long end = T0 + steps * STEP_MS;
     List<TimestampedValue<Message>> after = new ArrayList<>();
@@ -124,6 +142,16 @@ final class FleetScenario {
               after.get(0), after.subList(1, after.size()).toArray(new TimestampedValue[0]));
     }
     return stream.advanceWatermarkToInfinity();
+  }
+
+  private List<TimestampedValue<Message>> messagesOf(ServerMetricReport report) {
+    if (!sensorsApart) {
+      return List.of(timestamped(report));
+    }
+    return List.of(
+        timestamped(report.withSensors(null)),
+        timestamped(
+            new BmcSensorReading(report.serverId(), report.eventTime() + 250, report.sensors())));
   }
 
   @SuppressWarnings("unchecked")

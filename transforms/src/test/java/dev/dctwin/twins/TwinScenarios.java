@@ -137,6 +137,33 @@ public abstract class TwinScenarios {
   }
 
   @Test
+  public void sensorReadingsOnTheirOwnSeriesReachTheHealthModel() {
+    // The BMC of s04 reports a 45 degree inlet from minute 3; its OS reports carry no sensors.
+    FleetScenario scenario =
+        new FleetScenario(1, 10, 8 * MINUTE)
+            .sensorsApart()
+            .behaviour(
+                (server, time) -> {
+                  ReportBuilder report = ReportBuilder.at(server, time);
+                  return Optional.of(
+                      server.equals("dc1-r01-s04") && time >= T0 + 3 * MINUTE
+                          ? report.inlet(45)
+                          : report);
+                });
+    PCollection<Alert> alerts = runTwins(scenario, T0 + 8 * MINUTE).get(DatacenterTwins.ALERTS);
+    PAssert.that(alerts)
+        .satisfies(
+            all -> {
+              List<Alert> opened = opened(all);
+              assertThat(describe(opened), opened, hasSize(1));
+              assertThat(opened.get(0).entity(), equalTo("dc1-r01-s04"));
+              assertThat(opened.get(0).incidentType(), equalTo(IncidentType.THERMAL));
+              return null;
+            });
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
   public void silentServerRaisesSilenceAfterTheIntervalAndResolvesWhenReportsReturn() {
     // s05 reports nothing from minute 4 to minute 7.
     FleetScenario scenario =

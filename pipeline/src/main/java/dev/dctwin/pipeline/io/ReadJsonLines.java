@@ -7,7 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.util.Set;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -22,19 +25,31 @@ import org.apache.beam.sdk.values.PCollection;
  */
 public final class ReadJsonLines extends PTransform<PBegin, PCollection<RawMessage>> {
   private final String filepattern;
+  private final Set<String> excludedNames;
 
-  private ReadJsonLines(String filepattern) {
+  private ReadJsonLines(String filepattern, Set<String> excludedNames) {
     this.filepattern = filepattern;
+    this.excludedNames = excludedNames;
   }
 
   public static ReadJsonLines from(String filepattern) {
-    return new ReadJsonLines(filepattern);
+    return new ReadJsonLines(filepattern, Set.of());
+  }
+
+  /** Skips the matched files with these names (for example an answer key next to the input). */
+  public ReadJsonLines excluding(String... fileNames) {
+    return new ReadJsonLines(filepattern, Set.of(fileNames));
   }
 
   @Override
   public PCollection<RawMessage> expand(PBegin begin) {
     return begin
         .apply("MatchFiles", FileIO.match().filepattern(filepattern))
+        .apply(
+            "SkipExcluded",
+            Filter.by(
+                (MatchResult.Metadata file) ->
+                    !excludedNames.contains(file.resourceId().getFilename())))
         .apply("OpenFiles", FileIO.readMatches())
         .apply("SplitLines", ParDo.of(new SplitLinesFn()))
         .setCoder(RawMessageCoder.of());
