@@ -1,0 +1,247 @@
+# The pipeline as a FlinkDeployment in application mode: the operator starts a JobManager that
+# runs dev.dctwin.pipeline.Main from the image's jar with args = ["run", <flags>], and the
+# TaskManagers the job's parallelism needs.
+#
+# The flags are runner-configs/flink-cluster.flags, read at plan time (modules/flags), so that a
+# change to that file is a change of the job spec that the operator rolls out with upgrade_mode.
+# This deployment overrides only what differs in a Kubernetes application cluster:
+#   --flinkMaster=[auto]            the job runs inside the cluster it submits to (the file's
+#                                   127.0.0.1:8081 would make the JobManager submit a second job
+#                                   over REST to itself);
+#   --parallelism                   when var.parallelism is set;
+#   --stateBackendStoragePath       when var.checkpoint_uri is set (object store); otherwise the
+#                                   file's file:// path stays and the checkpoint PVC is mounted
+#                                   there;
+#   var.flag_overrides              anything else one deployment needs.
+# Overriding a flag the file does not set, or repeating one in pipeline_options, fails the plan.
+
+module "flink_flags" {
+  source = "../modules/flags"
+
+  flags_file = "${path.module}/../../runner-configs/flink-cluster.flags"
+  overrides = merge(
+    { flinkMaster = "[auto]" },
+    var.parallelism == null ? {} : { parallelism = tostring(var.parallelism) },
+    var.checkpoint_uri == null ? {} : { stateBackendStoragePath = "${local.storage_base}/checkpoints" },
+    var.flag_overrides,
+  )
+  extra = merge(
+    var.pipeline_options,
+    { for endpoint, flag in var.connection_flags : flag => local.connection_values[endpoint] if flag != null },
+  )
+}
+
+locals {
+  # The flags file's checkpoint path (file:///tmp/dctwin/checkpoints): in PVC mode the volume is
+  # mounted at that path, so the flag holds as written.
+  file_checkpoint_uri = try(module.flink_flags.file_options["stateBackendStoragePath"], "")
+  use_pvc             = var.checkpoint_uri == null
+  storage_base        = local.use_pvc ? trimsuffix(local.file_checkpoint_uri, "/") : trimsuffix(var.checkpoint_uri, "/")
+  checkpoints_uri     = try(module.flink_flags.options["stateBackendStoragePath"], "")
+  checkpoint_mount    = trimprefix(local.file_checkpoint_uri, "file://")
+  parallelism         = try(tonumber(module.flink_flags.options["parallelism"]), null)
+
+  connection_values = {
+    kafka_bootstrap_servers = local.kafka_bootstrap
+    mqtt_server_uri         = module.mosquitto.uri
+    mqtt_username           = var.mqtt_username
+    jdbc_url                = local.postgres_jdbc_url
+    jdbc_username           = var.postgres_user
+  }
+
+  flink_configuration = merge(
+    {
+      "taskmanager.numberOfTaskSlots" = tostring(var.task_slots)
+      "state.checkpoints.dir"         = local.checkpoints_uri
+      "state.savepoints.dir"          = "${local.storage_base}/savepoints"
+      # Kubernetes HA: the JobManager survives a restart with the latest checkpoint, and
+      # last-state upgrades find it.
+      "high-availability.type"       = "kubernetes"
+      "high-availability.storageDir" = "${local.storage_base}/ha"
+      # Keep the last checkpoint when the job is cancelled, so a lost savepoint is not the end.
+      "execution.checkpointing.externalized-checkpoint-retention" = "RETAIN_ON_CANCELLATION"
+      "kubernetes.operator.savepoint.history.max.count"           = "5"
+    },
+    var.flink_configuration,
+  )
+
+  flink_env = concat(
+    [
+      { name = "DCTWIN_KAFKA_BOOTSTRAP_SERVERS", value = local.kafka_bootstrap },
+      { name = "DCTWIN_MQTT_SERVER_URI", value = module.mosquitto.uri },
+      { name = "DCTWIN_MQTT_USERNAME", value = var.mqtt_username },
+      { name = "DCTWIN_JDBC_URL", value = local.postgres_jdbc_url },
+      { name = "DCTWIN_JDBC_USERNAME", value = var.postgres_user },
+    ],
+    [
+      {
+        name      = "DCTWIN_JDBC_PASSWORD"
+        valueFrom = { secretKeyRef = { name = kubernetes_secret_v1.postgres_app.metadata[0].name, key = "password" } }
+      },
+      {
+        name      = "DCTWIN_MQTT_PASSWORD"
+        valueFrom = { secretKeyRef = { name = kubernetes_secret_v1.pipeline_mqtt.metadata[0].name, key = "password" } }
+      },
+    ],
+    length(var.flink_plugins) == 0 ? [] : [{ name = "ENABLE_BUILT_IN_PLUGINS", value = join(";", var.flink_plugins) }],
+  )
+}
+
+resource "kubernetes_secret_v1" "pipeline_mqtt" {
+  metadata {
+    name      = "${var.flink_deployment_name}-mqtt"
+    namespace = kubernetes_namespace_v1.dctwin.metadata[0].name
+    labels    = local.labels
+  }
+  type = "kubernetes.io/basic-auth"
+  data = {
+    username = var.mqtt_username
+    password = var.mqtt_password
+  }
+}
+
+resource "kubernetes_persistent_volume_claim_v1" "checkpoints" {
+  count = local.use_pvc ? 1 : 0
+
+  metadata {
+    name      = "${var.flink_deployment_name}-checkpoints"
+    namespace = kubernetes_namespace_v1.dctwin.metadata[0].name
+    labels    = local.labels
+  }
+  spec {
+    access_modes       = [var.checkpoint_volume.access_mode]
+    storage_class_name = var.checkpoint_volume.storage_class
+    resources {
+      requests = {
+        storage = var.checkpoint_volume.size
+      }
+    }
+  }
+  # Provisioners with WaitForFirstConsumer bind when the first Flink pod starts.
+  wait_until_bound = false
+
+  lifecycle {
+    precondition {
+      condition     = startswith(local.file_checkpoint_uri, "file:///")
+      error_message = "Without checkpoint_uri the checkpoint volume is mounted at the flags file's --stateBackendStoragePath, which must then be a file:/// path."
+    }
+  }
+}
+
+resource "kubernetes_manifest" "flink_deployment" {
+  manifest = {
+    apiVersion = "flink.apache.org/v1beta1"
+    kind       = "FlinkDeployment"
+    metadata = {
+      name      = var.flink_deployment_name
+      namespace = var.namespace
+      labels    = local.labels
+    }
+    spec = {
+      image              = var.image
+      imagePullPolicy    = var.image_pull_policy
+      flinkVersion       = var.flink_version
+      serviceAccount     = "flink" # created in the watched namespace by the operator's chart
+      flinkConfiguration = local.flink_configuration
+      podTemplate = {
+        # Empty lists would come back from the API server as absent: leave them out instead.
+        spec = merge(
+          {
+            securityContext = {
+              fsGroup = 9999 # the flink user of the official image, so the volume is writable
+            }
+            containers = [merge(
+              {
+                name = "flink-main-container"
+                env  = local.flink_env
+              },
+              local.use_pvc ? { volumeMounts = [{ name = "checkpoints", mountPath = local.checkpoint_mount }] } : {},
+            )]
+          },
+          local.use_pvc ? {
+            volumes = [{
+              name                  = "checkpoints"
+              persistentVolumeClaim = { claimName = "${var.flink_deployment_name}-checkpoints" }
+            }]
+          } : {},
+        )
+      }
+      jobManager = {
+        replicas = 1
+        resource = {
+          memory = var.jobmanager.memory
+          cpu    = var.jobmanager.cpu
+        }
+      }
+      taskManager = {
+        resource = {
+          memory = var.taskmanager.memory
+          cpu    = var.taskmanager.cpu
+        }
+      }
+      job = {
+        jarURI                = "local:///opt/dctwin/dctwin-pipeline.jar"
+        entryClass            = "dev.dctwin.pipeline.Main"
+        args                  = concat(["run"], module.flink_flags.args)
+        parallelism           = local.parallelism
+        upgradeMode           = var.upgrade_mode
+        state                 = var.job_state
+        allowNonRestoredState = var.allow_non_restored_state
+      }
+    }
+  }
+
+  field_manager {
+    # The operator writes status only; take over spec fields a kubectl edit may have touched.
+    force_conflicts = true
+  }
+
+  lifecycle {
+    precondition {
+      condition     = local.parallelism != null
+      error_message = "runner-configs/flink-cluster.flags must set --parallelism to a number: the FlinkDeployment's job.parallelism is taken from it (or from var.parallelism)."
+    }
+    precondition {
+      condition     = local.file_checkpoint_uri != ""
+      error_message = "runner-configs/flink-cluster.flags must set --stateBackendStoragePath: checkpoints go there (or under var.checkpoint_uri)."
+    }
+  }
+
+  depends_on = [
+    module.operators,
+    module.kafka_topics,
+    kubernetes_manifest.postgres,
+    module.mosquitto,
+    kubernetes_persistent_volume_claim_v1.checkpoints,
+  ]
+}
+
+resource "kubernetes_ingress_v1" "flink_ui" {
+  count = var.ingress == null ? 0 : 1
+
+  metadata {
+    name      = "${var.flink_deployment_name}-ui"
+    namespace = kubernetes_namespace_v1.dctwin.metadata[0].name
+    labels    = local.labels
+  }
+  spec {
+    ingress_class_name = var.ingress.class_name
+    rule {
+      host = var.ingress.host
+      http {
+        path {
+          path      = "/"
+          path_type = "Prefix"
+          backend {
+            service {
+              name = "${var.flink_deployment_name}-rest"
+              port {
+                number = 8081
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
