@@ -44,7 +44,7 @@ public final class Main implements Runnable {
   }
 
   /** Runs one command line, printing to {@code out} and {@code err}; returns the exit code. */
-  static int run(String[] args, PrintWriter out, PrintWriter err) {
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine commandLine = new CommandLine(new Main());
     commandLine.setOut(out);
     commandLine.setErr(err);

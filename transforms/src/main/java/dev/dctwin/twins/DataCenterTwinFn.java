@@ -81,7 +81,7 @@ final class DataCenterTwinFn extends DoFn<KV<String, Message>, Alert> {
       @StateId("wakeAt") ValueState<Long> wakeAt,
       @TimerId("wake") Timer wake) {
     new EventTimeBuffer<>(pending, pendingTimes).add(timestamp.getMillis(), element.getValue());
-    new Wakeup(wake, wakeAt).atOrBefore(timestamp.getMillis());
+    new Wakeup(wake, wakeAt, config.timerAlignmentMs()).atOrBefore(timestamp.getMillis());
   }
 
   @OnTimer("wake")
@@ -118,10 +118,10 @@ final class DataCenterTwinFn extends DoFn<KV<String, Message>, Alert> {
         && state.datacenterIncidents().isEmpty()
         && state.nextTimer().isEmpty()) {
       datacenter.clear();
-      new Wakeup(wake, wakeAt).reschedule(buffer.earliest());
+      new Wakeup(wake, wakeAt, config.timerAlignmentMs()).reschedule(buffer.earliest());
     } else {
       datacenter.write(state.toBytes());
-      new Wakeup(wake, wakeAt).reschedule(buffer.earliest(), state.nextTimer());
+      new Wakeup(wake, wakeAt, config.timerAlignmentMs()).reschedule(buffer.earliest(), state.nextTimer());
     }
   }
 

@@ -79,7 +79,7 @@ final class RackTwinFn extends DoFn<KV<String, ServerIncidents>, Alert> {
       @StateId("wakeAt") ValueState<Long> wakeAt,
       @TimerId("wake") Timer wake) {
     new EventTimeBuffer<>(pending, pendingTimes).add(timestamp.getMillis(), element.getValue());
-    new Wakeup(wake, wakeAt).atOrBefore(timestamp.getMillis());
+    new Wakeup(wake, wakeAt, config.timerAlignmentMs()).atOrBefore(timestamp.getMillis());
   }
 
   @OnTimer("wake")
@@ -112,10 +112,10 @@ final class RackTwinFn extends DoFn<KV<String, ServerIncidents>, Alert> {
     }
     if (state == null || isEmpty(state)) {
       rack.clear();
-      new Wakeup(wake, wakeAt).reschedule(buffer.earliest());
+      new Wakeup(wake, wakeAt, config.timerAlignmentMs()).reschedule(buffer.earliest());
     } else {
       rack.write(state.toBytes());
-      new Wakeup(wake, wakeAt).reschedule(buffer.earliest(), state.nextTimer());
+      new Wakeup(wake, wakeAt, config.timerAlignmentMs()).reschedule(buffer.earliest(), state.nextTimer());
     }
   }
 

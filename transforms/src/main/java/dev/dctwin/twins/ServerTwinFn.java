@@ -113,7 +113,7 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
       @StateId("wakeAt") ValueState<Long> wakeAt,
       @TimerId("wake") Timer wake) {
     new EventTimeBuffer<>(pending, pendingTimes).add(timestamp.getMillis(), element.getValue());
-    new Wakeup(wake, wakeAt).atOrBefore(timestamp.getMillis());
+    new Wakeup(wake, wakeAt, config.timerAlignmentMs()).atOrBefore(timestamp.getMillis());
   }
 
   @OnTimer("wake")
@@ -137,7 +137,7 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
     }
     twin.checkSilence(now);
     twin.store();
-    new Wakeup(wake, wakeAt)
+    new Wakeup(wake, wakeAt, config.timerAlignmentMs())
         .reschedule(
             buffer.earliest(),
             config.silenceTimers() ? twin.silenceDeadline() : OptionalLong.empty());

@@ -18,7 +18,8 @@ public record TwinsConfig(
     RackCorrelationConfig rack,
     DataCenterCorrelationConfig datacenter,
     boolean silenceTimers,
-    long sensorMaxAgeMs)
+    long sensorMaxAgeMs,
+    long timerAlignmentMs)
     implements Serializable {
 
   public static TwinsConfig defaults() {
@@ -27,14 +28,20 @@ public record TwinsConfig(
         RackCorrelationConfig.defaults(),
         DataCenterCorrelationConfig.defaults(),
         true,
-        30_000);
+        30_000,
+        1_000);
   }
 
   public TwinsConfig withSilenceTimers(boolean enabled) {
-    return new TwinsConfig(health, rack, datacenter, enabled, sensorMaxAgeMs);
+    return new TwinsConfig(health, rack, datacenter, enabled, sensorMaxAgeMs, timerAlignmentMs);
+  }
+
+  public TwinsConfig withTimerAlignmentMs(long alignmentMs) {
+    return new TwinsConfig(health, rack, datacenter, silenceTimers, sensorMaxAgeMs, alignmentMs);
   }
 
   public TwinsConfig withHealth(HealthThresholds thresholds) {
-    return new TwinsConfig(thresholds, rack, datacenter, silenceTimers, sensorMaxAgeMs);
+    return new TwinsConfig(
+        thresholds, rack, datacenter, silenceTimers, sensorMaxAgeMs, timerAlignmentMs);
   }
 }

@@ -14,10 +14,16 @@ import org.joda.time.Instant;
 final class Wakeup {
   private final Timer timer;
   private final ValueState<Long> scheduled;
+  private final long alignmentMs;
 
-  Wakeup(Timer timer, ValueState<Long> scheduled) {
+  /**
+   * @param alignmentMs the timer fires on multiples of this: work due within one step is done in
+   *     one activation, at the price of up to this much extra latency
+   */
+  Wakeup(Timer timer, ValueState<Long> scheduled, long alignmentMs) {
     this.timer = timer;
     this.scheduled = scheduled;
+    this.alignmentMs = alignmentMs;
   }
 
   static StateSpec<ValueState<Long>> scheduledSpec() {
@@ -27,7 +33,7 @@ final class Wakeup {
   /** Makes sure the timer fires no later than {@code at}. */
   void atOrBefore(long at) {
     Long current = scheduled.read();
-    if (current == null || at < current) {
+    if (current == null || aligned(at) < current) {
       set(at);
     }
   }
@@ -55,7 +61,12 @@ final class Wakeup {
   }
 
   private void set(long at) {
-    timer.set(new Instant(at));
-    scheduled.write(at);
+    long aligned = aligned(at);
+    timer.set(new Instant(aligned));
+    scheduled.write(aligned);
+  }
+
+  private long aligned(long at) {
+    return Math.floorDiv(at + alignmentMs - 1, alignmentMs) * alignmentMs;
   }
 }
