@@ -121,7 +121,8 @@ final class DataCenterTwinFn extends DoFn<KV<String, Message>, Alert> {
       new Wakeup(wake, wakeAt, config.timerAlignmentMs()).reschedule(buffer.earliest());
     } else {
       datacenter.write(state.toBytes());
-      new Wakeup(wake, wakeAt, config.timerAlignmentMs()).reschedule(buffer.earliest(), state.nextTimer());
+      new Wakeup(wake, wakeAt, config.timerAlignmentMs())
+          .reschedule(buffer.earliest(), state.nextTimer());
     }
   }
 

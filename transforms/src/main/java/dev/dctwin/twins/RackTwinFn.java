@@ -115,7 +115,8 @@ final class RackTwinFn extends DoFn<KV<String, ServerIncidents>, Alert> {
       new Wakeup(wake, wakeAt, config.timerAlignmentMs()).reschedule(buffer.earliest());
     } else {
       rack.write(state.toBytes());
-      new Wakeup(wake, wakeAt, config.timerAlignmentMs()).reschedule(buffer.earliest(), state.nextTimer());
+      new Wakeup(wake, wakeAt, config.timerAlignmentMs())
+          .reschedule(buffer.earliest(), state.nextTimer());
     }
   }
 

@@ -233,10 +233,10 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
     }
 
     /**
-     * Attaches the BMC's latest reading to an operating-system report that arrived without one.
-     * An as-of join in event-time order, not the ordered join: every report must be evaluated
-     * exactly once, also when the BMC is late, silent or faster than the metrics daemon, whereas
-     * the ordered join emits zero to three pairs per report.
+     * Attaches the BMC's latest reading to an operating-system report that arrived without one. An
+     * as-of join in event-time order, not the ordered join: every report must be evaluated exactly
+     * once, also when the BMC is late, silent or faster than the metrics daemon, whereas the
+     * ordered join emits zero to three pairs per report.
      */
     private ServerMetricReport withLatestSensors(ServerMetricReport report) {
       if (report.sensors() != null

@@ -123,7 +123,8 @@ final class FleetScenario {
         if (!pending.isEmpty()) {
           stream =
               stream.addElements(
-                  pending.get(0), pending.subList(1, pending.size()).toArray(new TimestampedValue[0]));
+                  pending.get(0),
+                  pending.subList(1, pending.size()).toArray(new TimestampedValue[0]));
           pending.clear();
         }
         stream = stream.advanceWatermarkTo(new Instant(time + STEP_MS - 1));
