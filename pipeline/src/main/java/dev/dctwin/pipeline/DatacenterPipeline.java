@@ -89,7 +89,9 @@ public final class DatacenterPipeline {
         pipeline
             .apply(
                 "ReadFiles",
-                ReadJsonLines.from(Path.of(options.getInputDir(), "*.jsonl").toString()))
+                // The simulator writes its answer key next to its output; it is not input.
+                ReadJsonLines.from(Path.of(options.getInputDir(), "*.jsonl").toString())
+                    .excluding("ground-truth.jsonl"))
             .apply(
                 "ParseMessages",
                 ParseMessages.create().withMaxPayloadBytes(options.getMaxPayloadBytes()));
@@ -122,7 +124,8 @@ public final class DatacenterPipeline {
     TwinsConfig defaults = TwinsConfig.defaults();
     return defaults
         .withHealth(defaults.health().withSilenceAfterMs(options.getSilenceAfterSeconds() * 1000))
-        .withSilenceTimers(unbounded);
+        .withSilenceTimers(unbounded)
+        .withTimerAlignmentMs(unbounded ? 1_000 : 60_000);
   }
 
   private static void printSummary(PipelineResult result, Options options, PrintStream out) {
