@@ -63,8 +63,7 @@ public class DatacenterPipelineTest {
                 DeadLetterReason.NON_FINITE_NUMBER,
                 DeadLetterReason.OUT_OF_RANGE,
                 DeadLetterReason.UNKNOWN_MESSAGE_TYPE,
-                // sensors, an answer, an alert and a measurement are no input of the twins
-                DeadLetterReason.UNEXPECTED_TYPE,
+                // an answer, an alert and a measurement are no input of the twins
                 DeadLetterReason.UNEXPECTED_TYPE,
                 DeadLetterReason.UNEXPECTED_TYPE,
                 DeadLetterReason.UNEXPECTED_TYPE,
