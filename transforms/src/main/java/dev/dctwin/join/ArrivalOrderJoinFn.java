@@ -1,0 +1,214 @@
+package dev.dctwin.join;
+
+import dev.dctwin.join.JoinBuffer.Entry;
+import dev.dctwin.join.JoinBuffer.PairSink;
+import dev.dctwin.join.JoinBuffer.State;
+import dev.dctwin.join.OrderedTimeSeriesJoin.JoinFn;
+import java.util.List;
+import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * {@link OrderedTimeSeriesJoin.Mode#ARRIVAL_ORDER}: each record goes straight into the key's {@link
+ * JoinBuffer}, which emits every pair the moment it is certain.
+ *
+ * <p>Pairs that wait for the watermark ({@code prev} pairs whose other side has not moved past
+ * them) are released by one event-time timer per key, set to the earliest time whose passing lets
+ * the buffer emit or drop something. Beam shows a DoFn the watermark only through its timers, so
+ * the timer's firing time is what the buffer is told: everything pending is out once the watermark
+ * reaches the end of the global window.
+ *
+ * <p>With a {@code maxLatency}, a processing-time timer forces the buffer's watermark past the
+ * records still waiting once they have waited that long.
+ */
+final class ArrivalOrderJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
+  private static final long NO_WAKE_UP = Long.MAX_VALUE;
+
+  @StateId("buffer")
+  private final StateSpec<ValueState<State<V>>> bufferSpec;
+
+  @TimerId("wakeUp")
+  private final TimerSpec wakeUpSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+  /** Whether the {@code maxLatency} timer is set: setting it again would postpone it. */
+  @StateId("forceSet")
+  private final StateSpec<ValueState<Boolean>> forceSetSpec = StateSpecs.value(BooleanCoder.of());
+
+  @TimerId("force")
+  private final TimerSpec forceSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+  ArrivalOrderJoinFn(
+      JoinFn<K, V, O> fn,
+      Long delta,
+      Duration maxLatency,
+      Coder<V> valueCoder,
+      TupleTag<O> pairsTag,
+      TupleTag<RejectedRecord<K, V>> rejectedTag) {
+    super(fn, delta, maxLatency, pairsTag, rejectedTag);
+    this.bufferSpec = StateSpecs.value(JoinStateCoder.of(valueCoder));
+  }
+
+  @ProcessElement
+  public void processElement(
+      @Element KV<K, RawUnionValue> element,
+      @Timestamp Instant timestamp,
+      @StateId("buffer") ValueState<State<V>> bufferState,
+      @TimerId("wakeUp") Timer wakeUp,
+      @StateId("forceSet") ValueState<Boolean> forceSet,
+      @TimerId("force") Timer force,
+      MultiOutputReceiver out) {
+    K key = element.getKey();
+    countArrival(element.getValue());
+    JoinBuffer<V> buffer = restore(bufferState.read());
+    if (offer(buffer, key, element.getValue(), timestamp.getMillis(), sink(key, out), out)) {
+      State<V> state = save(buffer, bufferState, wakeUp);
+      if (maxLatency != null
+          && forcedWatermark(state) != NO_WAKE_UP
+          && !Boolean.TRUE.equals(forceSet.read())) {
+        force.offset(maxLatency).setRelative();
+        forceSet.write(true);
+      }
+    }
+  }
+
+  @OnTimer("wakeUp")
+  public void onWakeUp(
+      OnTimerContext context,
+      @Key K key,
+      @StateId("buffer") ValueState<State<V>> bufferState,
+      @TimerId("wakeUp") Timer wakeUp,
+      MultiOutputReceiver out) {
+    State<V> state = bufferState.read();
+    if (state == null) {
+      return;
+    }
+    JoinBuffer<V> buffer = restore(state);
+    PairSink<V> sink = sink(key, out);
+    long watermark = context.fireTimestamp().getMillis();
+    if (watermark >= END_OF_TIME) {
+      buffer.finish(sink);
+      bufferState.clear();
+      return;
+    }
+    buffer.advanceWatermark(watermark, sink);
+    save(buffer, bufferState, wakeUp);
+  }
+
+  /**
+   * The {@code maxLatency} is up for the records waiting when the timer was set: the buffer takes
+   * their times as passed. Records that arrive later with an earlier time are then late.
+   */
+  @OnTimer("force")
+  public void onForce(
+      @Key K key,
+      @StateId("buffer") ValueState<State<V>> bufferState,
+      @TimerId("wakeUp") Timer wakeUp,
+      @StateId("forceSet") ValueState<Boolean> forceSet,
+      MultiOutputReceiver out) {
+    forceSet.clear();
+    State<V> state = bufferState.read();
+    if (state == null || forcedWatermark(state) == NO_WAKE_UP) {
+      return;
+    }
+    JoinBuffer<V> buffer = restore(state);
+    buffer.advanceWatermark(forcedWatermark(state), sink(key, out));
+    save(buffer, bufferState, wakeUp);
+  }
+
+  private State<V> save(JoinBuffer<V> buffer, ValueState<State<V>> bufferState, Timer wakeUp) {
+    State<V> state = buffer.snapshot();
+    bufferState.write(state);
+    long wakeUpAt = nextWakeUp(state, delta);
+    if (wakeUpAt != NO_WAKE_UP) {
+      wakeUp.set(new Instant(wakeUpAt));
+    }
+    return state;
+  }
+
+  /**
+   * Just past the newest record that waits for the watermark, {@link #NO_WAKE_UP} if none does. A
+   * side's newest record is always buffered, and waits whenever any of the side's records does.
+   */
+  static long forcedWatermark(State<?> state) {
+    boolean leftWaits =
+        isWaiting(state.left(), state.right(), state.rightLastT(), state.watermark());
+    boolean rightWaits =
+        isWaiting(state.right(), state.left(), state.leftLastT(), state.watermark());
+    if (!leftWaits && !rightWaits) {
+      return NO_WAKE_UP;
+    }
+    return Math.max(
+            leftWaits ? state.leftLastT() : Long.MIN_VALUE,
+            rightWaits ? state.rightLastT() : Long.MIN_VALUE)
+        + 1;
+  }
+
+  private static boolean isWaiting(
+      List<? extends Entry<?>> entries,
+      List<? extends Entry<?>> other,
+      long otherLastT,
+      long watermark) {
+    return !entries.isEmpty()
+        && !other.isEmpty()
+        && entries.get(entries.size() - 1).t() >= Math.max(otherLastT, watermark);
+  }
+
+  /**
+   * The earliest time whose passing lets the buffer emit a pair or drop a record, capped at the end
+   * of the global window; {@link #NO_WAKE_UP} if the watermark alone can change nothing. Always
+   * after the buffer's watermark, so a firing always makes progress.
+   */
+  static long nextWakeUp(State<?> state, Long delta) {
+    long wakeUp =
+        Math.min(
+            sideWakeUp(
+                state.left(),
+                !state.right().isEmpty(),
+                Math.max(state.rightLastT(), state.watermark()),
+                delta),
+            sideWakeUp(
+                state.right(),
+                !state.left().isEmpty(),
+                Math.max(state.leftLastT(), state.watermark()),
+                delta));
+    return wakeUp == NO_WAKE_UP ? NO_WAKE_UP : Math.min(wakeUp, END_OF_TIME);
+  }
+
+  /**
+   * One side's records wait for the watermark when their {@code prev} on the other side is not yet
+   * certain: their time is not below the other side's floor (its last time or the watermark). With
+   * a tolerance, the oldest record can also be dropped once the other side's floor is more than
+   * {@code delta} past it (the newest record always stays).
+   */
+  private static long sideWakeUp(
+      List<? extends Entry<?>> entries, boolean otherHasRecords, long otherFloor, Long delta) {
+    long wakeUp = NO_WAKE_UP;
+    if (otherHasRecords) {
+      for (Entry<?> entry : entries) {
+        if (entry.t() >= otherFloor) {
+          wakeUp = entry.t() + 1;
+          break;
+        }
+      }
+    }
+    if (delta != null && entries.size() > 1) {
+      long oldest = entries.get(0).t();
+      if (delta < END_OF_TIME - oldest) {
+        wakeUp = Math.min(wakeUp, oldest + delta + 1);
+      }
+    }
+    return wakeUp;
+  }
+}
