@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
-# Starts (or reports) the local services dctwin's tests and local stack use, all on 127.0.0.1.
-# Idempotent: a service that already answers is reused. Usage: services.sh start|status
+# Starts (or reports) the local services dctwin's tests and local stack use, all on 127.0.0.1:
+# Mosquitto, PostgreSQL, MariaDB and a Kafka broker (KRaft, a JVM of its own from the kafka_2.13
+# jars of Maven Central). Idempotent: a service that already answers is reused.
+# Usage: services.sh start|status|stop [all]   (stop: the Kafka broker; stop all: every service)
 set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+KAFKA_PORT=${DCTWIN_KAFKA_PORT:-9092}
+KAFKA_CONTROLLER_PORT=${DCTWIN_KAFKA_CONTROLLER_PORT:-9093}
+KAFKA_DIR=${DCTWIN_KAFKA_DIR:-/var/tmp/dctwin-kafka}
+# The role whose connections from 127.0.0.1 need a password (scram-sha-256), so that tests can
+# check authentication although the local cluster trusts everyone else.
+PG_AUTH_ROLE=dctwin_auth
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -33,8 +44,78 @@ start_mosquitto() {
 start_postgres() {
   port_open 5432 && return 0
   need_package pg_ctlcluster postgresql
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
+  pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main start
   wait_port postgresql 5432
+}
+
+pg_version() { ls /etc/postgresql | sort -V | tail -1; }
+
+# Idempotent: puts one pg_hba.conf rule for PG_AUTH_ROLE above the others (first match wins).
+require_password_for_auth_role() {
+  local hba
+  hba="/etc/postgresql/$(pg_version)/main/pg_hba.conf"
+  grep -q "^host all $PG_AUTH_ROLE " "$hba" && return 0
+  sed -i "0,/^\(local\|host\)/s//host all $PG_AUTH_ROLE 127.0.0.1\/32 scram-sha-256\n&/" "$hba"
+  pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main reload
+}
+
+kafka_classpath() {
+  local cp="$KAFKA_DIR/classpath.txt"
+  if [ ! -s "$cp" ] || [ "$here/kafka/pom.xml" -nt "$cp" ]; then
+    (cd "$repo" && mvn -B -q -f runner-configs/local/kafka/pom.xml dependency:build-classpath \
+      -Dmdep.outputFile="$cp" >/dev/null)
+  fi
+  cat "$cp"
+}
+
+start_kafka() {
+  port_open "$KAFKA_PORT" && return 0
+  mkdir -p "$KAFKA_DIR/logs"
+  local cp config="$KAFKA_DIR/server.properties"
+  cp=$(kafka_classpath)
+  cat >"$config" <<PROPERTIES
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$KAFKA_DIR/data
+num.partitions=3
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+min.insync.replicas=1
+group.initial.rebalance.delay.ms=0
+PROPERTIES
+  if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
+    local log4j="-Dlog4j.configuration=file:$here/kafka/log4j.properties"
+    java "$log4j" -Dkafka.logs.dir="$KAFKA_DIR/logs" -cp "$cp" kafka.tools.StorageTool format \
+      --ignore-formatted -c "$config" \
+      -t "$(java "$log4j" -Dkafka.logs.dir="$KAFKA_DIR/logs" -cp "$cp" kafka.tools.StorageTool random-uuid)" \
+      >/dev/null
+  fi
+  nohup java -Xmx512m -Dkafka.logs.dir="$KAFKA_DIR/logs" \
+    -Dlog4j.configuration="file:$here/kafka/log4j.properties" \
+    -cp "$cp" kafka.Kafka "$config" >"$KAFKA_DIR/logs/stdout.log" 2>&1 &
+  echo $! >"$KAFKA_DIR/kafka.pid"
+  wait_port kafka "$KAFKA_PORT"
+  echo "services: kafka logs in $KAFKA_DIR/logs"
+}
+
+stop_kafka() {
+  local pid_file="$KAFKA_DIR/kafka.pid"
+  [ -f "$pid_file" ] || return 0
+  local pid
+  pid=$(cat "$pid_file")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  fi
+  rm -f "$pid_file"
 }
 
 start_mariadb() {
@@ -45,7 +126,7 @@ start_mariadb() {
 }
 
 status() {
-  for entry in mosquitto:1883 postgresql:5432 mariadb:3306; do
+  for entry in mosquitto:1883 postgresql:5432 mariadb:3306 "kafka:$KAFKA_PORT"; do
     if port_open "${entry#*:}"; then state=up; else state=down; fi
     printf '%-11s 127.0.0.1:%-5s %s\n' "${entry%%:*}" "${entry#*:}" "$state"
   done
@@ -55,9 +136,20 @@ case "${1:-start}" in
   start)
     start_mosquitto
     start_postgres
+    require_password_for_auth_role
     start_mariadb
+    start_kafka
     status
     ;;
   status) status ;;
-  *) echo "usage: $0 start|status" >&2; exit 2 ;;
+  stop)
+    stop_kafka
+    if [ "${2:-}" = all ]; then
+      start-stop-daemon --stop --oknodo --exec /usr/sbin/mosquitto
+      pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main stop || true
+      start-stop-daemon --stop --oknodo --exec /usr/sbin/mariadbd
+    fi
+    status
+    ;;
+  *) echo "usage: $0 start|status|stop [all]" >&2; exit 2 ;;
 esac

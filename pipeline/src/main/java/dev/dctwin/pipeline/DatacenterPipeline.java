@@ -2,15 +2,37 @@ package dev.dctwin.pipeline;
 
 import dev.dctwin.codec.ParseMessages;
 import dev.dctwin.codec.WireCodec;
+import dev.dctwin.domain.Alert;
+import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.Message;
+import dev.dctwin.domain.RawMessage;
+import dev.dctwin.domain.UnhealthyRacks;
+import dev.dctwin.pipeline.io.AtEventTime;
+import dev.dctwin.pipeline.io.JdbcOptions;
+import dev.dctwin.pipeline.io.JdbcTarget;
+import dev.dctwin.pipeline.io.KafkaClients;
+import dev.dctwin.pipeline.io.KafkaOptions;
+import dev.dctwin.pipeline.io.KafkaSource;
+import dev.dctwin.pipeline.io.MqttOptions;
+import dev.dctwin.pipeline.io.MqttSource;
+import dev.dctwin.pipeline.io.ParseBySource;
+import dev.dctwin.pipeline.io.Preflight;
 import dev.dctwin.pipeline.io.ReadJsonLines;
+import dev.dctwin.pipeline.io.SchemaMigrations;
 import dev.dctwin.pipeline.io.WriteDeadLetters;
 import dev.dctwin.pipeline.io.WriteJsonLines;
+import dev.dctwin.pipeline.io.WriteToJdbc;
+import dev.dctwin.pipeline.io.WriteToKafka;
 import dev.dctwin.twins.DatacenterTwins;
 import dev.dctwin.twins.TwinsConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
@@ -20,33 +42,95 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.Validation;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.WithTimestamps;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
  * The datacenter pipeline: sources, parse with dead letters, the three layers of twins, alert
  * sinks. Messages are processed at their event time (the payload's {@code eventTime}).
+ *
+ * <pre>
+ * file | mqtt | kafka | both --> ParseBySource --> AtEventTime --> Twins --> alerts, answers
+ *                                     |                             |
+ *                                     +------ dead letters <--------+
+ * sinks: file (bounded runs), kafka (exactly once where the runner checkpoints), jdbc (upserts)
+ * </pre>
+ *
+ * See {@code pipeline/IO.md} for what each source and sink guarantees.
  */
 public final class DatacenterPipeline {
   private DatacenterPipeline() {}
 
+  /** Where messages come from. */
+  enum Source {
+    FILE,
+    MQTT,
+    KAFKA,
+    BOTH
+  }
+
+  /** Where alerts, answers and dead letters go. */
+  enum Sink {
+    FILE,
+    KAFKA,
+    JDBC
+  }
+
+  /**
+   * Mirrors the FlinkRunner's option (same name, type and default, as KafkaIO does) so that the
+   * Kafka sinks can tell whether checkpoints run without depending on the Flink runner.
+   */
+  public interface CheckpointingOptions extends PipelineOptions {
+    @Default.Long(-1)
+    Long getCheckpointingInterval();
+
+    void setCheckpointingInterval(Long interval);
+  }
+
   /** Flags of {@code dctwin-pipeline.jar run}. */
-  public interface Options extends PipelineOptions {
-    @Description("Where messages come from: file (bounded JSON-lines files in --inputDir).")
+  public interface Options extends MqttOptions, KafkaOptions, JdbcOptions, CheckpointingOptions {
+    @Description(
+        "Where messages come from: file (JSON-lines files in --inputDir), mqtt, kafka, or both"
+            + " (mqtt and kafka).")
     @Default.String("file")
     String getSource();
 
     void setSource(String value);
 
-    @Description("Folder of *.jsonl files of wire-format messages (with --source=file).")
-    @Validation.Required
+    @Description(
+        "Where alerts, answers and dead letters go, a list of: file (--alertsOut, ...; bounded"
+            + " runs only), kafka (--kafkaAlertsTopic, ...), jdbc (--jdbcUrl; alerts and dead"
+            + " letters). Default: file for --source=file, else kafka plus jdbc when --jdbcUrl is"
+            + " set.")
+    List<String> getSinks();
+
+    void setSinks(List<String> value);
+
+    @Description("Folder of *.jsonl files of wire-format messages (required with --source=file).")
     String getInputDir();
 
     void setInputDir(String value);
+
+    @Description(
+        "Stop reading MQTT and Kafka after this many seconds and finish (a bounded run, for"
+            + " tests and replays); default: run until cancelled.")
+    Long getMaxReadTimeSeconds();
+
+    void setMaxReadTimeSeconds(Long value);
+
+    @Description(
+        "Stop reading Kafka after this many records over all topics and finish (a bounded run;"
+            + " KafkaIO divides the count evenly among partitions, see pipeline/IO.md).")
+    Long getKafkaMaxRecords();
+
+    void setKafkaMaxRecords(Long value);
 
     @Description("File of JSON lines to write alerts to.")
     @Default.String("alerts.jsonl")
@@ -79,46 +163,256 @@ public final class DatacenterPipeline {
     void setMaxPayloadBytes(int value);
   }
 
+  /**
+   * Runs the pipeline until it ends (bounded input) or forever (streams), then prints a summary.
+   */
   static int run(Options options, PrintStream out) {
-    if (!options.getSource().equals("file")) {
-      throw new UsageException(
-          "--source=" + options.getSource() + " is not supported yet: use file");
-    }
-    Pipeline pipeline = Pipeline.create(options);
-    PCollectionTuple parsed =
-        pipeline
-            .apply(
-                "ReadFiles",
-                // The simulator writes its answer key next to its output; it is not input.
-                ReadJsonLines.from(Path.of(options.getInputDir(), "*.jsonl").toString())
-                    .excluding("ground-truth.jsonl"))
-            .apply(
-                "ParseMessages",
-                ParseMessages.create().withMaxPayloadBytes(options.getMaxPayloadBytes()));
-    PCollectionTuple twins =
-        parsed
-            .get(ParseMessages.MESSAGES)
-            .apply("AtEventTime", WithTimestamps.of((Message m) -> new Instant(m.eventTime())))
-            .apply("Twins", DatacenterTwins.create().withConfig(twinsConfig(options, false)));
-    twins
-        .get(DatacenterTwins.ALERTS)
-        .apply("WriteAlerts", WriteJsonLines.to(options.getAlertsOut()));
-    twins
-        .get(DatacenterTwins.ANSWERS)
-        .apply("WriteAnswers", WriteJsonLines.to(options.getAnswersOut()));
-    PCollectionList.of(parsed.get(ParseMessages.DEAD_LETTERS))
-        .and(twins.get(DatacenterTwins.DEAD_LETTERS))
-        .apply("AllDeadLetters", Flatten.pCollections())
-        .apply("WriteDeadLetters", WriteDeadLetters.to(options.getDeadLettersOut()));
-    PipelineResult result = pipeline.run();
+    PipelineResult result = start(options);
     result.waitUntilFinish();
     printSummary(result, options, out);
     return Main.EXIT_OK;
   }
 
   /**
-   * The twins' configuration from the flags. Silence timers only run on unbounded input: a file
-   * ends, its servers do not fall silent (see {@link TwinsConfig#silenceTimers()}).
+   * Checks the configuration and the services (credentials, topics), migrates the database, and
+   * starts the pipeline without waiting for it. Configuration errors are {@link
+   * IllegalArgumentException}s, unreachable or refusing services {@link IllegalStateException}s,
+   * each with a one-line message.
+   */
+  public static PipelineResult start(Options options) {
+    Source source = parse(Source.class, "--source", options.getSource());
+    Set<Sink> sinks = sinks(options, source);
+    boolean bounded = isBounded(options, source);
+    validate(options, source, sinks, bounded);
+    if (options.getMqttTrustStore() != null) {
+      System.setProperty("javax.net.ssl.trustStore", options.getMqttTrustStore());
+    }
+    preflight(options, source, sinks);
+
+    Pipeline pipeline = Pipeline.create(options);
+    PCollectionTuple parsed =
+        read(pipeline.begin(), options, source)
+            .apply(
+                "ParseMessages", ParseBySource.withMaxPayloadBytes(options.getMaxPayloadBytes()));
+    PCollection<Message> messages = parsed.get(ParseMessages.MESSAGES);
+    messages =
+        source == Source.FILE
+            ? messages.apply(
+                "AtEventTime", WithTimestamps.of((Message m) -> new Instant(m.eventTime())))
+            : messages.apply("AtEventTime", AtEventTime.create());
+    PCollectionTuple twins =
+        messages.apply(
+            "Twins", DatacenterTwins.create().withConfig(twinsConfig(options, !bounded)));
+    PCollection<Alert> alerts = twins.get(DatacenterTwins.ALERTS);
+    PCollection<UnhealthyRacks> answers = twins.get(DatacenterTwins.ANSWERS);
+    PCollection<DeadLetter> deadLetters =
+        PCollectionList.of(parsed.get(ParseMessages.DEAD_LETTERS))
+            .and(twins.get(DatacenterTwins.DEAD_LETTERS))
+            .apply("AllDeadLetters", Flatten.pCollections());
+
+    if (sinks.contains(Sink.FILE)) {
+      alerts.apply("WriteAlerts", WriteJsonLines.to(options.getAlertsOut()));
+      answers.apply("WriteAnswers", WriteJsonLines.to(options.getAnswersOut()));
+      deadLetters.apply("WriteDeadLetters", WriteDeadLetters.to(options.getDeadLettersOut()));
+    }
+    if (sinks.contains(Sink.KAFKA)) {
+      writeToKafka(options, alerts, answers, deadLetters);
+    }
+    if (sinks.contains(Sink.JDBC)) {
+      JdbcTarget target = JdbcTarget.from(options);
+      alerts.apply("AlertsToJdbc", WriteToJdbc.alerts(target, options.getJdbcBatchSize()));
+      deadLetters.apply(
+          "DeadLettersToJdbc", WriteToJdbc.deadLetters(target, options.getJdbcBatchSize()));
+    }
+    return pipeline.run();
+  }
+
+  private static PCollection<RawMessage> read(PBegin begin, Options options, Source source) {
+    if (source == Source.FILE) {
+      return begin.apply(
+          "ReadFiles",
+          ReadJsonLines.from(Path.of(options.getInputDir(), "*.jsonl").toString())
+              // The simulator writes its answer key next to its output; it is not input.
+              .excluding("ground-truth.jsonl"));
+    }
+    Duration maxReadTime =
+        options.getMaxReadTimeSeconds() == null
+            ? null
+            : Duration.standardSeconds(options.getMaxReadTimeSeconds());
+    List<PCollection<RawMessage>> raw = new ArrayList<>();
+    if (source == Source.MQTT || source == Source.BOTH) {
+      MqttSource mqtt = MqttSource.from(options);
+      raw.add(
+          begin.apply("ReadMqtt", maxReadTime == null ? mqtt : mqtt.withMaxReadTime(maxReadTime)));
+    }
+    if (source == Source.KAFKA || source == Source.BOTH) {
+      KafkaSource kafka = KafkaSource.from(options);
+      if (maxReadTime != null) {
+        kafka = kafka.withMaxReadTime(maxReadTime);
+      }
+      if (options.getKafkaMaxRecords() != null) {
+        kafka = kafka.withMaxRecords(options.getKafkaMaxRecords());
+      }
+      raw.add(begin.apply("ReadKafka", kafka));
+    }
+    return raw.size() == 1
+        ? raw.get(0)
+        : PCollectionList.of(raw).apply("AllSources", Flatten.pCollections());
+  }
+
+  private static void writeToKafka(
+      Options options,
+      PCollection<Alert> alerts,
+      PCollection<UnhealthyRacks> answers,
+      PCollection<DeadLetter> deadLetters) {
+    KafkaClients clients =
+        new KafkaClients(options.getKafkaBootstrapServers(), options.getKafkaPropertiesFile());
+    boolean exactlyOnce = exactlyOnce(options);
+    WriteToKafka<Alert> alertSink =
+        WriteToKafka.atLeastOnce(
+            clients, options.getKafkaAlertsTopic(), Alert::id, new ToWireJson<>());
+    WriteToKafka<UnhealthyRacks> answerSink =
+        WriteToKafka.atLeastOnce(
+            clients, options.getKafkaAnswersTopic(), UnhealthyRacks::queryId, new ToWireJson<>());
+    WriteToKafka<DeadLetter> deadLetterSink =
+        WriteToKafka.atLeastOnce(
+            clients,
+            options.getKafkaDeadLettersTopic(),
+            DeadLetter::source,
+            WriteDeadLetters::toJson);
+    if (exactlyOnce) {
+      String deployment = options.getDeploymentId();
+      int shards = options.getKafkaEosShards();
+      alertSink = alertSink.exactlyOnce(deployment, shards);
+      answerSink = answerSink.exactlyOnce(deployment, shards);
+      deadLetterSink = deadLetterSink.exactlyOnce(deployment, shards);
+    }
+    alerts.apply("AlertsToKafka", alertSink);
+    answers.apply("AnswersToKafka", answerSink);
+    deadLetters.apply("DeadLettersToKafka", deadLetterSink);
+  }
+
+  /**
+   * A message as wire-format JSON. A class rather than {@code codec::encodeToString} per sink: two
+   * serializable method references to the same method are told apart by javac's {@code
+   * $deserializeLambda$} by the implementation method only, so after deserialization both would
+   * cast to the first one's type (answers cast to Alert: ClassCastException).
+   */
+  private static final class ToWireJson<T extends Message>
+      implements SerializableFunction<T, String> {
+    private final WireCodec codec = WireCodec.withDefaults();
+
+    @Override
+    public String apply(T message) {
+      return codec.encodeToString(message);
+    }
+  }
+
+  /**
+   * Whether the Kafka sinks write transactionally. KafkaIO's exactly-once sink needs a runner that
+   * checkpoints and replays from checkpoints; on the DirectRunner a failure fails the run and a new
+   * run cannot reuse the sink's group, so AUTO falls back to at least once there.
+   */
+  static boolean exactlyOnce(Options options) {
+    return switch (options.getKafkaDelivery()) {
+      case EXACTLY_ONCE -> true;
+      case AT_LEAST_ONCE -> false;
+      case AUTO -> {
+        String runner = options.getRunner().getSimpleName();
+        yield runner.contains("Dataflow")
+            || (runner.contains("Flink") && options.getCheckpointingInterval() > 0);
+      }
+    };
+  }
+
+  private static Set<Sink> sinks(Options options, Source source) {
+    Set<Sink> sinks = EnumSet.noneOf(Sink.class);
+    if (options.getSinks() == null || options.getSinks().isEmpty()) {
+      if (source == Source.FILE) {
+        sinks.add(Sink.FILE);
+      } else {
+        sinks.add(Sink.KAFKA);
+      }
+      if (options.getJdbcUrl() != null) {
+        sinks.add(Sink.JDBC);
+      }
+      return sinks;
+    }
+    for (String sink : options.getSinks()) {
+      sinks.add(parse(Sink.class, "--sinks", sink.strip()));
+    }
+    return sinks;
+  }
+
+  private static boolean isBounded(Options options, Source source) {
+    return switch (source) {
+      case FILE -> true;
+      case MQTT -> options.getMaxReadTimeSeconds() != null;
+      case KAFKA -> options.getMaxReadTimeSeconds() != null || options.getKafkaMaxRecords() != null;
+      case BOTH -> options.getMaxReadTimeSeconds() != null;
+    };
+  }
+
+  private static void validate(Options options, Source source, Set<Sink> sinks, boolean bounded) {
+    if (source == Source.FILE && options.getInputDir() == null) {
+      throw new UsageException("--inputDir is required with --source=file");
+    }
+    if (sinks.contains(Sink.FILE) && !bounded) {
+      throw new UsageException(
+          "--sinks=file needs a bounded run: --source=file, or --maxReadTimeSeconds");
+    }
+    if (sinks.contains(Sink.JDBC)) {
+      if (options.getJdbcUrl() == null) {
+        throw new UsageException("--sinks=jdbc needs --jdbcUrl");
+      }
+      JdbcTarget.from(options).dialect();
+    }
+    if (exactlyOnce(options) && sinks.contains(Sink.KAFKA)) {
+      if (options.getDeploymentId() == null || options.getDeploymentId().isBlank()) {
+        throw new UsageException("exactly-once Kafka sinks need --deploymentId");
+      }
+    }
+  }
+
+  private static void preflight(Options options, Source source, Set<Sink> sinks) {
+    if (source == Source.MQTT || source == Source.BOTH) {
+      Preflight.mqtt(options);
+    }
+    List<String> topics = new ArrayList<>();
+    if (source == Source.KAFKA || source == Source.BOTH) {
+      topics.addAll(options.getKafkaTopics());
+    }
+    if (sinks.contains(Sink.KAFKA)) {
+      topics.add(options.getKafkaAlertsTopic());
+      topics.add(options.getKafkaAnswersTopic());
+      topics.add(options.getKafkaDeadLettersTopic());
+    }
+    if (!topics.isEmpty()) {
+      Preflight.kafka(
+          new KafkaClients(options.getKafkaBootstrapServers(), options.getKafkaPropertiesFile()),
+          topics);
+    }
+    if (sinks.contains(Sink.JDBC)) {
+      SchemaMigrations.apply(JdbcTarget.from(options));
+    }
+  }
+
+  private static <E extends Enum<E>> E parse(Class<E> type, String flag, String value) {
+    try {
+      return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          flag
+              + "="
+              + value
+              + " is not one of "
+              + EnumSet.allOf(type).toString().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /**
+   * The twins' configuration from the flags. Silence timers only run on unbounded input: a bounded
+   * input ends, its servers do not fall silent (see {@link TwinsConfig#silenceTimers()}).
    */
   static TwinsConfig twinsConfig(Options options, boolean unbounded) {
     TwinsConfig defaults = TwinsConfig.defaults();
@@ -150,13 +444,32 @@ public final class DatacenterPipeline {
         rejected.append(String.format("%n  %-28s %d", reasonOf(name), value));
       }
     }
+    Source source = parse(Source.class, "--source", options.getSource());
+    Set<Sink> sinks = sinks(options, source);
     out.printf("messages parsed: %d%n", parsed);
-    out.printf(
-        "alerts:          %d -> %s%n", countLines(options.getAlertsOut()), options.getAlertsOut());
-    out.printf(
-        "answers:         %d -> %s%n",
-        countLines(options.getAnswersOut()), options.getAnswersOut());
-    out.printf("dead letters:    %d -> %s%s%n", deadLetters, options.getDeadLettersOut(), rejected);
+    if (sinks.contains(Sink.FILE)) {
+      out.printf(
+          "alerts:          %d -> %s%n",
+          countLines(options.getAlertsOut()), options.getAlertsOut());
+      out.printf(
+          "answers:         %d -> %s%n",
+          countLines(options.getAnswersOut()), options.getAnswersOut());
+    }
+    List<String> targets = new ArrayList<>();
+    if (sinks.contains(Sink.FILE)) {
+      targets.add(options.getDeadLettersOut());
+    }
+    if (sinks.contains(Sink.KAFKA)) {
+      out.printf(
+          "alerts, answers -> kafka:%s, kafka:%s%n",
+          options.getKafkaAlertsTopic(), options.getKafkaAnswersTopic());
+      targets.add("kafka:" + options.getKafkaDeadLettersTopic());
+    }
+    if (sinks.contains(Sink.JDBC)) {
+      out.printf("alerts -> %s%n", options.getJdbcUrl());
+      targets.add(options.getJdbcUrl());
+    }
+    out.printf("dead letters:    %d -> %s%s%n", deadLetters, String.join(", ", targets), rejected);
   }
 
   private static long countLines(String file) {

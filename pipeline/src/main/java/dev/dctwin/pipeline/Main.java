@@ -30,6 +30,13 @@ public final class Main {
       printUsage(args.length == 0 ? err : out);
       return args.length == 0 ? EXIT_USAGE : EXIT_OK;
     }
+    if (args[0].startsWith("--")) {
+      // Launchers that pass only flags (a Dataflow Flex Template, a FlinkDeployment) run the job.
+      String[] withSubcommand = new String[args.length + 1];
+      withSubcommand[0] = Subcommand.RUN.cliName();
+      System.arraycopy(args, 0, withSubcommand, 1, args.length);
+      return run(withSubcommand, out, err);
+    }
     Subcommand subcommand = Subcommand.parse(args[0]).orElse(null);
     if (subcommand == null) {
       err.println("dctwin: unknown subcommand '" + args[0] + "' (try --help)");
@@ -55,7 +62,23 @@ public final class Main {
         }
         yield DatacenterPipeline.run(parse(flags, DatacenterPipeline.Options.class), out);
       }
-      case MACHINE_POWER, JOIN, DEMO, BENCH ->
+      case JOIN -> {
+        if (helpRequested(flags, out, dev.dctwin.pipeline.join.JoinCommand.Options.class)) {
+          yield EXIT_OK;
+        }
+        dev.dctwin.pipeline.join.JoinCommand.run(
+            parse(flags, dev.dctwin.pipeline.join.JoinCommand.Options.class), out);
+        yield EXIT_OK;
+      }
+      case MACHINE_POWER -> {
+        if (helpRequested(flags, out, dev.dctwin.pipeline.join.MachinePowerCommand.Options.class)) {
+          yield EXIT_OK;
+        }
+        dev.dctwin.pipeline.join.MachinePowerCommand.run(
+            parse(flags, dev.dctwin.pipeline.join.MachinePowerCommand.Options.class), out);
+        yield EXIT_OK;
+      }
+      case DEMO, BENCH ->
           throw new UsageException(
               "'" + subcommand.cliName() + "' is not available in this version of dctwin");
     };

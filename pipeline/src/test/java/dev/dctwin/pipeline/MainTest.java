@@ -60,6 +60,12 @@ public class MainTest {
   }
 
   @Test
+  public void flagsWithoutSubcommandGoToRun() {
+    assertThat(run("--inputDir=x", "--noSuchFlag=1"), equalTo(Main.EXIT_USAGE));
+    assertThat(stderr(), containsString("dctwin run: "));
+  }
+
+  @Test
   public void helpListsTheSubcommandsFlags() {
     assertThat(run("run", "--help"), equalTo(Main.EXIT_OK));
     assertThat(stdout(), containsString("--inputDir"));

@@ -1,0 +1,145 @@
+package dev.dctwin.pipeline.io;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * What differs between the supported databases: the migrations' folder, the idempotent upserts and
+ * how a time is bound. Both upserts are written so that any order and any number of repetitions of
+ * an incident's alerts converge to the same row: RESOLVED wins over OPENED and the first resolved
+ * time is kept.
+ */
+public enum JdbcDialect {
+  POSTGRESQL("db/postgresql") {
+    @Override
+    String upsertAlert(String table) {
+      return "INSERT INTO "
+          + table
+          + " ("
+          + ALERT_COLUMNS
+          + ") VALUES ("
+          + ALERT_PARAMETERS
+          + ") ON CONFLICT (incident_id) DO UPDATE SET"
+          + " status = CASE WHEN "
+          + table
+          + ".status = 'RESOLVED' OR EXCLUDED.status = 'RESOLVED'"
+          + " THEN 'RESOLVED' ELSE 'OPENED' END,"
+          + " resolved_at = COALESCE("
+          + table
+          + ".resolved_at, EXCLUDED.resolved_at),"
+          + " resolved_alert_id = COALESCE("
+          + table
+          + ".resolved_alert_id, EXCLUDED.resolved_alert_id),"
+          + " explained_by = COALESCE("
+          + table
+          + ".explained_by, EXCLUDED.explained_by),"
+          + " last_event_time = GREATEST("
+          + table
+          + ".last_event_time, EXCLUDED.last_event_time)";
+    }
+
+    @Override
+    String insertDeadLetter(String table) {
+      return "INSERT INTO "
+          + table
+          + " ("
+          + DEAD_LETTER_COLUMNS
+          + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+    }
+
+    @Override
+    void setTime(PreparedStatement statement, int index, Long epochMillis) throws SQLException {
+      if (epochMillis == null) {
+        statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+      } else {
+        statement.setObject(
+            index, OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC));
+      }
+    }
+  },
+
+  MARIADB("db/mariadb") {
+    @Override
+    String upsertAlert(String table) {
+      // MariaDB evaluates the assignments left to right, each seeing the previous ones: every
+      // right-hand side below reads only columns that are not assigned before it.
+      return "INSERT INTO "
+          + table
+          + " ("
+          + ALERT_COLUMNS
+          + ") VALUES ("
+          + ALERT_PARAMETERS
+          + ") ON DUPLICATE KEY UPDATE"
+          + " status = IF(status = 'RESOLVED' OR VALUES(status) = 'RESOLVED', 'RESOLVED',"
+          + " 'OPENED'),"
+          + " resolved_at = COALESCE(resolved_at, VALUES(resolved_at)),"
+          + " resolved_alert_id = COALESCE(resolved_alert_id, VALUES(resolved_alert_id)),"
+          + " explained_by = COALESCE(explained_by, VALUES(explained_by)),"
+          + " last_event_time = GREATEST(last_event_time, VALUES(last_event_time))";
+    }
+
+    @Override
+    String insertDeadLetter(String table) {
+      return "INSERT INTO "
+          + table
+          + " ("
+          + DEAD_LETTER_COLUMNS
+          + ") VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";
+    }
+
+    @Override
+    void setTime(PreparedStatement statement, int index, Long epochMillis) throws SQLException {
+      if (epochMillis == null) {
+        statement.setNull(index, Types.TIMESTAMP);
+      } else {
+        // DATETIME(3) holds UTC: no session time zone is involved.
+        statement.setObject(
+            index, LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC));
+      }
+    }
+  };
+
+  static final String ALERT_COLUMNS =
+      "incident_id, status, level, entity, datacenter_id, rack_id, incident_type, category,"
+          + " severity, root_cause, explained_by, context, opened_at, resolved_at,"
+          + " last_event_time, opened_alert_id, resolved_alert_id";
+  private static final String ALERT_PARAMETERS =
+      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
+  static final String DEAD_LETTER_COLUMNS = "id, source, reason, detail, payload, received_at";
+
+  private final String migrations;
+
+  JdbcDialect(String migrations) {
+    this.migrations = migrations;
+  }
+
+  /** The classpath folder of this database's versioned migrations. */
+  String migrations() {
+    return migrations;
+  }
+
+  abstract String upsertAlert(String table);
+
+  abstract String insertDeadLetter(String table);
+
+  abstract void setTime(PreparedStatement statement, int index, Long epochMillis)
+      throws SQLException;
+
+  /** The dialect of a JDBC URL, or an error naming the supported ones. */
+  public static JdbcDialect of(String jdbcUrl) {
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      return POSTGRESQL;
+    }
+    if (jdbcUrl.startsWith("jdbc:mariadb:") || jdbcUrl.startsWith("jdbc:mysql:")) {
+      return MARIADB;
+    }
+    throw new IllegalArgumentException(
+        "--jdbcUrl must start with jdbc:postgresql: or jdbc:mariadb:, not "
+            + jdbcUrl.substring(0, Math.min(jdbcUrl.length(), 16)));
+  }
+}

@@ -1,0 +1,66 @@
+package dev.dctwin.pipeline.io;
+
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.joda.time.Duration;
+
+/**
+ * A database dctwin writes to: URL, user, where the password is, the schema of its tables and how
+ * long to wait out an outage. Serializable without the password, which is read from its {@link
+ * Secret} where a connection is opened.
+ */
+public record JdbcTarget(
+    String url, String user, Secret password, String schema, Duration maxOutage)
+    implements Serializable {
+
+  public static JdbcTarget from(JdbcOptions options) {
+    return new JdbcTarget(
+        options.getJdbcUrl(),
+        options.getJdbcUser(),
+        new Secret(options.getJdbcPasswordFile(), JdbcOptions.PASSWORD_ENV),
+        options.getJdbcSchema(),
+        Duration.standardSeconds(options.getJdbcMaxOutageSeconds()));
+  }
+
+  public JdbcDialect dialect() {
+    return JdbcDialect.of(url);
+  }
+
+  /** A table name, qualified with the schema when there is one. */
+  public String table(String name) {
+    return schema == null || schema.isBlank() ? name : schema + "." + name;
+  }
+
+  /** One new physical connection, no retry. */
+  public Connection connect() throws SQLException {
+    Properties properties = new Properties();
+    if (user != null) {
+      properties.setProperty("user", user);
+    }
+    password.value().ifPresent(value -> properties.setProperty("password", value));
+    // Fail fast instead of hanging on an unreachable host; both drivers take these in seconds
+    // (PostgreSQL) or milliseconds (MariaDB), so each is set in its own unit.
+    if (dialect() == JdbcDialect.POSTGRESQL) {
+      properties.setProperty("connectTimeout", "10");
+    } else {
+      properties.setProperty("connectTimeout", "10000");
+    }
+    return DriverManager.getConnection(url, properties);
+  }
+
+  /** For {@code JdbcIO.Write#withDataSourceProviderFn}: connections that survive an outage. */
+  public SerializableFunction<Void, DataSource> dataSourceProvider() {
+    JdbcTarget target = this;
+    return ignored -> new ReconnectingDataSource(target);
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcTarget[" + url + ", user=" + user + "]";
+  }
+}

@@ -1,0 +1,102 @@
+package dev.dctwin.pipeline.io;
+
+import dev.dctwin.codec.RawMessageCoder;
+import dev.dctwin.domain.RawMessage;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.io.mqtt.MqttIO;
+import org.apache.beam.sdk.io.mqtt.MqttRecord;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.joda.time.Duration;
+
+/**
+ * Reads MQTT topics with MqttIO, QoS 1, one subscription per topic, as raw messages whose source is
+ * {@code mqtt:<topic>}.
+ *
+ * <p>What MqttIO guarantees (Beam 2.62): a message is acknowledged to the broker only when the
+ * checkpoint that contains it is finalized, so a crash before that makes the broker redeliver it
+ * (at least once) — but only while the subscription lives: MqttIO connects with a clean session, so
+ * whatever is published while no subscription exists (before the first connect, during a broker
+ * restart, while the job restarts) is not kept for dctwin. Elements are stamped with their receive
+ * time and the watermark is processing time; {@link AtEventTime} re-stamps them. See {@code
+ * pipeline/IO.md}.
+ */
+public final class MqttSource extends PTransform<PBegin, PCollection<RawMessage>> {
+  private final String serverUri;
+  private final List<String> topics;
+  private final String clientId;
+  private final String username;
+  private final Secret password;
+  private final Duration maxReadTime;
+
+  private MqttSource(
+      String serverUri,
+      List<String> topics,
+      String clientId,
+      String username,
+      Secret password,
+      Duration maxReadTime) {
+    this.serverUri = serverUri;
+    this.topics = List.copyOf(topics);
+    this.clientId = clientId;
+    this.username = username;
+    this.password = password;
+    this.maxReadTime = maxReadTime;
+  }
+
+  public static MqttSource from(MqttOptions options) {
+    return new MqttSource(
+        options.getMqttServerUri(),
+        options.getMqttTopics(),
+        options.getMqttClientId(),
+        options.getMqttUsername(),
+        new Secret(options.getMqttPasswordFile(), MqttOptions.PASSWORD_ENV),
+        null);
+  }
+
+  /** Stops reading after this long: a bounded read, for tests and benchmarks. */
+  public MqttSource withMaxReadTime(Duration duration) {
+    return new MqttSource(serverUri, topics, clientId, username, password, duration);
+  }
+
+  @Override
+  public PCollection<RawMessage> expand(PBegin begin) {
+    List<PCollection<RawMessage>> perTopic = new ArrayList<>();
+    for (String topic : topics) {
+      MqttIO.ConnectionConfiguration connection =
+          MqttIO.ConnectionConfiguration.create(serverUri, topic).withClientId(clientId);
+      if (username != null) {
+        // MqttIO keeps the password in its configuration (never in display data); there is no
+        // hook to read it on the worker instead.
+        connection = connection.withUsername(username).withPassword(password.value().orElse(""));
+      }
+      MqttIO.Read<MqttRecord> read =
+          MqttIO.readWithMetadata().withConnectionConfiguration(connection);
+      if (maxReadTime != null) {
+        read = read.withMaxReadTime(maxReadTime);
+      }
+      perTopic.add(
+          begin
+              .apply("Read " + topic, read)
+              .apply(
+                  "ToRaw " + topic,
+                  MapElements.into(TypeDescriptor.of(RawMessage.class))
+                      .via(
+                          (MqttRecord record) ->
+                              new RawMessage(
+                                  "mqtt:" + record.getTopic(),
+                                  record.getPayload(),
+                                  System.currentTimeMillis())))
+              .setCoder(RawMessageCoder.of()));
+    }
+    return PCollectionList.of(perTopic)
+        .apply("AllTopics", Flatten.pCollections())
+        .setCoder(RawMessageCoder.of());
+  }
+}

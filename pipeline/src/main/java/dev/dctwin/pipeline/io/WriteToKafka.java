@@ -1,0 +1,108 @@
+package dev.dctwin.pipeline.io;
+
+import java.util.Locale;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.ProducerRecordCoder;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Writes elements as JSON records to one Kafka topic, keyed so that consumers can de-duplicate (an
+ * alert's key is its id) and compaction keeps the latest value per key.
+ *
+ * <p>Exactly once uses KafkaIO's transactional sink ({@code withEOS}): records become visible to
+ * {@code read_committed} consumers only when the checkpoint that produced them completes, so they
+ * lag by up to one checkpoint interval. Its consumer group ({@code sinkGroupId}) stores which
+ * transactions were committed; it must stay the same across restarts of one deployment, and a fresh
+ * run cannot reuse it ("Kafka metadata exists for shard 0, but there is no stored state"). At least
+ * once uses an idempotent producer with {@code acks=all}: a replay after a failure may write a
+ * record twice.
+ */
+public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
+  private final KafkaClients clients;
+  private final String topic;
+  private final SerializableFunction<T, String> key;
+  private final SerializableFunction<T, String> value;
+  private final String sinkGroupId;
+  private final int shards;
+
+  private WriteToKafka(
+      KafkaClients clients,
+      String topic,
+      SerializableFunction<T, String> key,
+      SerializableFunction<T, String> value,
+      String sinkGroupId,
+      int shards) {
+    this.clients = clients;
+    this.topic = topic;
+    this.key = key;
+    this.value = value;
+    this.sinkGroupId = sinkGroupId;
+    this.shards = shards;
+  }
+
+  public static <T> WriteToKafka<T> atLeastOnce(
+      KafkaClients clients,
+      String topic,
+      SerializableFunction<T, String> key,
+      SerializableFunction<T, String> value) {
+    return new WriteToKafka<>(clients, topic, key, value, null, 0);
+  }
+
+  /** Exactly once, with the sink group derived from the deployment and the topic. */
+  public WriteToKafka<T> exactlyOnce(String deploymentId, int shards) {
+    return new WriteToKafka<>(clients, topic, key, value, sinkGroupId(deploymentId, topic), shards);
+  }
+
+  /** The consumer group in which the exactly-once sink of {@code topic} keeps its state. */
+  public static String sinkGroupId(String deploymentId, String topic) {
+    return ("dctwin-" + deploymentId + "-eos-" + topic).toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public PDone expand(PCollection<T> elements) {
+    String target = topic;
+    SerializableFunction<T, String> keyOf = key;
+    SerializableFunction<T, String> valueOf = value;
+    PCollection<ProducerRecord<String, String>> records =
+        elements
+            .apply(
+                "ToRecord",
+                MapElements.into(new TypeDescriptor<ProducerRecord<String, String>>() {})
+                    .via(
+                        (T element) ->
+                            new ProducerRecord<>(
+                                target, keyOf.apply(element), valueOf.apply(element))))
+            .setCoder(ProducerRecordCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+    KafkaIO.WriteRecords<String, String> write =
+        KafkaIO.<String, String>writeRecords()
+            .withBootstrapServers(clients.bootstrapServers())
+            .withTopic(topic)
+            .withKeySerializer(StringSerializer.class)
+            .withValueSerializer(StringSerializer.class)
+            .withProducerFactoryFn(clients.producerFactory());
+    if (sinkGroupId != null) {
+      write =
+          write
+              .withEOS(shards, sinkGroupId)
+              .withConsumerFactoryFn(clients.metadataConsumerFactory());
+    } else {
+      write =
+          write.withProducerConfigUpdates(
+              java.util.Map.of(
+                  ProducerConfig.ACKS_CONFIG,
+                  "all",
+                  ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                  true));
+    }
+    return records.apply("WriteKafka", write);
+  }
+}

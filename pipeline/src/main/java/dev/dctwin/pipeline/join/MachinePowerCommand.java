@@ -1,0 +1,104 @@
+package dev.dctwin.pipeline.join;
+
+import dev.dctwin.domain.DeadLetter;
+import dev.dctwin.domain.Measurement;
+import dev.dctwin.join.OrderedTimeSeriesJoin;
+import dev.dctwin.pipeline.io.ReadJsonLines;
+import dev.dctwin.pipeline.io.WriteDeadLetters;
+import java.io.PrintStream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.Validation;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.WithTimestamps;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.joda.time.Instant;
+
+/**
+ * {@code dctwin-pipeline.jar machine-power}: machine data rows in, per machine and axis the power
+ * from torque and speed out, one JSON line per {@link PowerReading}.
+ */
+public final class MachinePowerCommand {
+  private MachinePowerCommand() {}
+
+  /** Flags of {@code dctwin-pipeline.jar machine-power}. */
+  public interface Options extends PipelineOptions {
+    @Description(
+        "File of machine data, one JSON object per line: Thing, Timestamp (epoch ms) and one"
+            + " number per quantity (vaTorque_C11, actSpeed_C11, ...); rows in any order.")
+    @Validation.Required
+    String getInput();
+
+    void setInput(String value);
+
+    @Description("File to write the power readings to, one JSON line each.")
+    @Validation.Required
+    String getOutput();
+
+    void setOutput(String value);
+
+    @Description(
+        "Largest |torque.t - speed.t| of a pair in ms; 0 joins equal times only. Unset: no"
+            + " tolerance.")
+    Long getDeltaMs();
+
+    void setDeltaMs(Long value);
+
+    @Description(
+        "event-time: hold records until the watermark passes them, for input in any order;"
+            + " arrival-order: join at once, each series must arrive in time order.")
+    @Default.String("event-time")
+    String getMode();
+
+    void setMode(String value);
+
+    @Description("File of JSON lines to write dead letters to.")
+    @Default.String("dead-letters.jsonl")
+    String getDeadLettersOut();
+
+    void setDeadLettersOut(String value);
+  }
+
+  public static void run(Options options, PrintStream out) {
+    MachinePower machinePower =
+        MachinePower.create()
+            .withDelta(JoinCommand.delta(options.getDeltaMs()))
+            .withMode(JoinCommand.mode(options.getMode()));
+    Pipeline pipeline = Pipeline.create(options);
+    PCollectionTuple rows =
+        pipeline
+            .apply("ReadFile", ReadJsonLines.from(options.getInput()))
+            .apply("SplitRows", SplitMachineEvents.create());
+    PCollectionTuple power =
+        rows.get(SplitMachineEvents.MEASUREMENTS)
+            .apply(
+                "EventTime", WithTimestamps.of((Measurement m) -> new Instant(m.phenomenonTime())))
+            .apply("MachinePower", machinePower);
+    power
+        .get(MachinePower.READINGS)
+        .apply("WriteReadings", WriteJsonRecords.to(options.getOutput()));
+    PCollectionList.of(rows.get(SplitMachineEvents.DEAD_LETTERS))
+        .and(power.get(MachinePower.DEAD_LETTERS))
+        .apply("AllDeadLetters", Flatten.<DeadLetter>pCollections())
+        .apply("WriteDeadLetters", WriteDeadLetters.to(options.getDeadLettersOut()));
+
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+
+    Counters counters = new Counters(result);
+    out.printf(
+        "machine-power: %d rows read (%d measurements), %d power readings written to %s,"
+            + " %d dead letters written to %s%n",
+        counters.get(SplitMachineEvents.class, SplitMachineEvents.ROWS_COUNTER),
+        counters.get(SplitMachineEvents.class, SplitMachineEvents.MEASUREMENTS_COUNTER),
+        counters.get(OrderedTimeSeriesJoin.class, OrderedTimeSeriesJoin.PAIRS_COUNTER),
+        options.getOutput(),
+        counters.deadLetters(SplitMachineEvents.class)
+            + counters.deadLetters(OrderedTimeSeriesJoin.class),
+        options.getDeadLettersOut());
+  }
+}

@@ -1,0 +1,82 @@
+package dev.dctwin.pipeline.runners;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * What a test stages to the Flink cluster (submit.sh --jar): the pipeline's classes and its runtime
+ * libraries, without what the cluster already has (Flink, its dependencies, logging) and without
+ * what only tests and local tools use: the content of the {@code flink-runner} profile's slim jar
+ * (dctwin-pipeline-flink.jar), taken from the test classpath because surefire runs before {@code
+ * package}. Beam stages each entry as it is (class folders are zipped), so no jar needs building.
+ */
+final class JobJars {
+  /**
+   * Test-only and tool-only libraries, by Maven repository path: test frameworks and fixtures, the
+   * DirectRunner, the Dataflow runner (a test dependency), and the Kafka broker that only {@code
+   * EmbeddedKafka} (tests, local demo) runs, with its Scala and ZooKeeper dependencies. Keep in
+   * step with the excludes of the flink-runner profile's shade execution in pipeline/pom.xml.
+   */
+  private static final Pattern NOT_STAGED =
+      Pattern.compile(
+          "/(junit|org/hamcrest|org/apache/maven/surefire|org/junit"
+              + "|dev/dctwin/dctwin-simulator|org/apache/beam/beam-runners-direct-java"
+              + "|org/apache/beam/beam-runners-google-cloud-dataflow-java"
+              + "|org/apache/kafka/kafka_2\\.13|org/apache/kafka/kafka-(server|server-common|raft"
+              + "|storage|storage-api|metadata|group-coordinator|group-coordinator-api"
+              + "|transaction-coordinator|tools-api)"
+              + "|org/scala-lang|org/apache/zookeeper|com/typesafe/scala-logging"
+              + "|com/fasterxml/jackson/module/jackson-module-scala_2\\.13)/");
+
+  private JobJars() {}
+
+  static List<Path> fromTestClasspath(Set<Path> clusterClasspath) {
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<Path> staged = new ArrayList<>();
+    for (String entry : classpath.split(File.pathSeparator)) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      Path path = Path.of(entry).toAbsolutePath().normalize();
+      String unix = path.toString().replace(File.separatorChar, '/');
+      boolean testOnly =
+          unix.endsWith("/test-classes")
+              || unix.endsWith("-tests.jar")
+              || NOT_STAGED.matcher(unix).find();
+      if (testOnly || clusterClasspath.contains(path) || !Files.exists(path)) {
+        continue;
+      }
+      if (Files.isDirectory(path) || unix.endsWith(".jar")) {
+        staged.add(path);
+      }
+    }
+    return staged;
+  }
+
+  static long bytes(List<Path> paths) {
+    long total = 0;
+    for (Path path : paths) {
+      try (Stream<Path> files = Files.isDirectory(path) ? Files.walk(path) : Stream.of(path)) {
+        total += files.filter(Files::isRegularFile).mapToLong(JobJars::size).sum();
+      } catch (java.io.IOException e) {
+        // Only for the log line.
+      }
+    }
+    return total;
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+}
