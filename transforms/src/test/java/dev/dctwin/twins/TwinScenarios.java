@@ -268,6 +268,7 @@ public abstract class TwinScenarios {
               List<Alert> racks = at(opened, Level.RACK);
               assertThat(describe(racks), racks, hasSize(3));
               assertThat(
+                  describe(racks) + " / " + describe(datacenter),
                   racks.stream().map(Alert::explainedBy).collect(Collectors.toSet()),
                   equalTo(Set.of(datacenter.get(0).incidentId())));
               assertThat(

@@ -153,9 +153,7 @@ public class EndToEndTest {
       producer.flush();
       // A malformed probe, a new one until one has come through (see above): each is unique, so
       // that a duplicate in a sink is visible.
-      for (int attempt = 0;
-          attempt < 3 && mqttProbes(POSTGRES_URL, POSTGRES_USER).isEmpty();
-          attempt++) {
+      for (int attempt = 0; attempt < 5 && !bothPipelinesHaveAProbe(); attempt++) {
         mqtt.publish(mqttTopic("metrics"), probe(attempt));
         awaitMqttDeadLetter(Duration.ofSeconds(15));
       }
@@ -279,9 +277,15 @@ public class EndToEndTest {
     return probes;
   }
 
+  /** Each pipeline has its own MQTT subscription, which may miss a probe (see above). */
+  private boolean bothPipelinesHaveAProbe() throws Exception {
+    return !mqttProbes(POSTGRES_URL, POSTGRES_USER).isEmpty()
+        && !mqttProbes(MARIADB_URL, MARIADB_USER).isEmpty();
+  }
+
   private void awaitMqttDeadLetter(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline && mqttProbes(POSTGRES_URL, POSTGRES_USER).isEmpty()) {
+    while (System.nanoTime() < deadline && !bothPipelinesHaveAProbe()) {
       Thread.sleep(250);
     }
   }

@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
-import static org.junit.Assume.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,7 +45,7 @@ public class JoinCommandsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long T0 = 1_554_096_380_000L;
   private static final Path SHARED_MACHINE_DATA =
-      Path.of("..", "..", "shared", "data", "machine-events.jsonl");
+      Path.of("src", "test", "resources", "machine-data", "machine-events.jsonl");
 
   @Rule public final TemporaryFolder folder = new TemporaryFolder();
 
@@ -159,13 +158,9 @@ public class JoinCommandsTest {
                 lines.size(), measurementCount, expected.size(), output, deadLetters)));
   }
 
-  /** The shared file is out of time order within each series: event time sorts it out. */
+  /** The shared machine data is out of time order within each series: event time sorts it out. */
   @Test
   public void machinePowerOnTheSharedMachineDataMatchesTheBruteForceJoin() throws Exception {
-    assumeTrue(
-        "SKIPPED: the shared machine data is not at "
-            + SHARED_MACHINE_DATA.toAbsolutePath().normalize(),
-        Files.isRegularFile(SHARED_MACHINE_DATA));
     List<ObjectNode> rows = new ArrayList<>();
     for (String line : Files.readAllLines(SHARED_MACHINE_DATA)) {
       rows.add((ObjectNode) JSON.readTree(line));
