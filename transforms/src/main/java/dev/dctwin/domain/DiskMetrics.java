@@ -18,4 +18,21 @@ public record DiskMetrics(
     double opsWrite,
     double timeRead,
     double timeWrite,
-    double failedDevices) {}
+    double failedDevices) {
+
+  /** The same activity with {@code failed} devices reported as failed. */
+  public DiskMetrics withFailedDevices(double failed) {
+    return new DiskMetrics(
+        ioTime,
+        weightedIoTime,
+        mergedRead,
+        mergedWrite,
+        octetsRead,
+        octetsWrite,
+        opsRead,
+        opsWrite,
+        timeRead,
+        timeWrite,
+        failed);
+  }
+}

@@ -21,6 +21,11 @@ public record ServerMetricReport(
     return MessageType.METRICS;
   }
 
+  public ServerMetricReport withDisk(DiskMetrics replacement) {
+    return new ServerMetricReport(
+        serverId, eventTime, cpu, network, memory, replacement, processes, sensors);
+  }
+
   public ServerMetricReport withSensors(SensorReadings readings) {
     return new ServerMetricReport(
         serverId, eventTime, cpu, network, memory, disk, processes, readings);

@@ -224,10 +224,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** A producer of string keys and values, idempotent, acks=all. */
   public KafkaProducer<String, String> producer() {
+    return producer(bootstrapServers());
+  }
+
+  /** A producer of string keys and values to any broker, idempotent, acks=all. */
+  public static KafkaProducer<String, String> producer(String bootstrapServers) {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers(),
+            bootstrapServers,
             ProducerConfig.ACKS_CONFIG,
             "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,

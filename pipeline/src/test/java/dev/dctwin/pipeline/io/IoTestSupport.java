@@ -4,7 +4,6 @@ import static org.junit.Assume.assumeTrue;
 
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.CommissionServer;
-import dev.dctwin.domain.DiskMetrics;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.SampleMessages;
 import dev.dctwin.domain.ServerMetricReport;
@@ -243,29 +242,7 @@ final class IoTestSupport {
   }
 
   static ServerMetricReport withFailedDisk(ServerMetricReport report) {
-    DiskMetrics d = report.disk();
-    DiskMetrics failed =
-        new DiskMetrics(
-            d.ioTime(),
-            d.weightedIoTime(),
-            d.mergedRead(),
-            d.mergedWrite(),
-            d.octetsRead(),
-            d.octetsWrite(),
-            d.opsRead(),
-            d.opsWrite(),
-            d.timeRead(),
-            d.timeWrite(),
-            1);
-    return new ServerMetricReport(
-        report.serverId(),
-        report.eventTime(),
-        report.cpu(),
-        report.network(),
-        report.memory(),
-        failed,
-        report.processes(),
-        report.sensors());
+    return report.withDisk(report.disk().withFailedDevices(1));
   }
 
   static String json(Message message) {

@@ -3,7 +3,6 @@ package dev.dctwin.pipeline.runners;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.DecommissionServer;
-import dev.dctwin.domain.DiskMetrics;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.SampleMessages;
 import dev.dctwin.domain.ServerMetricReport;
@@ -151,29 +150,7 @@ final class LiveFleet implements AutoCloseable {
   }
 
   private static ServerMetricReport withFailedDisk(ServerMetricReport report) {
-    DiskMetrics d = report.disk();
-    DiskMetrics failed =
-        new DiskMetrics(
-            d.ioTime(),
-            d.weightedIoTime(),
-            d.mergedRead(),
-            d.mergedWrite(),
-            d.octetsRead(),
-            d.octetsWrite(),
-            d.opsRead(),
-            d.opsWrite(),
-            d.timeRead(),
-            d.timeWrite(),
-            1);
-    return new ServerMetricReport(
-        report.serverId(),
-        report.eventTime(),
-        report.cpu(),
-        report.network(),
-        report.memory(),
-        failed,
-        report.processes(),
-        report.sensors());
+    return report.withDisk(report.disk().withFailedDevices(1));
   }
 
   private static void sleepUntil(long time) throws InterruptedException {
