@@ -37,7 +37,7 @@ final class FlinkJobs {
     }
     try {
       result.cancel();
-      result.waitUntilFinish(org.joda.time.Duration.standardSeconds(30));
+      result.waitUntilFinish(org.joda.time.Duration.standardSeconds(20));
     } catch (IOException | RuntimeException e) {
       // Already finished or failed: nothing left to stop.
     }
