@@ -53,7 +53,8 @@ public final class AlertLatency {
       int expected,
       List<Long> latenciesMs,
       long maxPublishLagMs,
-      long readyAfterMs) {
+      long readyAfterMs,
+      int arrivalBursts) {
     public double percentileMs(double p) {
       if (latenciesMs.isEmpty()) {
         return Double.NaN;
@@ -187,13 +188,35 @@ public final class AlertLatency {
           expected,
           latencies,
           maxLag,
-          readyAfterMs);
+          readyAfterMs,
+          bursts(alerts.seen()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } finally {
       FlinkJobs.cancel(result);
     }
+  }
+
+  /**
+   * Groups of alert arrivals less than 500 ms apart: few groups for many alerts means they came out
+   * together, whenever their incidents opened.
+   */
+  private static int bursts(List<TopicWatcher.Seen> alerts) {
+    List<Long> times = new ArrayList<>();
+    for (TopicWatcher.Seen seen : alerts) {
+      times.add(seen.receivedAtMs());
+    }
+    times.sort(null);
+    int bursts = 0;
+    long previous = Long.MIN_VALUE;
+    for (long time : times) {
+      if (time - previous > 500) {
+        bursts++;
+      }
+      previous = time;
+    }
+    return bursts;
   }
 
   /** Latency of each opened DISK_FAILURE alert whose opening report this run published. */

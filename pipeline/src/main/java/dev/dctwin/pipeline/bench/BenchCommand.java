@@ -36,7 +36,7 @@ public final class BenchCommand {
 
     void setOut(String value);
 
-    @Description("Small sizes (tests, CI): a few minutes instead of about twenty.")
+    @Description("Small sizes (tests, CI): a few minutes instead of about twenty-five.")
     @Default.Boolean(false)
     boolean isQuick();
 
@@ -82,8 +82,8 @@ public final class BenchCommand {
               List.of(200, 500),
               4,
               500,
-              Duration.ofSeconds(40),
-              Duration.ofSeconds(10),
+              Duration.ofSeconds(30),
+              Duration.ZERO,
               20,
               20,
               2_500,

@@ -19,6 +19,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
@@ -358,6 +359,11 @@ final class Report {
             p95 / 1e3,
             p99 / 1e3,
             seen == 0 ? Double.NaN : r.latenciesMs().get(seen - 1) / 1e3));
+    md.append(
+        f(
+            "The consumer received the run's alerts (all types) in %d bursts (arrivals less than"
+                + " 500 ms apart count as one burst).\n\n",
+            r.arrivalBursts()));
     boolean pass = allSeen && p99 < LATENCY_GOAL_MS;
     md.append(
         f(
@@ -384,7 +390,7 @@ final class Report {
         cdf.add(r.latenciesMs().get(i) / 1e3, (i + 1) / (double) seen);
       }
       JFreeChart chart =
-          ChartFactory.createXYStepChart(
+          ChartFactory.createXYLineChart(
               f(
                   "Alert latency, %,d servers (p50 %.2f s, p95 %.2f s, p99 %.2f s)",
                   r.servers(), p50 / 1e3, p95 / 1e3, p99 / 1e3),
@@ -395,6 +401,8 @@ final class Report {
               false,
               false,
               false);
+      chart.getXYPlot().setRenderer(new XYStepRenderer());
+      chart.getXYPlot().getRangeAxis().setRange(0, 1.02);
       chart.getXYPlot().addDomainMarker(goal(LATENCY_GOAL_MS / 1e3, "goal p99 < 2 s"));
       chart.getXYPlot().getDomainAxis().setLowerBound(0);
       chart
