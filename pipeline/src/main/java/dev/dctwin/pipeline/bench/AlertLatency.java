@@ -54,13 +54,19 @@ public final class AlertLatency {
       List<Long> latenciesMs,
       long maxPublishLagMs,
       long readyAfterMs,
-      int arrivalBursts) {
+      int arrivalBursts,
+      List<Long> sentAfterMs) {
     public double percentileMs(double p) {
-      if (latenciesMs.isEmpty()) {
+      return percentile(latenciesMs, p);
+    }
+
+    /** Nearest-rank percentile of sorted values; NaN for none. */
+    static double percentile(List<Long> sorted, double p) {
+      if (sorted.isEmpty()) {
         return Double.NaN;
       }
-      int index = (int) Math.ceil(p / 100.0 * latenciesMs.size()) - 1;
-      return latenciesMs.get(Math.max(0, Math.min(latenciesMs.size() - 1, index)));
+      int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+      return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
   }
 
@@ -189,7 +195,8 @@ public final class AlertLatency {
           latencies,
           maxLag,
           readyAfterMs,
-          bursts(alerts.seen()));
+          bursts(alerts.seen()),
+          latencies(alerts.seen(), failedReports, codec, true));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -209,9 +216,9 @@ public final class AlertLatency {
     }
     times.sort(null);
     int bursts = 0;
-    long previous = Long.MIN_VALUE;
+    Long previous = null;
     for (long time : times) {
-      if (time - previous > 500) {
+      if (previous == null || time - previous > 500) {
         bursts++;
       }
       previous = time;
@@ -222,6 +229,19 @@ public final class AlertLatency {
   /** Latency of each opened DISK_FAILURE alert whose opening report this run published. */
   private static List<Long> latencies(
       List<TopicWatcher.Seen> alerts, Set<String> failedReports, WireCodec codec) {
+    return latencies(alerts, failedReports, codec, false);
+  }
+
+  /**
+   * Per opened DISK_FAILURE alert of this run: arrival - publish time of its report, or with {@code
+   * untilSent} the Kafka timestamp of the alert record (when the sink's producer sent it, before
+   * its transaction committed) - publish time; sorted.
+   */
+  private static List<Long> latencies(
+      List<TopicWatcher.Seen> alerts,
+      Set<String> failedReports,
+      WireCodec codec,
+      boolean untilSent) {
     List<Long> latencies = new ArrayList<>();
     Set<String> incidents = new HashSet<>();
     for (TopicWatcher.Seen seen : alerts) {
@@ -236,7 +256,7 @@ public final class AlertLatency {
           && alert.incidentType() == IncidentType.DISK_FAILURE
           && failedReports.contains(alert.entity() + "@" + alert.eventTime())
           && incidents.add(alert.incidentId())) {
-        latencies.add(seen.receivedAtMs() - alert.eventTime());
+        latencies.add((untilSent ? seen.timestampMs() : seen.receivedAtMs()) - alert.eventTime());
       }
     }
     latencies.sort(null);

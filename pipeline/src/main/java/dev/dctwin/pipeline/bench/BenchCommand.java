@@ -73,6 +73,7 @@ public final class BenchCommand {
       int failEvery,
       int joinMachines,
       int joinPerMachine,
+      Duration joinTimeLimit,
       int directRecords,
       int flinkRecords,
       List<Mode> inMemoryModes) {
@@ -87,6 +88,7 @@ public final class BenchCommand {
               20,
               20,
               2_500,
+              Duration.ofSeconds(60),
               20_000,
               50_000,
               List.of(Mode.ARRIVAL_ORDER))
@@ -99,6 +101,7 @@ public final class BenchCommand {
               50,
               100,
               10_000,
+              Duration.ofMinutes(3),
               200_000,
               1_000_000,
               List.of(Mode.ARRIVAL_ORDER, Mode.EVENT_TIME));
@@ -170,7 +173,7 @@ public final class BenchCommand {
         try {
           report.kafkaJoin(
               KafkaJoinThroughput.measure(
-                  kafka, sizes.joinMachines(), sizes.joinPerMachine(), Duration.ofMinutes(10)));
+                  kafka, sizes.joinMachines(), sizes.joinPerMachine(), sizes.joinTimeLimit()));
         } catch (RuntimeException e) {
           report.error("join through Kafka", e);
         }

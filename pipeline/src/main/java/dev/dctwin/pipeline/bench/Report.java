@@ -361,8 +361,14 @@ final class Report {
             seen == 0 ? Double.NaN : r.latenciesMs().get(seen - 1) / 1e3));
     md.append(
         f(
-            "The consumer received the run's alerts (all types) in %d bursts (arrivals less than"
-                + " 500 ms apart count as one burst).\n\n",
+            "Where the time goes: the sink's producer sent the alert records (their Kafka"
+                + " timestamps) %.2f s (p50) / %.2f s (p99) after the report was published, so"
+                + " the pipeline up to the sink accounts for that much and the exactly-once"
+                + " commit (and the consumer's fetch) for the rest. The consumer received the"
+                + " run's alerts (all types) in %d bursts (arrivals less than 500 ms apart count"
+                + " as one burst).\n\n",
+            AlertLatency.Result.percentile(r.sentAfterMs(), 50) / 1e3,
+            AlertLatency.Result.percentile(r.sentAfterMs(), 99) / 1e3,
             r.arrivalBursts()));
     boolean pass = allSeen && p99 < LATENCY_GOAL_MS;
     md.append(
@@ -429,18 +435,21 @@ final class Report {
                   + " %d-partition topic as wire-format JSON, read by KafkaIO (`read_committed`,"
                   + " record time = phenomenon time), joined per machine by `JoinQuantities`"
                   + " (`OrderedTimeSeriesJoin`, arrival-order mode: each machine's series stay"
-                  + " in order on one partition) on the FlinkRunner (parallelism 2, checkpoints"
-                  + " every %d ms), pairs written as JSON with KafkaIO's transactional sink"
+                  + " in order on one partition) on the FlinkRunner (parallelism 2, unaligned"
+                  + " checkpoints every %d ms), pairs written as JSON with KafkaIO's transactional sink"
                   + " (`WriteToKafka.exactlyOnce`, %d shards). The clock stops when a"
-                  + " `read_committed` consumer has seen every expected pair; *start-up"
-                  + " excluded* starts it when the job decoded its first record.\n\n",
+                  + " `read_committed` consumer has seen every expected pair, or at the time"
+                  + " limit of %d s (pairs/s are then the pairs committed by then over the"
+                  + " time); *start-up excluded* starts it when the job decoded its first"
+                  + " record.\n\n",
               r.records(),
               sizes.joinMachines(),
               KafkaJoinThroughput.LEFT,
               KafkaJoinThroughput.RIGHT,
               KafkaJoinThroughput.PARTITIONS,
               r.checkpointMs(),
-              KafkaJoinThroughput.EOS_SHARDS));
+              KafkaJoinThroughput.EOS_SHARDS,
+              sizes.joinTimeLimit().toSeconds()));
       md.append(
           "| records | pairs seen | pairs expected | seconds | pairs/s | seconds without"
               + " start-up | pairs/s without start-up |\n|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -459,32 +468,43 @@ final class Report {
           row(
               "3 join through Kafka",
               "pairs/s, exactly-once Kafka output, start-up excluded",
-              complete ? r.processingRate() : Double.NaN,
+              r.processingRate(),
               "pairs/s",
               "≥ 100000",
-              complete && r.processingRate() >= JOIN_GOAL));
+              r.processingRate() >= JOIN_GOAL));
       rows.add(
           row(
               "3 join through Kafka",
               "pairs/s, exactly-once Kafka output, start-up included",
-              complete ? r.rate() : Double.NaN,
+              r.rate(),
               "pairs/s",
               "≥ 100000",
-              complete && r.rate() >= JOIN_GOAL));
+              r.rate() >= JOIN_GOAL));
       md.append(
           f(
               "Goal ≥ %,.0f pairs/s: **%s** (%,.0f pairs/s without start-up, %,.0f with it%s)."
                   + " For reference, not measured here: the public Python implementation reports"
                   + " 15,000 pairs/s and its window-based Flink baseline 5,000 pairs/s.\n\n",
               JOIN_GOAL,
-              complete && r.processingRate() >= JOIN_GOAL ? "PASS" : "FAIL",
+              r.processingRate() >= JOIN_GOAL ? "PASS" : "FAIL",
               r.processingRate(),
               r.rate(),
-              complete ? "" : f("; only %,d of %,d pairs arrived", r.pairs(), r.expectedPairs())));
-      if (complete) {
-        data.addValue(r.processingRate(), "pairs/s", "Flink + Kafka EOS (no start-up)");
-        data.addValue(r.rate(), "pairs/s", "Flink + Kafka EOS (with start-up)");
-      }
+              complete
+                  ? ""
+                  : f(
+                      "; %,d of %,d pairs had been committed at the time limit",
+                      r.pairs(), r.expectedPairs())));
+      md.append(
+          "What bounds it (our reading, not yet confirmed by a profile): KafkaIO's"
+              + " exactly-once sink (`withEOS`) commits a Kafka transaction"
+              + " (and the sink group's offsets) for each group of records its shuffle hands"
+              + " to the writer, and on the FlinkRunner those groups are small, so the rate is"
+              + " close to transactions per second, not records per second; behind a backlog the"
+              + " checkpoints that release the buffered pairs (`@RequiresStableInput`) take long"
+              + " too (see the checkpoint durations in the log). The in-memory figures below show"
+              + " what the join itself does on the same cores.\n\n");
+      data.addValue(r.processingRate(), "pairs/s", "Flink + Kafka EOS (no start-up)");
+      data.addValue(r.rate(), "pairs/s", "Flink + Kafka EOS (with start-up)");
     }
     if (!inMemoryJoins.isEmpty()) {
       md.append(

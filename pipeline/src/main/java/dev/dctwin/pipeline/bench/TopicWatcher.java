@@ -17,8 +17,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * sinks see), on a thread of its own, and notes the wall time at which each record arrived.
  */
 final class TopicWatcher implements AutoCloseable {
-  /** A record and the wall time (epoch ms) at which the consumer received it. */
-  record Seen(String key, String value, long receivedAtMs) {}
+  /**
+   * A record, its Kafka timestamp (by default the time its producer sent it) and the wall time
+   * (epoch ms) at which the consumer received it.
+   */
+  record Seen(String key, String value, long timestampMs, long receivedAtMs) {}
 
   private final boolean keepRecords;
   private final List<Seen> seen = new ArrayList<>();
@@ -54,7 +57,7 @@ final class TopicWatcher implements AutoCloseable {
                   if (keepRecords) {
                     synchronized (seen) {
                       for (ConsumerRecord<String, String> record : records) {
-                        seen.add(new Seen(record.key(), record.value(), now));
+                        seen.add(new Seen(record.key(), record.value(), record.timestamp(), now));
                       }
                     }
                   }
