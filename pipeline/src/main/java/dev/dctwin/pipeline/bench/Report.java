@@ -583,8 +583,8 @@ final class Report {
         new BasicStroke(
             1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1, new float[] {6, 4}, 0));
     marker.setLabel(label);
-    marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-    marker.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+    marker.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
+    marker.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
     return marker;
   }
 
