@@ -78,9 +78,16 @@ public final class Main {
             parse(flags, dev.dctwin.pipeline.join.MachinePowerCommand.Options.class), out);
         yield EXIT_OK;
       }
-      case DEMO, BENCH ->
+      case DEMO ->
           throw new UsageException(
               "'" + subcommand.cliName() + "' is not available in this version of dctwin");
+      case BENCH -> {
+        if (helpRequested(flags, out, dev.dctwin.pipeline.bench.BenchCommand.Options.class)) {
+          yield EXIT_OK;
+        }
+        yield dev.dctwin.pipeline.bench.BenchCommand.run(
+            parse(flags, dev.dctwin.pipeline.bench.BenchCommand.Options.class), out);
+      }
     };
   }
 

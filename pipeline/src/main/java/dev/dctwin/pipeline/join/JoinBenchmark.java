@@ -80,8 +80,23 @@ public final class JoinBenchmark {
     void setMode(String value);
   }
 
+  /** One run: records joined and pairs out in {@code seconds} of wall time, start-up included. */
+  public record Result(
+      String runner,
+      Pattern pattern,
+      Mode mode,
+      long records,
+      long pairs,
+      long expectedPairs,
+      long rejected,
+      double seconds) {
+    public double pairsPerSecond() {
+      return pairs / seconds;
+    }
+  }
+
   /** How the two sides of a series take turns. */
-  enum Pattern {
+  public enum Pattern {
     ALTERNATING(1),
     BLOCKS(BLOCK);
 
@@ -129,7 +144,7 @@ public final class JoinBenchmark {
     System.exit(0);
   }
 
-  static void run(Options options, Pattern pattern, Mode mode, PrintStream out) {
+  public static Result run(Options options, Pattern pattern, Mode mode, PrintStream out) {
     int keys = options.getKeys();
     long perKey = options.getRecords() / keys;
     Pipeline pipeline = Pipeline.create(options);
@@ -180,6 +195,15 @@ public final class JoinBenchmark {
         seconds,
         records / seconds,
         pairs / seconds);
+    return new Result(
+        options.getRunner().getSimpleName(),
+        pattern,
+        mode,
+        records,
+        pairs,
+        pattern.pairs(perKey) * keys,
+        rejected,
+        seconds);
   }
 
   private static <E extends Enum<E>> List<E> selected(E[] values, String flag) {

@@ -1,0 +1,299 @@
+package dev.dctwin.pipeline.bench;
+
+import dev.dctwin.codec.WireCodec;
+import dev.dctwin.domain.Alert;
+import dev.dctwin.domain.AlertStatus;
+import dev.dctwin.domain.CommissionServer;
+import dev.dctwin.domain.IncidentType;
+import dev.dctwin.domain.Message;
+import dev.dctwin.domain.MessageType;
+import dev.dctwin.pipeline.DatacenterPipeline;
+import dev.dctwin.pipeline.local.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Alert latency in real time: a fleet of servers reports every 10 s (spread evenly over the period,
+ * event time = the wall time of publishing) into the embedded Kafka broker while the datacenter
+ * pipeline runs on the FlinkRunner with the exactly-once Kafka sink. Some servers' disks fail at
+ * known times; each of their reports is noted with its publish time. A {@code read_committed}
+ * consumer of the alerts topic notes when each DISK_FAILURE alert arrives, and the latency of an
+ * incident is that arrival minus the publish time of the report that opened it (the alert's {@code
+ * eventTime}).
+ */
+public final class AlertLatency {
+  static final long PERIOD_MS = 10_000;
+
+  private AlertLatency() {}
+
+  /**
+   * One run.
+   *
+   * @param latenciesMs one per opened DISK_FAILURE incident that reached the alerts topic, sorted
+   * @param expected incidents that should have opened (servers with three failed reports)
+   * @param publishedPerSecond achieved publish rate while the fleet reported
+   */
+  public record Result(
+      int servers,
+      long durationSeconds,
+      long outOfOrdernessSeconds,
+      long checkpointMs,
+      long published,
+      double publishedPerSecond,
+      int expected,
+      List<Long> latenciesMs,
+      long maxPublishLagMs,
+      long readyAfterMs,
+      int arrivalBursts,
+      List<Long> sentAfterMs) {
+    public double percentileMs(double p) {
+      return percentile(latenciesMs, p);
+    }
+
+    /** Nearest-rank percentile of sorted values; NaN for none. */
+    static double percentile(List<Long> sorted, double p) {
+      if (sorted.isEmpty()) {
+        return Double.NaN;
+      }
+      int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+      return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+  }
+
+  /**
+   * Runs the fleet for {@code duration} once the job has started; every {@code failEvery}-th
+   * server's disk fails at a time spread over the run after {@code warmup}.
+   */
+  public static Result measure(
+      EmbeddedKafka kafka,
+      int servers,
+      java.time.Duration duration,
+      java.time.Duration warmup,
+      int failEvery,
+      long outOfOrdernessSeconds,
+      long checkpointMs) {
+    String run = "latency_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    String prefix = run.replace('_', '-');
+    kafka.createTopics(4, prefix + ".metrics");
+    kafka.createTopics(1, prefix + ".provisioning", prefix + ".queries");
+    kafka.createTopics(1, prefix + ".alerts", prefix + ".answers", prefix + ".dead-letters");
+    WireCodec codec = WireCodec.withDefaults();
+    List<String> flags = new ArrayList<>(FlinkJobs.streamingFlags(run, checkpointMs));
+    flags.addAll(
+        List.of(
+            "--source=kafka",
+            "--sinks=kafka",
+            "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+            "--kafkaTopics="
+                + prefix
+                + ".metrics,"
+                + prefix
+                + ".provisioning,"
+                + prefix
+                + ".queries",
+            "--kafkaConsumerGroup=" + run,
+            "--kafkaMaxOutOfOrdernessSeconds=" + outOfOrdernessSeconds,
+            "--kafkaAlertsTopic=" + prefix + ".alerts",
+            "--kafkaAnswersTopic=" + prefix + ".answers",
+            "--kafkaDeadLettersTopic=" + prefix + ".dead-letters",
+            "--kafkaDelivery=EXACTLY_ONCE",
+            "--deploymentId=" + run,
+            // Longer than the job's start-up, so that no server seems silent before it reports.
+            "--silenceAfterSeconds=300"));
+    DatacenterPipeline.Options options =
+        PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new))
+            .withValidation()
+            .as(DatacenterPipeline.Options.class);
+
+    PipelineResult result = null;
+    try (KafkaProducer<String, String> producer = kafka.producer();
+        TopicWatcher alerts =
+            new TopicWatcher(kafka.bootstrapServers(), prefix + ".alerts", true)) {
+      long now = System.currentTimeMillis();
+      for (int i = 0; i < servers; i++) {
+        String id = PipelineThroughput.serverId(i);
+        producer.send(
+            new ProducerRecord<>(
+                prefix + ".provisioning",
+                id,
+                codec.encodeToString(
+                    new CommissionServer(id, PipelineThroughput.rackOf(i), "dc1", now - 1_000))));
+      }
+      producer.flush();
+      result = DatacenterPipeline.start(options);
+      long readyAfterMs = waitUntilLive(result, producer, prefix, kafka.bootstrapServers());
+
+      long rounds = duration.toMillis() / PERIOD_MS;
+      long warmupRounds = warmup.toMillis() / PERIOD_MS;
+      // Failures start between the warm-up and three rounds before the end (an incident opens on
+      // the third failed report), spread evenly.
+      long failureSpan = Math.max(1, rounds - 3 - warmupRounds);
+      Map<String, Long> failedAt = new HashMap<>();
+      Set<String> failedReports = new HashSet<>();
+      int expected = 0;
+      for (int i = 0; i < servers; i++) {
+        if (i % failEvery == failEvery / 2) {
+          long round = warmupRounds + (i / failEvery) % failureSpan;
+          failedAt.put(PipelineThroughput.serverId(i), round);
+          if (round + 3 <= rounds) {
+            expected++;
+          }
+        }
+      }
+      long start = System.currentTimeMillis() + 500;
+      long published = 0;
+      long maxLag = 0;
+      for (long round = 0; round < rounds; round++) {
+        for (int i = 0; i < servers; i++) {
+          long due = start + round * PERIOD_MS + i * PERIOD_MS / servers;
+          long wait = due - System.currentTimeMillis();
+          if (wait > 1) {
+            Thread.sleep(wait);
+          }
+          long t = System.currentTimeMillis();
+          maxLag = Math.max(maxLag, t - due);
+          String id = PipelineThroughput.serverId(i);
+          Long failFrom = failedAt.get(id);
+          boolean failed = failFrom != null && round >= failFrom;
+          if (failed) {
+            failedReports.add(id + "@" + t);
+          }
+          producer.send(
+              new ProducerRecord<>(
+                  prefix + ".metrics",
+                  id,
+                  codec.encodeToString(PipelineThroughput.report(id, t, failed))));
+          published++;
+        }
+      }
+      double publishSeconds = (System.currentTimeMillis() - start) / 1e3;
+      // Let the last incidents through: the watermark, a timer and a checkpoint.
+      long deadline = System.currentTimeMillis() + 20_000 + 2 * checkpointMs;
+      List<Long> latencies = latencies(alerts.seen(), failedReports, codec);
+      while (System.currentTimeMillis() < deadline && latencies.size() < expected) {
+        Thread.sleep(500);
+        latencies = latencies(alerts.seen(), failedReports, codec);
+      }
+      return new Result(
+          servers,
+          duration.toSeconds(),
+          outOfOrdernessSeconds,
+          checkpointMs,
+          published,
+          published / publishSeconds,
+          expected,
+          latencies,
+          maxLag,
+          readyAfterMs,
+          bursts(alerts.seen()),
+          latencies(alerts.seen(), failedReports, codec, true));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      FlinkJobs.cancel(result);
+    }
+  }
+
+  /**
+   * Groups of alert arrivals less than 500 ms apart: few groups for many alerts means they came out
+   * together, whenever their incidents opened.
+   */
+  private static int bursts(List<TopicWatcher.Seen> alerts) {
+    List<Long> times = new ArrayList<>();
+    for (TopicWatcher.Seen seen : alerts) {
+      times.add(seen.receivedAtMs());
+    }
+    times.sort(null);
+    int bursts = 0;
+    Long previous = null;
+    for (long time : times) {
+      if (previous == null || time - previous > 500) {
+        bursts++;
+      }
+      previous = time;
+    }
+    return bursts;
+  }
+
+  /** Latency of each opened DISK_FAILURE alert whose opening report this run published. */
+  private static List<Long> latencies(
+      List<TopicWatcher.Seen> alerts, Set<String> failedReports, WireCodec codec) {
+    return latencies(alerts, failedReports, codec, false);
+  }
+
+  /**
+   * Per opened DISK_FAILURE alert of this run: arrival - publish time of its report, or with {@code
+   * untilSent} the Kafka timestamp of the alert record (when the sink's producer sent it, before
+   * its transaction committed) - publish time; sorted.
+   */
+  private static List<Long> latencies(
+      List<TopicWatcher.Seen> alerts,
+      Set<String> failedReports,
+      WireCodec codec,
+      boolean untilSent) {
+    List<Long> latencies = new ArrayList<>();
+    Set<String> incidents = new HashSet<>();
+    for (TopicWatcher.Seen seen : alerts) {
+      Message message;
+      try {
+        message = codec.decode(seen.value().getBytes(StandardCharsets.UTF_8), MessageType.ALERT);
+      } catch (Exception e) {
+        continue;
+      }
+      if (message instanceof Alert alert
+          && alert.status() == AlertStatus.OPENED
+          && alert.incidentType() == IncidentType.DISK_FAILURE
+          && failedReports.contains(alert.entity() + "@" + alert.eventTime())
+          && incidents.add(alert.incidentId())) {
+        latencies.add((untilSent ? seen.timestampMs() : seen.receivedAtMs()) - alert.eventTime());
+      }
+    }
+    latencies.sort(null);
+    return latencies;
+  }
+
+  /**
+   * Waits until the job reads, processes and commits: a marker that the parser rejects is sent to
+   * every metrics partition each second until its dead letter is visible {@code read_committed}.
+   * Returns the milliseconds that took since submission.
+   */
+  private static long waitUntilLive(
+      PipelineResult result,
+      KafkaProducer<String, String> producer,
+      String prefix,
+      String bootstrapServers)
+      throws InterruptedException {
+    long started = System.nanoTime();
+    long deadline = started + 180_000_000_000L;
+    try (TopicWatcher deadLetters =
+        new TopicWatcher(bootstrapServers, prefix + ".dead-letters", false)) {
+      while (System.nanoTime() < deadline
+          && deadLetters.count() == 0
+          && !result.getState().isTerminal()) {
+        for (int partition = 0; partition < 4; partition++) {
+          producer.send(
+              new ProducerRecord<>(
+                  prefix + ".metrics", partition, "marker", "{\"dctwinBenchLiveMarker\":true}"));
+        }
+        producer.flush();
+        Thread.sleep(1_000);
+      }
+      if (deadLetters.count() == 0) {
+        throw new IllegalStateException(
+            "the job did not process a record within 180 s (state " + result.getState() + ")");
+      }
+    }
+    return (System.nanoTime() - started) / 1_000_000;
+  }
+}

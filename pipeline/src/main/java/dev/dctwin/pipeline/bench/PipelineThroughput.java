@@ -1,0 +1,305 @@
+package dev.dctwin.pipeline.bench;
+
+import dev.dctwin.codec.WireCodec;
+import dev.dctwin.domain.CommissionServer;
+import dev.dctwin.domain.CpuMetrics;
+import dev.dctwin.domain.DiskMetrics;
+import dev.dctwin.domain.MemoryMetrics;
+import dev.dctwin.domain.NetworkMetrics;
+import dev.dctwin.domain.ProcessMetrics;
+import dev.dctwin.domain.SensorReadings;
+import dev.dctwin.domain.ServerMetricReport;
+import dev.dctwin.pipeline.DatacenterPipeline;
+import dev.dctwin.pipeline.io.JdbcOptions;
+import dev.dctwin.pipeline.io.JdbcTarget;
+import dev.dctwin.pipeline.io.Secret;
+import dev.dctwin.pipeline.local.EmbeddedKafka;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.joda.time.Duration;
+
+/**
+ * Messages per second from Kafka through parse, the twins and the sinks (Kafka exactly once, JDBC
+ * upserts when a database is given) on the FlinkRunner embedded in this JVM, with a fleet of
+ * simulated servers.
+ *
+ * <p>The embedded Kafka broker is filled first: every server is commissioned and reports {@code
+ * rounds} times, 10 s apart in event time, ending a minute ago; one server in a hundred reports a
+ * failed disk in the last three rounds, so its DISK_FAILURE incident opens on its very last report.
+ * The streaming pipeline then starts, and the clock runs from its submission until every one of
+ * those incidents is in the JDBC table (or, without a database, in the alerts topic read {@code
+ * read_committed}): as the twins work in event-time order, that is when everything before has been
+ * processed. That figure includes job start-up. A second one excludes it: each partition of the
+ * metrics topic starts with a marker the parser rejects, and the earliest {@code receivedAt} of
+ * their dead letters (the wall time at which the Kafka source read them) starts its clock.
+ */
+public final class PipelineThroughput {
+  /** Checkpoints of this benchmark; the end is detected in JDBC, which does not wait for them. */
+  static final long CHECKPOINT_MS = 10_000;
+
+  static final int METRICS_PARTITIONS = 4;
+  private static final String MARKER_KEY = "dctwinBenchStartMarker";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private PipelineThroughput() {}
+
+  /**
+   * One run.
+   *
+   * @param messages records pre-filled in Kafka (commissions and metric reports)
+   * @param seconds from submission to the last expected incident, start-up included
+   * @param processingSeconds from the first parsed message to the last expected incident; NaN if
+   *     the counter never moved
+   * @param completion where the incidents were counted
+   */
+  public record Result(
+      int servers,
+      int rounds,
+      long messages,
+      long incidents,
+      long expectedIncidents,
+      double seconds,
+      double processingSeconds,
+      String completion) {
+    public boolean complete() {
+      return incidents >= expectedIncidents;
+    }
+
+    public double rate() {
+      return messages / seconds;
+    }
+
+    public double processingRate() {
+      return messages / processingSeconds;
+    }
+  }
+
+  /**
+   * Runs the pipeline on {@code servers} servers reporting {@code rounds} times.
+   *
+   * @param jdbcUrl the database of the JDBC sink; null for the Kafka sink only
+   */
+  public static Result measure(
+      EmbeddedKafka kafka,
+      int servers,
+      int rounds,
+      String jdbcUrl,
+      String jdbcUser,
+      java.time.Duration timeout) {
+    String run = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    String prefix = run.replace('_', '-');
+    kafka.createTopics(METRICS_PARTITIONS, prefix + ".metrics");
+    kafka.createTopics(1, prefix + ".provisioning", prefix + ".queries");
+    kafka.createTopics(2, prefix + ".alerts", prefix + ".answers", prefix + ".dead-letters");
+    long records = produce(kafka, prefix, servers, rounds);
+    long expectedIncidents = (servers + 92) / 100;
+    List<String> flags = new ArrayList<>(FlinkJobs.streamingFlags(run, CHECKPOINT_MS));
+    flags.addAll(
+        List.of(
+            "--source=kafka",
+            "--sinks=" + (jdbcUrl == null ? "kafka" : "kafka,jdbc"),
+            "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+            "--kafkaTopics="
+                + prefix
+                + ".metrics,"
+                + prefix
+                + ".provisioning,"
+                + prefix
+                + ".queries",
+            "--kafkaConsumerGroup=" + run,
+            "--kafkaAlertsTopic=" + prefix + ".alerts",
+            "--kafkaAnswersTopic=" + prefix + ".answers",
+            "--kafkaDeadLettersTopic=" + prefix + ".dead-letters",
+            "--deploymentId=" + run,
+            "--silenceAfterSeconds=86400"));
+    if (jdbcUrl != null) {
+      flags.addAll(
+          List.of("--jdbcUrl=" + jdbcUrl, "--jdbcUser=" + jdbcUser, "--jdbcSchema=" + run));
+    }
+    DatacenterPipeline.Options options =
+        PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new))
+            .withValidation()
+            .as(DatacenterPipeline.Options.class);
+    PipelineResult result = null;
+    try (TopicWatcher alerts =
+            jdbcUrl == null
+                ? new TopicWatcher(kafka.bootstrapServers(), prefix + ".alerts", false)
+                : null;
+        TopicWatcher deadLetters =
+            new TopicWatcher(kafka.bootstrapServers(), prefix + ".dead-letters", true)) {
+      long startedAtMs = System.currentTimeMillis();
+      long started = System.nanoTime();
+      result = DatacenterPipeline.start(options);
+      long deadline = started + timeout.toNanos();
+      long incidents = 0;
+      while (System.nanoTime() < deadline && incidents < expectedIncidents) {
+        Thread.sleep(100);
+        incidents = alerts != null ? alerts.count() : count(jdbcUrl, jdbcUser, run + ".alerts");
+        if (result.getState().isTerminal()) {
+          break;
+        }
+      }
+      long ended = System.nanoTime();
+      long endedAtMs = startedAtMs + (ended - started) / 1_000_000;
+      long firstRead = firstMarkerRead(deadLetters);
+      return new Result(
+          servers,
+          rounds,
+          records,
+          incidents,
+          expectedIncidents,
+          (ended - started) / 1e9,
+          firstRead < 0 ? Double.NaN : (endedAtMs - firstRead) / 1e3,
+          jdbcUrl == null ? "Kafka alerts topic (read_committed)" : "JDBC alerts table");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      FlinkJobs.cancel(result);
+      if (jdbcUrl != null) {
+        dropSchema(jdbcUrl, jdbcUser, run);
+      }
+    }
+  }
+
+  /**
+   * When the job read its first metric report: the earliest {@code receivedAt} (the wall time at
+   * which the Kafka source read a record) of the start markers, which the parser turns into dead
+   * letters; -1 if none arrived. The exactly-once dead-letter sink commits them with the first
+   * checkpoint, so this may wait for one.
+   */
+  private static long firstMarkerRead(TopicWatcher deadLetters) throws InterruptedException {
+    long deadline = System.nanoTime() + 2 * CHECKPOINT_MS * 1_000_000;
+    long first = -1;
+    while (System.nanoTime() < deadline) {
+      for (TopicWatcher.Seen letter : deadLetters.seen()) {
+        try {
+          var json = JSON.readTree(letter.value());
+          String payload =
+              new String(
+                  java.util.Base64.getDecoder().decode(json.path("payloadBase64").asText("")),
+                  java.nio.charset.StandardCharsets.UTF_8);
+          long receivedAt = json.path("receivedAt").asLong(-1);
+          if (payload.contains(MARKER_KEY) && receivedAt > 0 && (first < 0 || receivedAt < first)) {
+            first = receivedAt;
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          // Not a dead letter of ours.
+        }
+      }
+      if (first > 0) {
+        return first;
+      }
+      Thread.sleep(200);
+    }
+    return first;
+  }
+
+  static long produce(EmbeddedKafka kafka, String prefix, int servers, int rounds) {
+    WireCodec codec = WireCodec.withDefaults();
+    long start = (System.currentTimeMillis() / 10_000) * 10_000 - 60_000 - rounds * 10_000L;
+    long records = 0;
+    try (KafkaProducer<String, String> producer = kafka.producer()) {
+      // First on every partition of the metrics topic: a marker that the parser rejects, whose
+      // dead letter tells when the job started reading (see firstMarkerRead).
+      for (int partition = 0; partition < METRICS_PARTITIONS; partition++) {
+        producer.send(
+            new ProducerRecord<>(
+                prefix + ".metrics", partition, MARKER_KEY, "{\"" + MARKER_KEY + "\":true}"));
+        records++;
+      }
+      producer.flush();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < servers; i++) {
+        String rack = rackOf(i);
+        String id = serverId(i);
+        ids.add(id);
+        producer.send(
+            new ProducerRecord<>(
+                prefix + ".provisioning",
+                id,
+                codec.encodeToString(new CommissionServer(id, rack, "dc1", start - 60_000))));
+        records++;
+      }
+      for (int round = 0; round < rounds; round++) {
+        long t = start + round * 10_000L;
+        for (int i = 0; i < servers; i++) {
+          boolean failed = i % 100 == 7 && round >= rounds - 3;
+          producer.send(
+              new ProducerRecord<>(
+                  prefix + ".metrics",
+                  ids.get(i),
+                  codec.encodeToString(report(ids.get(i), t, failed))));
+          records++;
+        }
+      }
+    }
+    return records;
+  }
+
+  static String rackOf(int server) {
+    return String.format("dc1-r%03d", server / 40);
+  }
+
+  static String serverId(int server) {
+    return String.format("%s-s%02d", rackOf(server), server % 40);
+  }
+
+  static ServerMetricReport report(String serverId, long eventTime, boolean failedDisk) {
+    return new ServerMetricReport(
+        serverId,
+        eventTime,
+        new CpuMetrics(71.5, 20.0, 5.0, 0.5, 0.3, 0.7, 0.0, 2.0),
+        new NetworkMetrics(0.0, 0.0, 0.0, 0.0, 12_000, 11_500, 9.6e6, 8.1e6),
+        new MemoryMetrics(96e9, 60e9, 90e9, 2e9, 8e9, 256e9, 12e9, 3e9, 30e6, 0, 0, 0),
+        new DiskMetrics(120, 180, 4, 30, 2.1e6, 8.4e6, 150, 420, 0.8, 1.6, failedDisk ? 1 : 0),
+        new ProcessMetrics(6, 412, 0, 0, 0, 0),
+        new SensorReadings(12.1, 24.5, 58.0, 310.0));
+  }
+
+  /** Whether the database answers; the benchmark then also runs the JDBC sink. */
+  static boolean reachable(String url, String user) {
+    try (Connection connection = target(url, user).connect()) {
+      return connection.isValid(5);
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static JdbcTarget target(String url, String user) {
+    return new JdbcTarget(
+        url, user, new Secret(null, JdbcOptions.PASSWORD_ENV), null, Duration.ZERO);
+  }
+
+  private static long count(String url, String user, String table) {
+    try (Connection connection = target(url, user).connect();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private static void dropSchema(String url, String user, String schema) {
+    try (Connection connection = target(url, user).connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          url.startsWith("jdbc:postgresql")
+              ? "DROP SCHEMA IF EXISTS " + schema + " CASCADE"
+              : "DROP DATABASE IF EXISTS " + schema);
+    } catch (Exception e) {
+      System.err.println("could not drop " + schema + ": " + e.getMessage());
+    }
+  }
+}
