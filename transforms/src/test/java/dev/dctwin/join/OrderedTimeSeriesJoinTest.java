@@ -68,7 +68,7 @@ public class OrderedTimeSeriesJoinTest {
    */
   @Test
   public void randomInterleavingsGiveTheOraclesPairsInBothModes() {
-    List<JoinCase> cases = JoinCases.randomCases(1, 340, 2);
+    List<JoinCase> cases = JoinCases.randomCases(1, 100, 2);
     withoutImmutabilityChecks(pipeline);
     PCollection<KV<String, String>> records = pipeline.apply("Records", JoinCases.stream(cases, 1));
 
