@@ -89,25 +89,12 @@ public final class AlertLatency {
     kafka.createTopics(1, prefix + ".alerts", prefix + ".answers", prefix + ".dead-letters");
     WireCodec codec = WireCodec.withDefaults();
     List<String> flags = new ArrayList<>(FlinkJobs.streamingFlags(run, checkpointMs));
+    flags.addAll(FlinkJobs.kafkaPipelineFlags(kafka.bootstrapServers(), prefix, run));
     flags.addAll(
         List.of(
-            "--source=kafka",
             "--sinks=kafka",
-            "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
-            "--kafkaTopics="
-                + prefix
-                + ".metrics,"
-                + prefix
-                + ".provisioning,"
-                + prefix
-                + ".queries",
-            "--kafkaConsumerGroup=" + run,
             "--kafkaMaxOutOfOrdernessSeconds=" + outOfOrdernessSeconds,
-            "--kafkaAlertsTopic=" + prefix + ".alerts",
-            "--kafkaAnswersTopic=" + prefix + ".answers",
-            "--kafkaDeadLettersTopic=" + prefix + ".dead-letters",
             "--kafkaDelivery=EXACTLY_ONCE",
-            "--deploymentId=" + run,
             // Longer than the job's start-up, so that no server seems silent before it reports.
             "--silenceAfterSeconds=300"));
     DatacenterPipeline.Options options =

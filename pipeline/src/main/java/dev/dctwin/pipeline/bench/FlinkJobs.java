@@ -30,6 +30,23 @@ final class FlinkJobs {
             + run);
   }
 
+  /**
+   * The datacenter pipeline's flags for reading the topics {@code <prefix>.metrics}, {@code
+   * .provisioning} and {@code .queries} and writing {@code .alerts}, {@code .answers} and {@code
+   * .dead-letters}, as consumer group and deployment {@code run}.
+   */
+  static List<String> kafkaPipelineFlags(String bootstrapServers, String prefix, String run) {
+    return List.of(
+        "--source=kafka",
+        "--kafkaBootstrapServers=" + bootstrapServers,
+        "--kafkaTopics=" + prefix + ".metrics," + prefix + ".provisioning," + prefix + ".queries",
+        "--kafkaConsumerGroup=" + run,
+        "--kafkaAlertsTopic=" + prefix + ".alerts",
+        "--kafkaAnswersTopic=" + prefix + ".answers",
+        "--kafkaDeadLettersTopic=" + prefix + ".dead-letters",
+        "--deploymentId=" + run);
+  }
+
   /** Cancels a job, ignoring a job that has already ended. */
   static void cancel(PipelineResult result) {
     if (result == null) {

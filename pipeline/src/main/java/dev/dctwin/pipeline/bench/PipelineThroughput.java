@@ -103,23 +103,10 @@ public final class PipelineThroughput {
     long records = produce(kafka, prefix, servers, rounds);
     long expectedIncidents = (servers + 92) / 100;
     List<String> flags = new ArrayList<>(FlinkJobs.streamingFlags(run, CHECKPOINT_MS));
+    flags.addAll(FlinkJobs.kafkaPipelineFlags(kafka.bootstrapServers(), prefix, run));
     flags.addAll(
         List.of(
-            "--source=kafka",
             "--sinks=" + (jdbcUrl == null ? "kafka" : "kafka,jdbc"),
-            "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
-            "--kafkaTopics="
-                + prefix
-                + ".metrics,"
-                + prefix
-                + ".provisioning,"
-                + prefix
-                + ".queries",
-            "--kafkaConsumerGroup=" + run,
-            "--kafkaAlertsTopic=" + prefix + ".alerts",
-            "--kafkaAnswersTopic=" + prefix + ".answers",
-            "--kafkaDeadLettersTopic=" + prefix + ".dead-letters",
-            "--deploymentId=" + run,
             "--silenceAfterSeconds=86400"));
     if (jdbcUrl != null) {
       flags.addAll(

@@ -17,7 +17,6 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -36,7 +35,7 @@ public final class JoinCommand {
   private JoinCommand() {}
 
   /** Flags of {@code dctwin-pipeline.jar join}. */
-  public interface Options extends PipelineOptions {
+  public interface Options extends OrderedJoinOptions {
     @Description(
         "File of JSON lines, one measurement each: thing, quantity, phenomenonTime (epoch ms or"
             + " ISO-8601), result; lines without a type are measurements.")
@@ -56,21 +55,6 @@ public final class JoinCommand {
     String getRight();
 
     void setRight(String value);
-
-    @Description(
-        "Largest |left.t - right.t| of a pair in ms; 0 joins equal times only. Unset: no"
-            + " tolerance.")
-    Long getDeltaMs();
-
-    void setDeltaMs(Long value);
-
-    @Description(
-        "event-time: hold records until the watermark passes them, for input in any order;"
-            + " arrival-order: join at once, each series must arrive in time order.")
-    @Default.String("event-time")
-    String getMode();
-
-    void setMode(String value);
 
     @Description("File to write the pairs to, one JSON line each.")
     @Validation.Required

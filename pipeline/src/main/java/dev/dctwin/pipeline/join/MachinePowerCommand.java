@@ -10,7 +10,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.WithTimestamps;
@@ -26,7 +25,7 @@ public final class MachinePowerCommand {
   private MachinePowerCommand() {}
 
   /** Flags of {@code dctwin-pipeline.jar machine-power}. */
-  public interface Options extends PipelineOptions {
+  public interface Options extends OrderedJoinOptions {
     @Description(
         "File of machine data, one JSON object per line: Thing, Timestamp (epoch ms) and one"
             + " number per quantity (vaTorque_C11, actSpeed_C11, ...); rows in any order.")
@@ -40,21 +39,6 @@ public final class MachinePowerCommand {
     String getOutput();
 
     void setOutput(String value);
-
-    @Description(
-        "Largest |torque.t - speed.t| of a pair in ms; 0 joins equal times only. Unset: no"
-            + " tolerance.")
-    Long getDeltaMs();
-
-    void setDeltaMs(Long value);
-
-    @Description(
-        "event-time: hold records until the watermark passes them, for input in any order;"
-            + " arrival-order: join at once, each series must arrive in time order.")
-    @Default.String("event-time")
-    String getMode();
-
-    void setMode(String value);
 
     @Description("File of JSON lines to write dead letters to.")
     @Default.String("dead-letters.jsonl")
