@@ -78,9 +78,12 @@ public final class Main {
             parse(flags, dev.dctwin.pipeline.join.MachinePowerCommand.Options.class), out);
         yield EXIT_OK;
       }
-      case DEMO ->
-          throw new UsageException(
-              "'" + subcommand.cliName() + "' is not available in this version of dctwin");
+      case DEMO -> {
+        if (helpRequested(flags, out, dev.dctwin.pipeline.demo.DemoCommand.Options.class)) {
+          yield EXIT_OK;
+        }
+        yield dev.dctwin.pipeline.demo.DemoCommand.run(flags, out);
+      }
       case BENCH -> {
         if (helpRequested(flags, out, dev.dctwin.pipeline.bench.BenchCommand.Options.class)) {
           yield EXIT_OK;

@@ -101,6 +101,20 @@ record FleetConfig(
         embedSensors);
   }
 
+  FleetConfig withStart(long start) {
+    return new FleetConfig(
+        seed,
+        datacenters,
+        racks,
+        servers,
+        start,
+        durationMs,
+        intervalMs,
+        faults,
+        churn,
+        embedSensors);
+  }
+
   long end() {
     return start + durationMs;
   }

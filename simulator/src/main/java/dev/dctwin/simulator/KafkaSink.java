@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,8 +20,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class KafkaSink implements MessageSink {
   private final Producer<String, byte[]> producer;
   private final AtomicReference<Exception> failure = new AtomicReference<>();
+  private final UnaryOperator<String> topicNames;
 
   KafkaSink(String bootstrapServers) {
+    this(bootstrapServers, UnaryOperator.identity());
+  }
+
+  /** Sends to {@code topicNames.apply(topic.kafkaTopic())} instead of the default names. */
+  KafkaSink(String bootstrapServers, UnaryOperator<String> topicNames) {
+    this.topicNames = topicNames;
     Properties properties = new Properties();
     properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -34,6 +42,7 @@ final class KafkaSink implements MessageSink {
   /** Sends through {@code producer}, which the sink closes. */
   KafkaSink(Producer<String, byte[]> producer) {
     this.producer = producer;
+    this.topicNames = UnaryOperator.identity();
   }
 
   @Override
@@ -41,7 +50,11 @@ final class KafkaSink implements MessageSink {
     rethrow();
     producer.send(
         new ProducerRecord<>(
-            topic.kafkaTopic(), null, eventTime, key, json.getBytes(StandardCharsets.UTF_8)),
+            topicNames.apply(topic.kafkaTopic()),
+            null,
+            eventTime,
+            key,
+            json.getBytes(StandardCharsets.UTF_8)),
         (metadata, error) -> {
           if (error != null) {
             failure.compareAndSet(null, error);

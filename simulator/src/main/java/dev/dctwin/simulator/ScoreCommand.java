@@ -108,7 +108,7 @@ final class ScoreCommand implements Callable<Integer> {
     return new AlertFile(alerts, other, invalid);
   }
 
-  private static void printSummary(PrintWriter out, Scorer.Score score, AlertFile read) {
+  static void printSummary(PrintWriter out, Scorer.Score score, AlertFile read) {
     out.printf(
         Locale.ROOT,
         "score: %d faults, %d benign windows; %d alerts (%d other messages, %d unreadable"

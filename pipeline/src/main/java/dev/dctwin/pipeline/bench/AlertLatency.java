@@ -9,6 +9,7 @@ import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MessageType;
 import dev.dctwin.pipeline.DatacenterPipeline;
 import dev.dctwin.pipeline.local.EmbeddedKafka;
+import dev.dctwin.pipeline.local.TopicWatcher;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -12,6 +12,7 @@ import dev.dctwin.pipeline.io.WriteToKafka;
 import dev.dctwin.pipeline.join.JoinQuantities;
 import dev.dctwin.pipeline.join.JoinedMeasurements;
 import dev.dctwin.pipeline.local.EmbeddedKafka;
+import dev.dctwin.pipeline.local.TopicWatcher;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -14,6 +14,7 @@ import dev.dctwin.pipeline.io.JdbcOptions;
 import dev.dctwin.pipeline.io.JdbcTarget;
 import dev.dctwin.pipeline.io.Secret;
 import dev.dctwin.pipeline.local.EmbeddedKafka;
+import dev.dctwin.pipeline.local.TopicWatcher;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

@@ -1,4 +1,4 @@
-package dev.dctwin.pipeline.bench;
+package dev.dctwin.pipeline.local;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,12 +16,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Reads a topic from the beginning, {@code read_committed} (what consumers of the exactly-once
  * sinks see), on a thread of its own, and notes the wall time at which each record arrived.
  */
-final class TopicWatcher implements AutoCloseable {
+public final class TopicWatcher implements AutoCloseable {
   /**
    * A record, its Kafka timestamp (by default the time its producer sent it) and the wall time
    * (epoch ms) at which the consumer received it.
    */
-  record Seen(String key, String value, long timestampMs, long receivedAtMs) {}
+  public record Seen(String key, String value, long timestampMs, long receivedAtMs) {}
 
   private final boolean keepRecords;
   private final List<Seen> seen = new ArrayList<>();
@@ -30,11 +30,11 @@ final class TopicWatcher implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  TopicWatcher(String bootstrapServers, String topic, boolean keepRecords) {
+  public TopicWatcher(String bootstrapServers, String topic, boolean keepRecords) {
     this.keepRecords = keepRecords;
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, "dctwin-bench-watch-" + UUID.randomUUID());
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "dctwin-watch-" + UUID.randomUUID());
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -66,25 +66,25 @@ final class TopicWatcher implements AutoCloseable {
                 }
               } catch (RuntimeException e) {
                 if (running) {
-                  System.err.println("bench: watcher of " + topic + " failed: " + e);
+                  System.err.println("watcher of " + topic + " failed: " + e);
                 }
               }
             },
-            "dctwin-bench-watch-" + topic);
+            "dctwin-watch-" + topic);
     thread.setDaemon(true);
     thread.start();
   }
 
-  long count() {
+  public long count() {
     return count.get();
   }
 
   /** Wall time (epoch ms) of the latest records received, 0 before any. */
-  long lastReceivedAtMs() {
+  public long lastReceivedAtMs() {
     return lastAtMs.get();
   }
 
-  List<Seen> seen() {
+  public List<Seen> seen() {
     if (!keepRecords) {
       throw new IllegalStateException("this watcher only counts");
     }
