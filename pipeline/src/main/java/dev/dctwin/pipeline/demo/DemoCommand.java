@@ -91,6 +91,15 @@ public final class DemoCommand {
 
     void setOutDir(String value);
 
+    @Description(
+        "The database when no --jdbcUrl is given: auto (the local PostgreSQL on 127.0.0.1:5432,"
+            + " user postgres, database test, if it answers; else embedded), embedded (PostgreSQL"
+            + " from Maven Central's binaries as a child process), or none.")
+    @Default.String("auto")
+    String getDatabase();
+
+    void setDatabase(String value);
+
     @Description("Seconds between two frames of the live view.")
     @Default.Integer(5)
     int getRefreshSeconds();

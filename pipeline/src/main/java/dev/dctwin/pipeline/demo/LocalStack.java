@@ -1,8 +1,10 @@
 package dev.dctwin.pipeline.demo;
 
+import dev.dctwin.pipeline.UsageException;
 import dev.dctwin.pipeline.io.KafkaClients;
 import dev.dctwin.pipeline.local.EmbeddedKafka;
 import dev.dctwin.pipeline.local.EmbeddedMqttBroker;
+import dev.dctwin.pipeline.local.EmbeddedPostgres;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,7 +21,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * The demo's services: the brokers and database its flags name, or else embedded ones: a Kafka
  * broker (KRaft) and an MQTT broker (Moquette) in this JVM, and the local PostgreSQL if one answers
- * on 127.0.0.1:5432. Embedded services stop with {@link #close()}; external ones are left alone.
+ * on 127.0.0.1:5432, else an embedded one as a child process. Embedded services stop with {@link
+ * #close()}; external ones are left alone.
  */
 final class LocalStack implements AutoCloseable {
   static final String LOCAL_POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
@@ -27,6 +30,7 @@ final class LocalStack implements AutoCloseable {
 
   private EmbeddedKafka kafka;
   private EmbeddedMqttBroker mqtt;
+  private EmbeddedPostgres postgres;
   private String kafkaBootstrapServers;
   private String mqttServerUri;
   private String jdbcUrl;
@@ -62,16 +66,8 @@ final class LocalStack implements AutoCloseable {
         stack.jdbcUrl = options.getJdbcUrl();
         stack.jdbcUser = options.getJdbcUser();
         stack.databaseNote = "external";
-      } else if (answers(LOCAL_POSTGRES, LOCAL_POSTGRES_USER)) {
-        stack.jdbcUrl = LOCAL_POSTGRES;
-        stack.jdbcUser = LOCAL_POSTGRES_USER;
-        stack.databaseNote = "the local PostgreSQL";
       } else {
-        stack.databaseNote = "none";
-        out.println(
-            "database: NONE. No --jdbcUrl was given and no PostgreSQL answers on 127.0.0.1:5432"
-                + " (user postgres, database test); alerts go to Kafka and the demo's folder"
-                + " only. runner-configs/local/services.sh start starts one.");
+        stack.chooseDatabase(options.getDatabase(), out);
       }
       if (stack.jdbcUrl != null) {
         out.printf("database: %s (%s)%n", stack.jdbcUrl, stack.databaseNote);
@@ -80,6 +76,38 @@ final class LocalStack implements AutoCloseable {
     } catch (RuntimeException e) {
       stack.close();
       throw e;
+    }
+  }
+
+  private void chooseDatabase(String choice, PrintStream out) {
+    switch (choice.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "auto" -> {
+        if (answers(LOCAL_POSTGRES, LOCAL_POSTGRES_USER)) {
+          jdbcUrl = LOCAL_POSTGRES;
+          jdbcUser = LOCAL_POSTGRES_USER;
+          databaseNote = "the local PostgreSQL";
+        } else {
+          startEmbeddedPostgres(out);
+        }
+      }
+      case "embedded" -> startEmbeddedPostgres(out);
+      case "none" -> out.println("database: none (--database=none); alerts go to Kafka and files");
+      default ->
+          throw new UsageException("--database=" + choice + " is not one of auto, embedded, none");
+    }
+  }
+
+  private void startEmbeddedPostgres(PrintStream out) {
+    try {
+      postgres = EmbeddedPostgres.start();
+      jdbcUrl = postgres.jdbcUrl();
+      jdbcUser = LOCAL_POSTGRES_USER;
+      databaseNote = "embedded, from Maven Central's PostgreSQL binaries; gone when the demo ends";
+    } catch (RuntimeException e) {
+      out.println(
+          "database: NONE. The embedded PostgreSQL did not start ("
+              + e.getMessage()
+              + "); alerts go to Kafka and the demo's folder only.");
     }
   }
 
@@ -137,6 +165,9 @@ final class LocalStack implements AutoCloseable {
 
   @Override
   public void close() {
+    if (postgres != null) {
+      postgres.close();
+    }
     if (mqtt != null) {
       mqtt.close();
     }
