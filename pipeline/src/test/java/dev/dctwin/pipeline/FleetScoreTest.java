@@ -31,7 +31,8 @@ import org.junit.runners.Parameterized.Parameters;
 public class FleetScoreTest {
   @Parameters(name = "seed {0}")
   public static Collection<Object[]> seeds() {
-    return Arrays.asList(new Object[][] {{1L}, {7L}});
+    // Seed 1, the README's; DemoCommandTest scores another layout (13 + 2 minutes) end to end.
+    return Arrays.asList(new Object[][] {{1L}});
   }
 
   @Rule public final TemporaryFolder folder = new TemporaryFolder();

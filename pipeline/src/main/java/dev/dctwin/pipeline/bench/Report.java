@@ -495,11 +495,13 @@ final class Report {
                       "; %,d of %,d pairs had been committed at the time limit",
                       r.pairs(), r.expectedPairs())));
       md.append(
-          "What bounds it (our reading, not yet confirmed by a profile): KafkaIO's"
-              + " exactly-once sink (`withEOS`) commits a Kafka transaction"
-              + " (and the sink group's offsets) for each group of records its shuffle hands"
-              + " to the writer, and on the FlinkRunner those groups are small, so the rate is"
-              + " close to transactions per second, not records per second; behind a backlog the"
+          "What bounds it: KafkaIO's exactly-once sink (`withEOS`, Beam 2.62) windows its"
+              + " input with `Repeatedly.forever(AfterPane.elementCountAtLeast(1))` before its two"
+              + " GroupByKeys (read off its bytecode) and commits a Kafka transaction, with the"
+              + " sink group's offsets, for each group its writer receives. The FlinkRunner fires"
+              + " that trigger for every element, so a transaction carries about one record and"
+              + " the rate is transactions per second (tens), not records per second; a fix"
+              + " needs a sink that commits one transaction per batch. Behind a backlog the"
               + " checkpoints that release the buffered pairs (`@RequiresStableInput`) take long"
               + " too (see the checkpoint durations in the log). The in-memory figures below show"
               + " what the join itself does on the same cores.\n\n");

@@ -137,8 +137,15 @@ public final class DemoCommand {
             },
             "dctwin-demo-stop");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
-    try (LocalStack stack = LocalStack.start(options, given, out)) {
-      return runOn(stack, options, live, history, outDir, stop, out);
+    try {
+      String report;
+      try (LocalStack stack = LocalStack.start(options, given, out)) {
+        report = runOn(stack, options, live, history, outDir, stop, out);
+      }
+      // Printed after the services stopped: the job's lingering Kafka readers log warnings while
+      // the embedded broker goes away, and the score should be the last thing on the screen.
+      out.print(report);
+      out.flush();
     } finally {
       finished.countDown();
       try {
@@ -147,9 +154,11 @@ public final class DemoCommand {
         // The JVM is shutting down (Ctrl-C): the hook is running and waits for us.
       }
     }
+    return 0;
   }
 
-  private static int runOn(
+  /** Runs the demo on the stack; returns the report (score and where the alerts are). */
+  private static String runOn(
       LocalStack stack,
       Options options,
       Duration live,
@@ -251,8 +260,9 @@ public final class DemoCommand {
       view.render(stop.get() ? "stopped" : "done", fleet.sent(), parsed(job.get()));
       cancel(job.get());
       List<Alert> alerts = view.alerts();
-      report(fleet, alerts, options, stack, outDir, writer);
-      return 0;
+      java.io.StringWriter report = new java.io.StringWriter();
+      report(fleet, alerts, options, stack, outDir, new PrintWriter(report));
+      return report.toString();
     } finally {
       stop.set(true);
       cancel(job.get());
