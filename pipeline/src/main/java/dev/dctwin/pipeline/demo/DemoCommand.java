@@ -469,14 +469,17 @@ public final class DemoCommand {
   }
 
   private static void cancel(PipelineResult job) {
-    if (job == null || job.getState().isTerminal()) {
+    if (job == null) {
       return;
     }
     try {
+      if (job.getState().isTerminal()) {
+        return;
+      }
       job.cancel();
       job.waitUntilFinish(org.joda.time.Duration.standardSeconds(30));
     } catch (IOException | RuntimeException e) {
-      // Already ended: nothing left to stop.
+      // Already ended (a detached Flink job's mini cluster answers no more): nothing to stop.
     }
   }
 
