@@ -56,6 +56,14 @@ public final class BenchCommand {
 
     void setDatabaseUser(String value);
 
+    @Description(
+        "Fleet sizes of the throughput benchmark, comma-separated; empty for the run's default"
+            + " (200,500 quick, else 1000,5000,10000).")
+    @Default.String("")
+    String getFleets();
+
+    void setFleets(String value);
+
     @Description("Which benchmarks to run: all, or a list of throughput, latency, join.")
     @Default.String("all")
     String getOnly();
@@ -77,6 +85,27 @@ public final class BenchCommand {
       int directRecords,
       int flinkRecords,
       List<Mode> inMemoryModes) {
+    Sizes withFleets(String list) {
+      if (list.isBlank()) {
+        return this;
+      }
+      List<Integer> chosen =
+          List.of(list.split(",")).stream().map(String::strip).map(Integer::valueOf).toList();
+      return new Sizes(
+          chosen,
+          rounds,
+          latencyServers,
+          latencyDuration,
+          latencyWarmup,
+          failEvery,
+          joinMachines,
+          joinPerMachine,
+          joinTimeLimit,
+          directRecords,
+          flinkRecords,
+          inMemoryModes);
+    }
+
     static Sizes of(boolean quick) {
       return quick
           ? new Sizes(
@@ -121,7 +150,7 @@ public final class BenchCommand {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Sizes sizes = Sizes.of(options.isQuick());
+    Sizes sizes = Sizes.of(options.isQuick()).withFleets(options.getFleets());
     String only = options.getOnly();
     Report report = new Report(options.isQuick(), sizes);
     long started = System.nanoTime();
