@@ -1,7 +1,7 @@
 package dev.dctwin.twins;
 
-import dev.dctwin.codec.JacksonCoder;
 import dev.dctwin.codec.MessageCoder;
+import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.BmcSensorReading;
@@ -71,8 +71,8 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
   @Override
   public PCollectionTuple expand(PCollection<Message> messages) {
     KvCoder<String, Message> keyedMessages = KvCoder.of(StringUtf8Coder.of(), MessageCoder.of());
-    JacksonCoder<Alert> alertCoder = JacksonCoder.of(Alert.class);
-    JacksonCoder<DeadLetter> deadLetterCoder = JacksonCoder.of(DeadLetter.class);
+    RecordCoder<Alert> alertCoder = RecordCoder.of(Alert.class);
+    RecordCoder<DeadLetter> deadLetterCoder = RecordCoder.of(DeadLetter.class);
 
     PCollectionTuple routed =
         messages.apply(
@@ -93,7 +93,7 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
                         ServerTwinFn.TO_RACK, TupleTagList.of(ServerTwinFn.DEAD_LETTERS)));
     servers
         .get(ServerTwinFn.TO_RACK)
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), JacksonCoder.of(ServerIncidents.class)));
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), RecordCoder.of(ServerIncidents.class)));
     servers.get(ServerTwinFn.DEAD_LETTERS).setCoder(deadLetterCoder);
 
     PCollectionTuple racks =
@@ -117,7 +117,7 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
                     .withOutputTags(
                         DataCenterTwinFn.ALERTS, TupleTagList.of(DataCenterTwinFn.ANSWERS)));
     datacenters.get(DataCenterTwinFn.ALERTS).setCoder(alertCoder);
-    datacenters.get(DataCenterTwinFn.ANSWERS).setCoder(JacksonCoder.of(UnhealthyRacks.class));
+    datacenters.get(DataCenterTwinFn.ANSWERS).setCoder(RecordCoder.of(UnhealthyRacks.class));
 
     PCollection<Alert> alerts =
         PCollectionList.of(racks.get(RackTwinFn.SERVER_ALERTS))

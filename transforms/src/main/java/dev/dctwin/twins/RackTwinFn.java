@@ -1,6 +1,6 @@
 package dev.dctwin.twins;
 
-import dev.dctwin.codec.JacksonCoder;
+import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.ServerIncidents;
@@ -40,7 +40,7 @@ final class RackTwinFn extends DoFn<KV<String, ServerIncidents>, Alert> {
 
   @StateId("pending")
   private final StateSpec<MapState<Long, List<ServerIncidents>>> pendingSpec =
-      EventTimeBuffer.pendingSpec(JacksonCoder.of(ServerIncidents.class));
+      EventTimeBuffer.pendingSpec(RecordCoder.of(ServerIncidents.class));
 
   @StateId("pendingTimes")
   private final StateSpec<ValueState<List<Long>>> pendingTimesSpec =

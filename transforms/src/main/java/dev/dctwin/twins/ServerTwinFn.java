@@ -1,7 +1,7 @@
 package dev.dctwin.twins;
 
-import dev.dctwin.codec.JacksonCoder;
 import dev.dctwin.codec.MessageCoder;
+import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.BmcSensorReading;
 import dev.dctwin.domain.CommissionServer;
@@ -55,11 +55,11 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
   // What the twin keeps per server.
   @StateId("identity")
   private final StateSpec<ValueState<CommissionServer>> identitySpec =
-      StateSpecs.value(JacksonCoder.of(CommissionServer.class));
+      StateSpecs.value(RecordCoder.of(CommissionServer.class));
 
   @StateId("sensors")
   private final StateSpec<ValueState<BmcSensorReading>> sensorsSpec =
-      StateSpecs.value(JacksonCoder.of(BmcSensorReading.class));
+      StateSpecs.value(RecordCoder.of(BmcSensorReading.class));
 
   @StateId("status")
   private final StateSpec<ValueState<byte[]>> statusSpec = StateSpecs.value(ByteArrayCoder.of());

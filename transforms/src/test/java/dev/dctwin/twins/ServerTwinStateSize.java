@@ -1,6 +1,6 @@
 package dev.dctwin.twins;
 
-import dev.dctwin.codec.JacksonCoder;
+import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.models.HealthEvaluation;
 import dev.dctwin.models.HealthThresholds;
@@ -41,7 +41,7 @@ public final class ServerTwinStateSize {
       status = evaluation.status();
     }
     ByteArrayOutputStream identity = new ByteArrayOutputStream();
-    JacksonCoder.of(CommissionServer.class)
+    RecordCoder.of(CommissionServer.class)
         .encode(new CommissionServer("dc1-r01-s01", "dc1-r01", "dc1", T0 - 1_000), identity);
     ByteArrayOutputStream wakeAt = new ByteArrayOutputStream();
     VarLongCoder.of().encode(T0 + reports * 10_000L + 60_000, wakeAt);

@@ -19,6 +19,7 @@ final class FlinkJobs {
         "--flinkMaster=[local]",
         "--streaming=true",
         "--parallelism=2",
+        "--objectReuse=true",
         // Detached: run() returns a result that can be cancelled and queried while the job runs.
         "--attachedMode=false",
         "--checkpointingInterval=" + checkpointMs,

@@ -2,7 +2,7 @@ package dev.dctwin.pipeline.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dctwin.codec.JacksonCoder;
+import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.Measurement;
 import dev.dctwin.domain.MessageType;
@@ -118,7 +118,7 @@ public final class KafkaJoinThroughput {
                 .withCreateTime(Duration.standardSeconds(1))
                 .withoutMetadata())
         .apply("Decode", ParDo.of(new DecodeFn()))
-        .setCoder(JacksonCoder.of(Measurement.class))
+        .setCoder(RecordCoder.of(Measurement.class))
         .apply("Join", JoinQuantities.of(LEFT, RIGHT).withMode(Mode.ARRIVAL_ORDER))
         .get(JoinQuantities.PAIRS)
         .apply(

@@ -60,6 +60,8 @@ public final class PipelineThroughput {
    * @param seconds from submission to the last expected incident, start-up included
    * @param processingSeconds from the first parsed message to the last expected incident; NaN if
    *     the counter never moved
+   * @param cpuMicrosPerMessage CPU time of this whole JVM (job, broker, watchers) over the same
+   *     span, per message: the cost that decides the rate when the cores are shared
    * @param completion where the incidents were counted
    */
   public record Result(
@@ -70,6 +72,7 @@ public final class PipelineThroughput {
       long expectedIncidents,
       double seconds,
       double processingSeconds,
+      double cpuMicrosPerMessage,
       String completion) {
     public boolean complete() {
       return incidents >= expectedIncidents;
@@ -129,7 +132,9 @@ public final class PipelineThroughput {
       result = DatacenterPipeline.start(options);
       long deadline = started + timeout.toNanos();
       long incidents = 0;
+      List<long[]> cpuAt = new ArrayList<>();
       while (System.nanoTime() < deadline && incidents < expectedIncidents) {
+        cpuAt.add(new long[] {System.currentTimeMillis(), processCpuNanos()});
         Thread.sleep(100);
         incidents = alerts != null ? alerts.count() : count(jdbcUrl, jdbcUser, run + ".alerts");
         if (result.getState().isTerminal()) {
@@ -137,8 +142,15 @@ public final class PipelineThroughput {
         }
       }
       long ended = System.nanoTime();
+      long cpuAtEnd = processCpuNanos();
       long endedAtMs = startedAtMs + (ended - started) / 1_000_000;
       long firstRead = firstMarkerRead(deadLetters);
+      long cpuAtFirstRead = -1;
+      for (long[] sample : cpuAt) {
+        if (sample[0] <= firstRead) {
+          cpuAtFirstRead = sample[1];
+        }
+      }
       return new Result(
           servers,
           rounds,
@@ -147,6 +159,7 @@ public final class PipelineThroughput {
           expectedIncidents,
           (ended - started) / 1e9,
           firstRead < 0 ? Double.NaN : (endedAtMs - firstRead) / 1e3,
+          cpuAtFirstRead < 0 ? Double.NaN : (cpuAtEnd - cpuAtFirstRead) / 1e3 / records,
           jdbcUrl == null ? "Kafka alerts topic (read_committed)" : "JDBC alerts table");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -157,6 +170,12 @@ public final class PipelineThroughput {
         dropSchema(jdbcUrl, jdbcUser, run);
       }
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /**

@@ -373,6 +373,10 @@ public final class DemoCommand {
       if (!given.contains("streaming")) {
         all.add("--streaming=true");
       }
+      // As in runner-configs/flink-*.flags: no deep copy between chained operators.
+      if (!given.contains("objectReuse")) {
+        all.add("--objectReuse=true");
+      }
     } else {
       if (!given.contains("blockOnRun")) {
         all.add("--blockOnRun=false");

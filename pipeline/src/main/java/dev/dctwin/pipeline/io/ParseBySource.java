@@ -1,21 +1,12 @@
 package dev.dctwin.pipeline.io;
 
-import dev.dctwin.codec.JacksonCoder;
-import dev.dctwin.codec.MessageCoder;
 import dev.dctwin.codec.ParseMessages;
-import dev.dctwin.domain.DeadLetter;
-import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MessageType;
 import dev.dctwin.domain.RawMessage;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.Partition;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 
 /**
@@ -27,10 +18,6 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  * ({@code mqtt:<topic>}, {@code kafka:<topic>}); other sources name no default.
  */
 public final class ParseBySource extends PTransform<PCollection<RawMessage>, PCollectionTuple> {
-  /** The defaults in partition order; index {@code DEFAULTS.size()} is "no default". */
-  private static final List<MessageType> DEFAULTS =
-      List.of(MessageType.METRICS, MessageType.SENSORS, MessageType.GET_UNHEALTHY_RACKS);
-
   private final int maxPayloadBytes;
 
   private ParseBySource(int maxPayloadBytes) {
@@ -60,35 +47,12 @@ public final class ParseBySource extends PTransform<PCollection<RawMessage>, PCo
 
   @Override
   public PCollectionTuple expand(PCollection<RawMessage> raw) {
-    PCollectionList<RawMessage> byDefault =
-        raw.apply(
-            "ByTopicDefault",
-            Partition.of(
-                DEFAULTS.size() + 1,
-                (RawMessage message, int n) ->
-                    defaultTypeOf(message.source())
-                        .map(DEFAULTS::indexOf)
-                        .orElse(DEFAULTS.size())));
-    List<PCollection<Message>> messages = new ArrayList<>();
-    List<PCollection<DeadLetter>> deadLetters = new ArrayList<>();
-    for (int i = 0; i <= DEFAULTS.size(); i++) {
-      ParseMessages parse = ParseMessages.create().withMaxPayloadBytes(maxPayloadBytes);
-      String name = "Parse-untyped";
-      if (i < DEFAULTS.size()) {
-        parse = parse.withDefaultType(DEFAULTS.get(i));
-        name = "Parse-" + DEFAULTS.get(i).wireName();
-      }
-      PCollectionTuple parsed = byDefault.get(i).apply(name, parse);
-      messages.add(parsed.get(ParseMessages.MESSAGES));
-      deadLetters.add(parsed.get(ParseMessages.DEAD_LETTERS));
-    }
-    PCollection<Message> allMessages =
-        PCollectionList.of(messages).apply("AllMessages", Flatten.pCollections());
-    allMessages.setCoder(MessageCoder.of());
-    PCollection<DeadLetter> allDeadLetters =
-        PCollectionList.of(deadLetters).apply("AllDeadLetters", Flatten.pCollections());
-    allDeadLetters.setCoder(JacksonCoder.of(DeadLetter.class));
-    return PCollectionTuple.of(ParseMessages.MESSAGES, allMessages)
-        .and(ParseMessages.DEAD_LETTERS, allDeadLetters);
+    // One ParDo rather than a partition by topic and a flatten: Flink cannot chain an operator
+    // with several inputs, and the flatten cost every message a serialization round trip.
+    return raw.apply(
+        "ParseJson",
+        ParseMessages.create()
+            .withMaxPayloadBytes(maxPayloadBytes)
+            .withDefaultTypeBySource(source -> defaultTypeOf(source).orElse(null)));
   }
 }

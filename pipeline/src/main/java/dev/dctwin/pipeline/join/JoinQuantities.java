@@ -1,6 +1,6 @@
 package dev.dctwin.pipeline.join;
 
-import dev.dctwin.codec.JacksonCoder;
+import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.Measurement;
 import dev.dctwin.join.JoinBuffer.Entry;
@@ -32,7 +32,7 @@ public final class JoinQuantities extends PTransform<PCollection<Measurement>, P
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
 
   static final KvCoder<String, Measurement> KEYED_CODER =
-      KvCoder.of(StringUtf8Coder.of(), JacksonCoder.of(Measurement.class));
+      KvCoder.of(StringUtf8Coder.of(), RecordCoder.of(Measurement.class));
 
   private final String left;
   private final String right;
@@ -86,7 +86,7 @@ public final class JoinQuantities extends PTransform<PCollection<Measurement>, P
             .via(
                 (String thing, Entry<Measurement> l, Entry<Measurement> r) ->
                     JoinedMeasurements.of(thing, l.value(), r.value()))
-            .withOutputCoder(JacksonCoder.of(JoinedMeasurements.class))
+            .withOutputCoder(RecordCoder.of(JoinedMeasurements.class))
             .withMode(mode);
     if (delta != null) {
       join = join.withDelta(delta);

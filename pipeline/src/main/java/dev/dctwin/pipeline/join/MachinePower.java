@@ -1,6 +1,6 @@
 package dev.dctwin.pipeline.join;
 
-import dev.dctwin.codec.JacksonCoder;
+import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.Measurement;
 import dev.dctwin.join.JoinBuffer.Entry;
@@ -74,7 +74,7 @@ public final class MachinePower extends PTransform<PCollection<Measurement>, PCo
     OrderedTimeSeriesJoin<String, Measurement, PowerReading> join =
         OrderedTimeSeriesJoin.into(TypeDescriptor.of(PowerReading.class))
             .via((String key, Entry<Measurement> t, Entry<Measurement> s) -> reading(t, s))
-            .withOutputCoder(JacksonCoder.of(PowerReading.class))
+            .withOutputCoder(RecordCoder.of(PowerReading.class))
             .withMode(mode);
     if (delta != null) {
       join = join.withDelta(delta);

@@ -40,6 +40,7 @@ public class RunnerFlagsFilesTest {
     assertThat(flink.getRunner(), equalTo(FlinkRunner.class));
     assertThat(flink.getFlinkMaster(), equalTo("[local]"));
     assertThat(flink.getCheckpointingInterval() > 0, equalTo(true));
+    assertThat(flink.getObjectReuse(), equalTo(true));
   }
 
   @Test
@@ -50,6 +51,7 @@ public class RunnerFlagsFilesTest {
     assertThat(flink.getCheckpointingMode(), equalTo("EXACTLY_ONCE"));
     assertThat(flink.getStateBackend(), equalTo("rocksdb"));
     assertThat(flink.getCheckpointingInterval() > 0, equalTo(true));
+    assertThat(flink.getObjectReuse(), equalTo(true));
   }
 
   @Test
