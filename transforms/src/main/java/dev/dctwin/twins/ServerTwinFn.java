@@ -20,7 +20,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.MapState;
@@ -62,10 +61,12 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
       StateSpecs.value(RecordCoder.of(BmcSensorReading.class));
 
   @StateId("status")
-  private final StateSpec<ValueState<byte[]>> statusSpec = StateSpecs.value(ByteArrayCoder.of());
+  private final StateSpec<ValueState<ServerStatus>> statusSpec =
+      StateSpecs.value(ModelStateCoders.ServerStatusCoder.INSTANCE);
 
   @StateId("window")
-  private final StateSpec<ValueState<byte[]>> windowSpec = StateSpecs.value(ByteArrayCoder.of());
+  private final StateSpec<ValueState<ServerWindow>> windowSpec =
+      StateSpecs.value(ModelStateCoders.ServerWindowCoder.INSTANCE);
 
   @StateId("pending")
   private final StateSpec<MapState<Long, List<Message>>> pendingSpec =
@@ -122,8 +123,8 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
       @Key String serverId,
       @StateId("identity") ValueState<CommissionServer> identity,
       @StateId("sensors") ValueState<BmcSensorReading> sensors,
-      @StateId("status") ValueState<byte[]> status,
-      @StateId("window") ValueState<byte[]> window,
+      @StateId("status") ValueState<ServerStatus> status,
+      @StateId("window") ValueState<ServerWindow> window,
       @StateId("pending") MapState<Long, List<Message>> pending,
       @StateId("pendingTimes") ValueState<List<Long>> pendingTimes,
       @StateId("wakeAt") ValueState<Long> wakeAt,
@@ -156,8 +157,8 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
     private final String serverId;
     private final ValueState<CommissionServer> identityState;
     private final ValueState<BmcSensorReading> sensorsState;
-    private final ValueState<byte[]> statusState;
-    private final ValueState<byte[]> windowState;
+    private final ValueState<ServerStatus> statusState;
+    private final ValueState<ServerWindow> windowState;
     private final MultiOutputReceiver out;
     private CommissionServer identity;
     private BmcSensorReading sensors;
@@ -168,8 +169,8 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
         String serverId,
         ValueState<CommissionServer> identityState,
         ValueState<BmcSensorReading> sensorsState,
-        ValueState<byte[]> statusState,
-        ValueState<byte[]> windowState,
+        ValueState<ServerStatus> statusState,
+        ValueState<ServerWindow> windowState,
         MultiOutputReceiver out) {
       this.serverId = serverId;
       this.identityState = identityState;
@@ -179,11 +180,11 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
       this.out = out;
       this.identity = identityState.read();
       this.sensors = sensorsState.read();
-      byte[] statusBytes = statusState.read();
-      this.status =
-          statusBytes == null ? ServerStatus.initial() : ServerStatus.fromBytes(statusBytes);
-      byte[] windowBytes = windowState.read();
-      this.window = windowBytes == null ? new ServerWindow() : ServerWindow.fromBytes(windowBytes);
+      ServerStatus storedStatus = statusState.read();
+      this.status = storedStatus == null ? ServerStatus.initial() : storedStatus;
+      // The model changes the window in place; it is written back in store().
+      ServerWindow storedWindow = windowState.read();
+      this.window = storedWindow == null ? new ServerWindow() : storedWindow;
     }
 
     void handle(Message message) {
@@ -338,8 +339,8 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
       if (sensors != null) {
         sensorsState.write(sensors);
       }
-      statusState.write(status.toBytes());
-      windowState.write(window.toBytes());
+      statusState.write(status);
+      windowState.write(window);
     }
   }
 }
