@@ -334,9 +334,10 @@ final class Report {
                 + " watermark passes its event time, i.e. when every partition has seen a report"
                 + " %d s newer (bounded out-of-orderness; idle partitions advance with the clock),"
                 + " so about %d s; (2) timer alignment: the twins fire on timers rounded up to the"
-                + " next full second, up to 1 s more; (3) exactly once: KafkaIO's transactional"
-                + " sink writes a record only after the checkpoint that contains it completes and"
-                + " commits the transaction then, so up to one checkpoint interval (%d ms) plus"
+                + " next full second, up to 1 s more; (3) exactly once: the transactional sink"
+                + " (`KafkaTransactionalSink`, `@RequiresStableInput`) writes a record only after"
+                + " the checkpoint that buffered it completes and commits its bundle's transaction"
+                + " then, so up to one checkpoint interval (%d ms) plus"
                 + " the checkpoint's own duration; (4) processing and queueing on the shared"
                 + " cores. (1) to (3) alone add up to about %d s in the worst case.\n\n",
             r.outOfOrdernessSeconds(),
@@ -436,7 +437,7 @@ final class Report {
                   + " record time = phenomenon time), joined per machine by `JoinQuantities`"
                   + " (`OrderedTimeSeriesJoin`, arrival-order mode: each machine's series stay"
                   + " in order on one partition) on the FlinkRunner (parallelism 2, unaligned"
-                  + " checkpoints every %d ms), pairs written as JSON with KafkaIO's transactional sink"
+                  + " checkpoints every %d ms), pairs written as JSON with the batched transactional sink"
                   + " (`WriteToKafka.exactlyOnce`, %d shards). The clock stops when a"
                   + " `read_committed` consumer has seen every expected pair, or at the time"
                   + " limit of %d s (pairs/s are then the pairs committed by then over the"
