@@ -7,6 +7,7 @@ import static org.junit.Assert.assertThrows;
 
 import dev.dctwin.pipeline.io.KafkaTransactionalSink.ShardWriter;
 import dev.dctwin.pipeline.local.EmbeddedKafka;
+import dev.dctwin.pipeline.local.TopicWatcher;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,14 +18,19 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.After;
@@ -153,6 +159,60 @@ public class KafkaTransactionalSinkTest {
     assertThat("extended " + extended, extended.get("records_written"), equalTo(250L));
     assertThat(extended.get("duplicates_skipped"), equalTo((long) RECORDS));
     assertEachOnce(topicContent(RECORDS + 250), RECORDS + 250);
+  }
+
+  /**
+   * On the FlinkRunner (embedded, streaming, checkpoints every 500 ms, parallelism 2, stable input
+   * buffered until each checkpoint completes): an unbounded input that stops after {@code count}
+   * records arrives whole and once.
+   */
+  @Test
+  public void onTheFlinkRunnerEveryRecordOnce() throws Exception {
+    int count = 20_000;
+    String flinkTopic = topic + ".flink";
+    kafka.createTopics(2, flinkTopic);
+    PipelineOptions options =
+        PipelineOptionsFactory.fromArgs(
+                "--runner=FlinkRunner",
+                "--flinkMaster=[local]",
+                "--streaming=true",
+                "--parallelism=2",
+                "--attachedMode=false",
+                "--checkpointingInterval=500")
+            .create();
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline
+        .apply(GenerateSequence.from(0).withRate(5_000, org.joda.time.Duration.standardSeconds(1)))
+        .apply(Filter.by((Long i) -> i < count))
+        .apply(
+            MapElements.into(
+                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                .via((Long i) -> KV.of("k-" + i, "v-" + i)))
+        .apply(KafkaTransactionalSink.of(clients, flinkTopic, group + ".flink", 2));
+    PipelineResult result = null;
+    try (TopicWatcher watcher = new TopicWatcher(kafka.bootstrapServers(), flinkTopic, true)) {
+      result = pipeline.run();
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (watcher.count() < count && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      Thread.sleep(3_000);
+      Set<String> seen = new TreeSet<>();
+      for (TopicWatcher.Seen record : watcher.seen()) {
+        assertThat("written once: " + record.key(), seen.add(record.key()), equalTo(true));
+      }
+      assertThat("records seen", seen.size(), equalTo(count));
+      assertThat(seen, equalTo(keys(count)));
+    } finally {
+      if (result != null) {
+        try {
+          result.cancel();
+        } catch (Exception e) {
+          // Already done.
+        }
+      }
+      kafka.deleteTopics(flinkTopic);
+    }
   }
 
   @Test
