@@ -104,14 +104,14 @@ public class DataflowCompatibilityTest {
         });
 
     assertThat(
-        "the twins are stateful DoFns",
+        "the twins and the exactly-once Kafka sink are stateful DoFns",
         statefulDoFns,
         hasItems(
             "Twins/ServerTwins",
             "Twins/RackTwins",
             "Twins/DataCenterTwins",
-            "AlertsToKafka/WriteKafka/Sequence",
-            "AlertsToKafka/WriteKafka/Write"));
+            "AlertsToKafka/WriteKafka/Sequence/ParMultiDo(Sequence)",
+            "AlertsToKafka/WriteKafka/Write/ParMultiDo(Write)"));
     assertThat("state or ordering Dataflow does not support", problems, empty());
   }
 
