@@ -309,9 +309,11 @@ public final class DatacenterPipeline {
   }
 
   /**
-   * Whether the Kafka sinks write transactionally. KafkaIO's exactly-once sink needs a runner that
-   * checkpoints and replays from checkpoints; on the DirectRunner a failure fails the run and a new
-   * run cannot reuse the sink's group, so AUTO falls back to at least once there.
+   * Whether the Kafka sinks write transactionally. The exactly-once sink ({@code
+   * KafkaTransactionalSink}) needs a runner that checkpoints and replays from checkpoints; on the
+   * DirectRunner a failure fails the run, and a new run on the same deployment would number its
+   * records from 0 again and skip as many as the sink's group says were written, so AUTO falls back
+   * to at least once there.
    */
   static boolean exactlyOnce(Options options) {
     return switch (options.getKafkaDelivery()) {

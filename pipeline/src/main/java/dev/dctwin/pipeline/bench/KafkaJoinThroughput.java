@@ -38,9 +38,9 @@ import org.joda.time.Duration;
  * machine (torque and speed of one axis, as in the machine data) are pre-filled into a topic as
  * wire-format measurements, read by KafkaIO ({@code read_committed}, record time = phenomenon
  * time), joined by {@link JoinQuantities} in arrival order (each machine's series stay in order on
- * one partition) on the FlinkRunner, and written to a topic with KafkaIO's transactional sink. The
- * clock runs from submission until a {@code read_committed} consumer has seen every expected pair;
- * a second figure starts it when the job read its first record.
+ * one partition) on the FlinkRunner, and written to a topic with the exactly-once sink ({@code
+ * KafkaTransactionalSink}). The clock runs from submission until a {@code read_committed} consumer
+ * has seen every expected pair; a second figure starts it when the job read its first record.
  */
 public final class KafkaJoinThroughput {
   static final String LEFT = "vaTorque_C11";

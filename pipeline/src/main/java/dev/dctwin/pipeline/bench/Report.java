@@ -347,9 +347,10 @@ final class Report {
                 + " watermark passes its event time, i.e. when every partition has seen a report"
                 + " %d s newer (bounded out-of-orderness; idle partitions advance with the clock),"
                 + " so about %d s; (2) timer alignment: the twins fire on timers rounded up to the"
-                + " next full second, up to 1 s more; (3) exactly once: KafkaIO's transactional"
-                + " sink writes a record only after the checkpoint that contains it completes and"
-                + " commits the transaction then, so up to one checkpoint interval (%d ms) plus"
+                + " next full second, up to 1 s more; (3) exactly once: the transactional sink"
+                + " (`KafkaTransactionalSink`, `@RequiresStableInput`) writes a record only after"
+                + " the checkpoint that buffered it completes and commits its bundle's transaction"
+                + " then, so up to one checkpoint interval (%d ms) plus"
                 + " the checkpoint's own duration; (4) processing and queueing on the shared"
                 + " cores. (1) to (3) alone add up to about %d s in the worst case.\n\n",
             r.outOfOrdernessSeconds(),
@@ -449,7 +450,7 @@ final class Report {
                   + " record time = phenomenon time), joined per machine by `JoinQuantities`"
                   + " (`OrderedTimeSeriesJoin`, arrival-order mode: each machine's series stay"
                   + " in order on one partition) on the FlinkRunner (parallelism 2, unaligned"
-                  + " checkpoints every %d ms), pairs written as JSON with KafkaIO's transactional sink"
+                  + " checkpoints every %d ms), pairs written as JSON with the batched transactional sink"
                   + " (`WriteToKafka.exactlyOnce`, %d shards). The clock stops when a"
                   + " `read_committed` consumer has seen every expected pair, or at the time"
                   + " limit of %d s (pairs/s are then the pairs committed by then over the"
@@ -508,16 +509,19 @@ final class Report {
                       "; %,d of %,d pairs had been committed at the time limit",
                       r.pairs(), r.expectedPairs())));
       md.append(
-          "What bounds it: KafkaIO's exactly-once sink (`withEOS`, Beam 2.62) windows its"
-              + " input with `Repeatedly.forever(AfterPane.elementCountAtLeast(1))` before its two"
-              + " GroupByKeys (read off its bytecode) and commits a Kafka transaction, with the"
-              + " sink group's offsets, for each group its writer receives. The FlinkRunner fires"
-              + " that trigger for every element, so a transaction carries about one record and"
-              + " the rate is transactions per second (tens), not records per second; a fix"
-              + " needs a sink that commits one transaction per batch. Behind a backlog the"
-              + " checkpoints that release the buffered pairs (`@RequiresStableInput`) take long"
-              + " too (see the checkpoint durations in the log). The in-memory figures below show"
-              + " what the join itself does on the same cores.\n\n");
+          f(
+              "What bounds it: the exactly-once sink (`KafkaTransactionalSink`) numbers each"
+                  + " shard's pairs in a stateful step and writes them in a second one with"
+                  + " `@RequiresStableInput`, one Kafka transaction per bundle and shard (committed"
+                  + " with the shard's progress as the sink group's offset, counter"
+                  + " `transactions_committed`); KafkaIO 2.62's `withEOS` committed one per pair and"
+                  + " reached tens of pairs/s. On the FlinkRunner stable input means the Write step"
+                  + " buffers its input in Flink state until the checkpoint that holds it completes,"
+                  + " so pairs leave at checkpoint pace (every %d ms here, plus the checkpoint's own"
+                  + " duration behind a backlog: see the checkpoint durations in the log), and the"
+                  + " sink's shards (%d) are its parallelism. The in-memory figures below show what"
+                  + " the join itself does on the same cores.\n\n",
+              r.checkpointMs(), KafkaJoinThroughput.EOS_SHARDS));
       data.addValue(r.processingRate(), "pairs/s", "Flink + Kafka EOS (no start-up)");
       data.addValue(r.rate(), "pairs/s", "Flink + Kafka EOS (with start-up)");
     }

@@ -11,7 +11,7 @@ public interface KafkaOptions extends PipelineOptions {
   enum Delivery {
     /** Exactly once on runners with checkpoints (Flink with checkpointing, Dataflow). */
     AUTO,
-    /** KafkaIO's transactional sink; needs a checkpointing runner and a stable deployment id. */
+    /** The transactional sink; needs a checkpointing runner and a stable deployment id. */
     EXACTLY_ONCE,
     /** A plain producer: a replay after a failure may write an alert twice (same id). */
     AT_LEAST_ONCE

@@ -1,15 +1,19 @@
 package dev.dctwin.pipeline.io;
 
 import java.util.Locale;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.ProducerRecordCoder;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -18,13 +22,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Writes elements as JSON records to one Kafka topic, keyed so that consumers can de-duplicate (an
  * alert's key is its id) and compaction keeps the latest value per key.
  *
- * <p>Exactly once uses KafkaIO's transactional sink ({@code withEOS}): records become visible to
- * {@code read_committed} consumers only when the checkpoint that produced them completes, so they
- * lag by up to one checkpoint interval. Its consumer group ({@code sinkGroupId}) stores which
- * transactions were committed; it must stay the same across restarts of one deployment, and a fresh
- * run cannot reuse it ("Kafka metadata exists for shard 0, but there is no stored state"). At least
- * once uses an idempotent producer with {@code acks=all}: a replay after a failure may write a
- * record twice.
+ * <p>Exactly once uses {@link KafkaTransactionalSink}: one Kafka transaction per bundle and shard,
+ * committed together with the shard's progress (the next record number to write) in the consumer
+ * group {@code sinkGroupId}. Records become visible to {@code read_committed} consumers when their
+ * bundle commits; on the FlinkRunner that is after the checkpoint that buffered them completed, so
+ * they lag by up to one checkpoint interval. The group must stay the same across restarts of one
+ * deployment from a checkpoint or savepoint; a fresh job on an empty group starts at record 0, and
+ * a fresh job on a used group skips as many records per shard as the group says were written (so
+ * choose a new deployment id, or delete the group, for a fresh start). The topic needs at least
+ * {@code shards} partitions. At least once uses an idempotent producer with {@code acks=all}: a
+ * replay after a failure may write a record twice.
  */
 public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
   private final KafkaClients clients;
@@ -72,6 +79,18 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
     String target = topic;
     SerializableFunction<T, String> keyOf = key;
     SerializableFunction<T, String> valueOf = value;
+    if (sinkGroupId != null) {
+      return elements
+          .apply(
+              "ToKeyValue",
+              MapElements.into(
+                      TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                  .via((T element) -> KV.of(keyOf.apply(element), valueOf.apply(element))))
+          .setCoder(
+              KvCoder.of(
+                  NullableCoder.of(StringUtf8Coder.of()), NullableCoder.of(StringUtf8Coder.of())))
+          .apply("WriteKafka", KafkaTransactionalSink.of(clients, topic, sinkGroupId, shards));
+    }
     PCollection<ProducerRecord<String, String>> records =
         elements
             .apply(
@@ -88,21 +107,13 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
             .withTopic(topic)
             .withKeySerializer(StringSerializer.class)
             .withValueSerializer(StringSerializer.class)
-            .withProducerFactoryFn(clients.producerFactory());
-    if (sinkGroupId != null) {
-      write =
-          write
-              .withEOS(shards, sinkGroupId)
-              .withConsumerFactoryFn(clients.metadataConsumerFactory());
-    } else {
-      write =
-          write.withProducerConfigUpdates(
-              java.util.Map.of(
-                  ProducerConfig.ACKS_CONFIG,
-                  "all",
-                  ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                  true));
-    }
+            .withProducerFactoryFn(clients.producerFactory())
+            .withProducerConfigUpdates(
+                java.util.Map.of(
+                    ProducerConfig.ACKS_CONFIG,
+                    "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    true));
     return records.apply("WriteKafka", write);
   }
 }
