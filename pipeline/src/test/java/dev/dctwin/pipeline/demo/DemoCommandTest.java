@@ -131,7 +131,8 @@ public class DemoCommandTest {
             "--runner=FlinkRunner",
             "--streaming=true",
             "--kafkaMaxOutOfOrdernessSeconds=9",
-            "--attachedMode=false"),
+            "--attachedMode=false",
+            "--objectReuse=true"),
         flags);
   }
 
