@@ -21,7 +21,7 @@ public final class Main {
 
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
-    // KafkaIO's exactly-once writer and the Flink mini cluster leave non-daemon threads behind.
+    // Kafka clients and the Flink mini cluster leave non-daemon threads behind.
     System.exit(code);
   }
 
