@@ -144,6 +144,14 @@ public final class DatacenterPipeline {
 
     void setAnswersOut(String value);
 
+    @Description(
+        "The twins' timers fire on multiples of this many milliseconds, so that work due within"
+            + " one step is done in one activation; it adds up to this much latency per twin."
+            + " Default: 1000 on unbounded input, 60000 on bounded input.")
+    Long getTwinTimerAlignmentMs();
+
+    void setTwinTimerAlignmentMs(Long value);
+
     @Description("Seconds without a report after which a server counts as silent.")
     @Default.Long(60)
     long getSilenceAfterSeconds();
@@ -421,7 +429,10 @@ public final class DatacenterPipeline {
     return defaults
         .withHealth(defaults.health().withSilenceAfterMs(options.getSilenceAfterSeconds() * 1000))
         .withSilenceTimers(unbounded)
-        .withTimerAlignmentMs(unbounded ? 1_000 : 60_000);
+        .withTimerAlignmentMs(
+            options.getTwinTimerAlignmentMs() != null
+                ? options.getTwinTimerAlignmentMs()
+                : unbounded ? 1_000 : 60_000);
   }
 
   private static void printSummary(PipelineResult result, Options options, PrintStream out) {

@@ -41,6 +41,7 @@ public class RunnerFlagsFilesTest {
     assertThat(flink.getFlinkMaster(), equalTo("[local]"));
     assertThat(flink.getCheckpointingInterval() > 0, equalTo(true));
     assertThat(flink.getObjectReuse(), equalTo(true));
+    assertThat(flink.getMaxBundleTimeMills(), equalTo(100L));
   }
 
   @Test
@@ -52,6 +53,7 @@ public class RunnerFlagsFilesTest {
     assertThat(flink.getStateBackend(), equalTo("rocksdb"));
     assertThat(flink.getCheckpointingInterval() > 0, equalTo(true));
     assertThat(flink.getObjectReuse(), equalTo(true));
+    assertThat(flink.getMaxBundleTimeMills(), equalTo(100L));
   }
 
   @Test
