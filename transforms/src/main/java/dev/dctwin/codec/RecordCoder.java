@@ -244,27 +244,6 @@ public final class RecordCoder<T extends Record> extends CustomCoder<T> {
         }
       };
 
-  private static final FieldCodec STRING =
-      new FieldCodec() {
-        @Override
-        public void write(Object value, DataOutputStream out) throws IOException {
-          byte[] bytes = ((String) value).getBytes(StandardCharsets.UTF_8);
-          out.writeInt(bytes.length);
-          out.write(bytes);
-        }
-
-        @Override
-        public Object read(DataInputStream in) throws IOException {
-          int length = in.readInt();
-          if (length < 0) {
-            throw new CoderException("negative string length " + length);
-          }
-          byte[] bytes = new byte[length];
-          in.readFully(bytes);
-          return new String(bytes, StandardCharsets.UTF_8);
-        }
-      };
-
   private static final FieldCodec BYTES =
       new FieldCodec() {
         @Override
@@ -283,6 +262,19 @@ public final class RecordCoder<T extends Record> extends CustomCoder<T> {
           byte[] bytes = new byte[length];
           in.readFully(bytes);
           return bytes;
+        }
+      };
+
+  private static final FieldCodec STRING =
+      new FieldCodec() {
+        @Override
+        public void write(Object value, DataOutputStream out) throws IOException {
+          BYTES.write(((String) value).getBytes(StandardCharsets.UTF_8), out);
+        }
+
+        @Override
+        public Object read(DataInputStream in) throws IOException {
+          return new String((byte[]) BYTES.read(in), StandardCharsets.UTF_8);
         }
       };
 

@@ -5,8 +5,10 @@ import dev.dctwin.models.ServerWindow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /**
  * Coders of the server model's own compact state formats ({@code toBytes}/{@code fromBytes}).
@@ -16,34 +18,30 @@ import org.apache.beam.sdk.coders.ByteArrayCoder;
 final class ModelStateCoders {
   private ModelStateCoders() {}
 
-  static final class ServerWindowCoder extends AtomicCoder<ServerWindow> {
-    static final ServerWindowCoder INSTANCE = new ServerWindowCoder();
+  static final Coder<ServerWindow> SERVER_WINDOW =
+      new CompactBytesCoder<>(ServerWindow::toBytes, ServerWindow::fromBytes);
 
-    @Override
-    public void encode(ServerWindow value, OutputStream out) throws IOException {
-      ByteArrayCoder.of().encode(value.toBytes(), out);
+  static final Coder<ServerStatus> SERVER_STATUS =
+      new CompactBytesCoder<>(ServerStatus::toBytes, ServerStatus::fromBytes);
+
+  private static final class CompactBytesCoder<T> extends CustomCoder<T> {
+    private final SerializableFunction<T, byte[]> toBytes;
+    private final SerializableFunction<byte[], T> fromBytes;
+
+    CompactBytesCoder(
+        SerializableFunction<T, byte[]> toBytes, SerializableFunction<byte[], T> fromBytes) {
+      this.toBytes = toBytes;
+      this.fromBytes = fromBytes;
     }
 
     @Override
-    public ServerWindow decode(InputStream in) throws IOException {
-      return ServerWindow.fromBytes(ByteArrayCoder.of().decode(in));
+    public void encode(T value, OutputStream out) throws IOException {
+      ByteArrayCoder.of().encode(toBytes.apply(value), out);
     }
 
     @Override
-    public void verifyDeterministic() {}
-  }
-
-  static final class ServerStatusCoder extends AtomicCoder<ServerStatus> {
-    static final ServerStatusCoder INSTANCE = new ServerStatusCoder();
-
-    @Override
-    public void encode(ServerStatus value, OutputStream out) throws IOException {
-      ByteArrayCoder.of().encode(value.toBytes(), out);
-    }
-
-    @Override
-    public ServerStatus decode(InputStream in) throws IOException {
-      return ServerStatus.fromBytes(ByteArrayCoder.of().decode(in));
+    public T decode(InputStream in) throws IOException {
+      return fromBytes.apply(ByteArrayCoder.of().decode(in));
     }
 
     @Override

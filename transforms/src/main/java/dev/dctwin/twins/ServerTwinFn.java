@@ -62,11 +62,11 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
 
   @StateId("status")
   private final StateSpec<ValueState<ServerStatus>> statusSpec =
-      StateSpecs.value(ModelStateCoders.ServerStatusCoder.INSTANCE);
+      StateSpecs.value(ModelStateCoders.SERVER_STATUS);
 
   @StateId("window")
   private final StateSpec<ValueState<ServerWindow>> windowSpec =
-      StateSpecs.value(ModelStateCoders.ServerWindowCoder.INSTANCE);
+      StateSpecs.value(ModelStateCoders.SERVER_WINDOW);
 
   @StateId("pending")
   private final StateSpec<MapState<Long, List<Message>>> pendingSpec =
