@@ -377,6 +377,15 @@ public final class RecordCoder<T extends Record> extends CustomCoder<T> {
     }
   }
 
+  private static <C extends Collection<Object>> C readAll(
+      FieldCodec element, DataInputStream in, C into) throws IOException {
+    int size = readSize(in);
+    for (int i = 0; i < size; i++) {
+      into.add(element.read(in));
+    }
+    return into;
+  }
+
   private static int readSize(DataInputStream in) throws IOException {
     int size = in.readInt();
     if (size < 0) {
@@ -394,12 +403,7 @@ public final class RecordCoder<T extends Record> extends CustomCoder<T> {
 
       @Override
       public Object read(DataInputStream in) throws IOException {
-        int size = readSize(in);
-        List<Object> values = new ArrayList<>(Math.min(size, 1024));
-        for (int i = 0; i < size; i++) {
-          values.add(element.read(in));
-        }
-        return Collections.unmodifiableList(values);
+        return Collections.unmodifiableList(readAll(element, in, new ArrayList<>()));
       }
     };
   }
@@ -413,12 +417,7 @@ public final class RecordCoder<T extends Record> extends CustomCoder<T> {
 
       @Override
       public Object read(DataInputStream in) throws IOException {
-        int size = readSize(in);
-        Set<Object> values = new LinkedHashSet<>();
-        for (int i = 0; i < size; i++) {
-          values.add(element.read(in));
-        }
-        return Collections.unmodifiableSet(values);
+        return Collections.unmodifiableSet(readAll(element, in, new LinkedHashSet<>()));
       }
     };
   }

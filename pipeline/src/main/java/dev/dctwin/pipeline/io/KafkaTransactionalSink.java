@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -309,7 +310,6 @@ public final class KafkaTransactionalSink
     private final TopicPartition offsetPartition;
     private final ConsumerGroupMetadata group;
     private final long generation = CREATED.incrementAndGet();
-    private long committedNext;
     private long pendingNext;
     private boolean inTransaction;
     private volatile Exception sendFailure;
@@ -323,7 +323,6 @@ public final class KafkaTransactionalSink
       this.producer = producer;
       this.offsetPartition = offsetPartition;
       this.group = new ConsumerGroupMetadata(sinkGroupId);
-      this.committedNext = committedNext;
       this.pendingNext = committedNext;
     }
 
@@ -440,12 +439,7 @@ public final class KafkaTransactionalSink
         throw fail("a send of the committed transaction failed", sendFailure);
       }
       inTransaction = false;
-      committedNext = pendingNext;
       return true;
-    }
-
-    long committedNext() {
-      return committedNext;
     }
 
     long generation() {
@@ -518,13 +512,9 @@ public final class KafkaTransactionalSink
       toClose.forEach(ShardWriter::close);
     }
 
-    interface Opener {
-      ShardWriter open();
-    }
-
-    static ShardWriter borrow(String sink, int shard, Opener opener) {
+    static ShardWriter borrow(String sink, int shard, Supplier<ShardWriter> opener) {
       ShardWriter writer = IDLE.remove(sink + "#" + shard);
-      return writer != null ? writer : opener.open();
+      return writer != null ? writer : opener.get();
     }
 
     static void giveBack(String sink, int shard, ShardWriter writer) {
