@@ -367,6 +367,11 @@ public final class DatacenterPipeline {
     if (source == Source.FILE && options.getInputDir() == null) {
       throw new UsageException("--inputDir is required with --source=file");
     }
+    if (options.getTwinTimerAlignmentMs() != null && options.getTwinTimerAlignmentMs() <= 0) {
+      throw new UsageException(
+          "--twinTimerAlignmentMs must be a positive number of milliseconds, not "
+              + options.getTwinTimerAlignmentMs());
+    }
     if (sinks.contains(Sink.FILE) && !bounded) {
       throw new UsageException(
           "--sinks=file needs a bounded run: --source=file, or --maxReadTimeSeconds");

@@ -41,6 +41,14 @@ public class DatacenterPipelineOptionsTest {
   }
 
   @Test
+  public void theTwinsTimerAlignmentMustBePositive() {
+    assertThat(
+        run("run", "--source=kafka", "--sinks=kafka", "--twinTimerAlignmentMs=0"),
+        equalTo(Main.EXIT_USAGE));
+    assertThat(oneLineError(), containsString("--twinTimerAlignmentMs must be a positive"));
+  }
+
+  @Test
   public void fileSinksNeedABoundedRun() {
     assertThat(run("run", "--source=kafka", "--sinks=file"), equalTo(Main.EXIT_USAGE));
     assertThat(oneLineError(), containsString("--sinks=file needs a bounded run"));

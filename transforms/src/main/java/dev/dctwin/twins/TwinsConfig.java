@@ -22,6 +22,13 @@ public record TwinsConfig(
     long timerAlignmentMs)
     implements Serializable {
 
+  public TwinsConfig {
+    if (timerAlignmentMs <= 0) {
+      throw new IllegalArgumentException(
+          "the twins' timer alignment must be positive, not " + timerAlignmentMs + " ms");
+    }
+  }
+
   public static TwinsConfig defaults() {
     return new TwinsConfig(
         HealthThresholds.defaults(),

@@ -97,13 +97,27 @@ public final class BenchCommand {
       if (list.isBlank()) {
         return this;
       }
-      List<Integer> chosen =
-          List.of(list.split(",")).stream().map(String::strip).map(Integer::valueOf).toList();
+      List<Integer> chosen = new ArrayList<>();
+      for (String size : list.split(",")) {
+        try {
+          chosen.add(Integer.parseInt(size.strip()));
+        } catch (NumberFormatException e) {
+          chosen.add(0);
+        }
+      }
+      if (chosen.stream().anyMatch(size -> size <= 0)) {
+        throw new IllegalArgumentException(
+            "--fleets takes positive whole numbers separated by commas, not '" + list + "'");
+      }
       return with(chosen, rounds);
     }
 
     Sizes withRounds(int chosen) {
-      return chosen <= 0 ? this : with(fleets, chosen);
+      if (chosen < 0) {
+        throw new IllegalArgumentException(
+            "--rounds must be 0 (the default) or more, not " + chosen);
+      }
+      return chosen == 0 ? this : with(fleets, chosen);
     }
 
     private Sizes with(List<Integer> fleets, int rounds) {
