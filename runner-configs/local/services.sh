@@ -90,6 +90,10 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 min.insync.replicas=1
 group.initial.rebalance.delay.ms=0
+# Retention by size, not time: replays of recorded data carry historical timestamps, which
+# time-based retention would delete at the next check, while a job still reads them.
+log.retention.ms=-1
+log.retention.bytes=1073741824
 PROPERTIES
   if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
     local log4j="-Dlog4j.configuration=file:$here/kafka/log4j.properties"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.codec.WireCodec;
+import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.Measurement;
 import dev.dctwin.domain.MessageType;
 import dev.dctwin.join.OrderedTimeSeriesJoin.Mode;
@@ -16,7 +17,9 @@ import dev.dctwin.pipeline.local.TopicWatcher;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -27,6 +30,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,6 +57,12 @@ public final class KafkaJoinThroughput {
   /** Wall time (epoch ms) at which a job of this JVM read its first record; embedded Flink only. */
   static final AtomicLong FIRST_READ_MS = new AtomicLong();
 
+  /** Records a job of this JVM read and decoded; embedded Flink only. */
+  static final AtomicLong DECODED = new AtomicLong();
+
+  /** Records the join of a job of this JVM rejected, by reason; embedded Flink only. */
+  static final Map<String, Long> REJECTED = new ConcurrentHashMap<>();
+
   private KafkaJoinThroughput() {}
 
   /**
@@ -60,6 +70,8 @@ public final class KafkaJoinThroughput {
    *
    * @param seconds from submission to the last expected pair seen, start-up included
    * @param processingSeconds from the first record read to the last pair seen
+   * @param rejected records the join rejected (dead letters), by reason
+   * @param decoded records the job read from Kafka
    */
   public record Result(
       long records,
@@ -67,7 +79,9 @@ public final class KafkaJoinThroughput {
       long expectedPairs,
       double seconds,
       double processingSeconds,
-      long checkpointMs) {
+      long checkpointMs,
+      Map<String, Long> rejected,
+      long decoded) {
     public boolean complete() {
       return pairs >= expectedPairs;
     }
@@ -100,26 +114,29 @@ public final class KafkaJoinThroughput {
         PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new)).create();
     Pipeline pipeline = Pipeline.create(options);
     KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), null);
-    pipeline
-        .apply(
-            "ReadKafka",
-            KafkaIO.<String, String>read()
-                .withBootstrapServers(kafka.bootstrapServers())
-                .withTopic(in)
-                .withKeyDeserializer(StringDeserializer.class)
-                .withValueDeserializer(StringDeserializer.class)
-                .withConsumerConfigUpdates(
-                    Map.of(
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        run,
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest"))
-                .withReadCommitted()
-                .withCreateTime(Duration.standardSeconds(1))
-                .withoutMetadata())
-        .apply("Decode", ParDo.of(new DecodeFn()))
-        .setCoder(RecordCoder.of(Measurement.class))
-        .apply("Join", JoinQuantities.of(LEFT, RIGHT).withMode(Mode.ARRIVAL_ORDER))
+    PCollectionTuple joined =
+        pipeline
+            .apply(
+                "ReadKafka",
+                KafkaIO.<String, String>read()
+                    .withBootstrapServers(kafka.bootstrapServers())
+                    .withTopic(in)
+                    .withKeyDeserializer(StringDeserializer.class)
+                    .withValueDeserializer(StringDeserializer.class)
+                    .withConsumerConfigUpdates(
+                        Map.of(
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            run,
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                            "earliest"))
+                    .withReadCommitted()
+                    .withCreateTime(Duration.standardSeconds(1))
+                    .withoutMetadata())
+            .apply("Decode", ParDo.of(new DecodeFn()))
+            .setCoder(RecordCoder.of(Measurement.class))
+            .apply("Join", JoinQuantities.of(LEFT, RIGHT).withMode(Mode.ARRIVAL_ORDER));
+    joined.get(JoinQuantities.DEAD_LETTERS).apply("CountRejected", ParDo.of(new CountRejectedFn()));
+    joined
         .get(JoinQuantities.PAIRS)
         .apply(
             "PairsToKafka",
@@ -129,6 +146,8 @@ public final class KafkaJoinThroughput {
     PipelineResult result = null;
     try (TopicWatcher pairs = new TopicWatcher(kafka.bootstrapServers(), out, false)) {
       FIRST_READ_MS.set(0);
+      REJECTED.clear();
+      DECODED.set(0);
       long startedAtMs = System.currentTimeMillis();
       long started = System.nanoTime();
       result = pipeline.run();
@@ -147,7 +166,9 @@ public final class KafkaJoinThroughput {
           expectedPairs,
           (ended - started) / 1e9,
           firstRead == 0 ? Double.NaN : (endedAtMs - firstRead) / 1e3,
-          CHECKPOINT_MS);
+          CHECKPOINT_MS,
+          new TreeMap<>(REJECTED),
+          DECODED.get());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -176,6 +197,14 @@ public final class KafkaJoinThroughput {
     return records;
   }
 
+  /** Counts the records the join rejected, by reason; embedded Flink only. */
+  private static final class CountRejectedFn extends DoFn<DeadLetter, Void> {
+    @ProcessElement
+    public void processElement(@Element DeadLetter rejected) {
+      REJECTED.merge(rejected.reason().name(), 1L, Long::sum);
+    }
+  }
+
   /** Parses a wire-format measurement; notes when the first record was read. */
   private static final class DecodeFn extends DoFn<KV<String, String>, Measurement> {
     private transient WireCodec codec;
@@ -188,6 +217,7 @@ public final class KafkaJoinThroughput {
     @ProcessElement
     public void processElement(@Element KV<String, String> record, OutputReceiver<Measurement> out)
         throws Exception {
+      DECODED.incrementAndGet();
       if (FIRST_READ_MS.get() == 0) {
         FIRST_READ_MS.compareAndSet(0, System.currentTimeMillis());
       }

@@ -472,12 +472,15 @@ final class Report {
               KafkaJoinThroughput.EOS_SHARDS,
               sizes.joinTimeLimit().toSeconds()));
       md.append(
-          "| records | pairs seen | pairs expected | seconds | pairs/s | seconds without"
-              + " start-up | pairs/s without start-up |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+          "| records | records read | rejected by the join | pairs seen | pairs expected | seconds"
+              + " | pairs/s | seconds without start-up | pairs/s without start-up |\n"
+              + "|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
       md.append(
           f(
-              "| %,d | %,d | %,d | %.1f | %,.0f | %.1f | %,.0f |\n\n",
+              "| %,d | %,d | %s | %,d | %,d | %.1f | %,.0f | %.1f | %,.0f |\n\n",
               r.records(),
+              r.decoded(),
+              r.rejected().isEmpty() ? "none" : r.rejected().toString(),
               r.pairs(),
               r.expectedPairs(),
               r.seconds(),

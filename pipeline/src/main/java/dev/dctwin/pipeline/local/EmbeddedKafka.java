@@ -132,6 +132,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     config.put("transaction.state.log.num.partitions", "4");
     config.put("min.insync.replicas", "1");
     config.put("group.initial.rebalance.delay.ms", "0");
+    // Replays, tests and benchmarks write records with historical timestamps; time-based
+    // retention (7 days by default) deleted a pre-filled benchmark topic at the broker's first
+    // retention check, 30 s after start, while the job was still reading it. The data folder is
+    // temporary, so nothing outlives the broker anyway.
+    config.put("log.retention.ms", "-1");
     return config;
   }
 
