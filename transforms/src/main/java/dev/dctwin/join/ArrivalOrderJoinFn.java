@@ -7,6 +7,8 @@ import dev.dctwin.join.OrderedTimeSeriesJoin.JoinFn;
 import java.util.List;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -25,10 +27,16 @@ import org.joda.time.Instant;
  * JoinBuffer}, which emits every pair the moment it is certain.
  *
  * <p>Pairs that wait for the watermark ({@code prev} pairs whose other side has not moved past
- * them) are released by one event-time timer per key, set to the earliest time whose passing lets
- * the buffer emit or drop something. Beam shows a DoFn the watermark only through its timers, so
- * the timer's firing time is what the buffer is told: everything pending is out once the watermark
- * reaches the end of the global window.
+ * them) are released by one event-time timer per key, set no later than the earliest time whose
+ * passing lets the buffer emit or drop something. Beam shows a DoFn the watermark only through its
+ * timers, so the timer's firing time is what the buffer is told: everything pending is out once the
+ * watermark reaches the end of the global window.
+ *
+ * <p>The timer only ever moves earlier between firings. In a series in order every record moves the
+ * earliest useful wake-up later, and moving a timer (a delete and a set in the runner's timer
+ * service) cost more than the rest of the join; a timer that fires early makes the buffer compute
+ * the next wake-up, which the runner fires in the same watermark advance if it has passed already.
+ * The time the timer is set for is stored with the buffer, in one state cell.
  *
  * <p>With a {@code maxLatency}, a processing-time timer forces the buffer's watermark past the
  * records still waiting once they have waited that long.
@@ -36,8 +44,9 @@ import org.joda.time.Instant;
 final class ArrivalOrderJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
   private static final long NO_WAKE_UP = Long.MAX_VALUE;
 
-  @StateId("buffer")
-  private final StateSpec<ValueState<State<V>>> bufferSpec;
+  /** The buffer, and the time the wake-up timer is set for ({@link #NO_WAKE_UP} if none). */
+  @StateId("bufferAndWakeUp")
+  private final StateSpec<ValueState<KV<Long, State<V>>>> bufferSpec;
 
   @TimerId("wakeUp")
   private final TimerSpec wakeUpSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
@@ -57,23 +66,26 @@ final class ArrivalOrderJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
       TupleTag<O> pairsTag,
       TupleTag<RejectedRecord<K, V>> rejectedTag) {
     super(fn, delta, maxLatency, pairsTag, rejectedTag);
-    this.bufferSpec = StateSpecs.value(JoinStateCoder.of(valueCoder));
+    this.bufferSpec =
+        StateSpecs.value(KvCoder.of(VarLongCoder.of(), JoinStateCoder.of(valueCoder)));
   }
 
   @ProcessElement
   public void processElement(
       @Element KV<K, RawUnionValue> element,
       @Timestamp Instant timestamp,
-      @StateId("buffer") ValueState<State<V>> bufferState,
+      @StateId("bufferAndWakeUp") ValueState<KV<Long, State<V>>> bufferState,
       @TimerId("wakeUp") Timer wakeUp,
       @StateId("forceSet") ValueState<Boolean> forceSet,
       @TimerId("force") Timer force,
       MultiOutputReceiver out) {
     K key = element.getKey();
     countArrival(element.getValue());
-    JoinBuffer<V> buffer = restore(bufferState.read());
+    KV<Long, State<V>> stored = bufferState.read();
+    JoinBuffer<V> buffer = restore(stored == null ? null : stored.getValue());
     if (offer(buffer, key, element.getValue(), timestamp.getMillis(), sink(key, out), out)) {
-      State<V> state = save(buffer, bufferState, wakeUp);
+      State<V> state =
+          save(buffer, stored == null ? NO_WAKE_UP : stored.getKey(), bufferState, wakeUp);
       if (maxLatency != null
           && forcedWatermark(state) != NO_WAKE_UP
           && !Boolean.TRUE.equals(forceSet.read())) {
@@ -87,14 +99,14 @@ final class ArrivalOrderJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
   public void onWakeUp(
       OnTimerContext context,
       @Key K key,
-      @StateId("buffer") ValueState<State<V>> bufferState,
+      @StateId("bufferAndWakeUp") ValueState<KV<Long, State<V>>> bufferState,
       @TimerId("wakeUp") Timer wakeUp,
       MultiOutputReceiver out) {
-    State<V> state = bufferState.read();
-    if (state == null) {
+    KV<Long, State<V>> stored = bufferState.read();
+    if (stored == null) {
       return;
     }
-    JoinBuffer<V> buffer = restore(state);
+    JoinBuffer<V> buffer = restore(stored.getValue());
     PairSink<V> sink = sink(key, out);
     long watermark = context.fireTimestamp().getMillis();
     if (watermark >= END_OF_TIME) {
@@ -103,7 +115,8 @@ final class ArrivalOrderJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
       return;
     }
     buffer.advanceWatermark(watermark, sink);
-    save(buffer, bufferState, wakeUp);
+    // The timer that fired is no longer set.
+    save(buffer, NO_WAKE_UP, bufferState, wakeUp);
   }
 
   /**
@@ -113,27 +126,33 @@ final class ArrivalOrderJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
   @OnTimer("force")
   public void onForce(
       @Key K key,
-      @StateId("buffer") ValueState<State<V>> bufferState,
+      @StateId("bufferAndWakeUp") ValueState<KV<Long, State<V>>> bufferState,
       @TimerId("wakeUp") Timer wakeUp,
       @StateId("forceSet") ValueState<Boolean> forceSet,
       MultiOutputReceiver out) {
     forceSet.clear();
-    State<V> state = bufferState.read();
-    if (state == null || forcedWatermark(state) == NO_WAKE_UP) {
+    KV<Long, State<V>> stored = bufferState.read();
+    if (stored == null || forcedWatermark(stored.getValue()) == NO_WAKE_UP) {
       return;
     }
-    JoinBuffer<V> buffer = restore(state);
-    buffer.advanceWatermark(forcedWatermark(state), sink(key, out));
-    save(buffer, bufferState, wakeUp);
+    JoinBuffer<V> buffer = restore(stored.getValue());
+    buffer.advanceWatermark(forcedWatermark(stored.getValue()), sink(key, out));
+    save(buffer, stored.getKey(), bufferState, wakeUp);
   }
 
-  private State<V> save(JoinBuffer<V> buffer, ValueState<State<V>> bufferState, Timer wakeUp) {
+  /**
+   * Stores the buffer and moves the wake-up timer earlier if the buffer needs it before {@code
+   * setAt}, the time it is set for now.
+   */
+  private State<V> save(
+      JoinBuffer<V> buffer, long setAt, ValueState<KV<Long, State<V>>> bufferState, Timer wakeUp) {
     State<V> state = buffer.snapshot();
-    bufferState.write(state);
     long wakeUpAt = nextWakeUp(state, delta);
-    if (wakeUpAt != NO_WAKE_UP) {
+    if (wakeUpAt < setAt) {
       wakeUp.set(new Instant(wakeUpAt));
+      setAt = wakeUpAt;
     }
+    bufferState.write(KV.of(setAt, state));
     return state;
   }
 

@@ -468,7 +468,7 @@ final class Report {
                   + " `read_committed` consumer has seen every expected pair, or at the time"
                   + " limit of %d s (pairs/s are then the pairs committed by then over the"
                   + " time); *start-up excluded* starts it when the job decoded its first"
-                  + " record.\n\n",
+                  + " record.%s\n\n",
               r.records(),
               sizes.joinMachines(),
               KafkaJoinThroughput.LEFT,
@@ -476,7 +476,14 @@ final class Report {
               KafkaJoinThroughput.PARTITIONS,
               r.checkpointMs(),
               KafkaJoinThroughput.EOS_SHARDS,
-              sizes.joinTimeLimit().toSeconds()));
+              sizes.joinTimeLimit().toSeconds(),
+              sizes.joinWarmupPerMachine() == 0
+                  ? ""
+                  : f(
+                      " A warm-up run of %,d records through the same setup came first (not"
+                          + " counted), so that the JIT has compiled the job's code, as in a"
+                          + " job that has run for a while.",
+                      (long) sizes.joinMachines() * sizes.joinWarmupPerMachine())));
       md.append(
           "| records | records read | rejected by the join | pairs seen | pairs expected | seconds"
               + " | pairs/s | seconds without start-up | pairs/s without start-up |\n"
