@@ -57,6 +57,9 @@ public final class KafkaJoinThroughput {
   /** Wall time (epoch ms) at which a job of this JVM read its first record; embedded Flink only. */
   static final AtomicLong FIRST_READ_MS = new AtomicLong();
 
+  /** CPU time of this JVM when a job of this JVM read its first record; embedded Flink only. */
+  static final AtomicLong FIRST_READ_CPU_NS = new AtomicLong();
+
   /** Records a job of this JVM read and decoded; embedded Flink only. */
   static final AtomicLong DECODED = new AtomicLong();
 
@@ -72,6 +75,8 @@ public final class KafkaJoinThroughput {
    * @param processingSeconds from the first record read to the last pair seen
    * @param rejected records the join rejected (dead letters), by reason
    * @param decoded records the job read from Kafka
+   * @param cpuMicrosPerPair CPU time of this whole JVM (job, broker, watcher) from the first record
+   *     read to the last pair seen, per pair
    */
   public record Result(
       long records,
@@ -81,7 +86,8 @@ public final class KafkaJoinThroughput {
       double processingSeconds,
       long checkpointMs,
       Map<String, Long> rejected,
-      long decoded) {
+      long decoded,
+      double cpuMicrosPerPair) {
     public boolean complete() {
       return pairs >= expectedPairs;
     }
@@ -146,6 +152,7 @@ public final class KafkaJoinThroughput {
     PipelineResult result = null;
     try (TopicWatcher pairs = new TopicWatcher(kafka.bootstrapServers(), out, false)) {
       FIRST_READ_MS.set(0);
+      FIRST_READ_CPU_NS.set(0);
       REJECTED.clear();
       DECODED.set(0);
       long startedAtMs = System.currentTimeMillis();
@@ -158,17 +165,22 @@ public final class KafkaJoinThroughput {
         Thread.sleep(50);
       }
       long ended = System.nanoTime();
+      long cpuAtEnd = PipelineThroughput.processCpuNanos();
       long endedAtMs = startedAtMs + (ended - started) / 1_000_000;
       long firstRead = FIRST_READ_MS.get();
+      long seen = pairs.count();
       return new Result(
           records,
-          pairs.count(),
+          seen,
           expectedPairs,
           (ended - started) / 1e9,
           firstRead == 0 ? Double.NaN : (endedAtMs - firstRead) / 1e3,
           CHECKPOINT_MS,
           new TreeMap<>(REJECTED),
-          DECODED.get());
+          DECODED.get(),
+          firstRead == 0 || seen == 0
+              ? Double.NaN
+              : (cpuAtEnd - FIRST_READ_CPU_NS.get()) / 1e3 / seen);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -218,8 +230,8 @@ public final class KafkaJoinThroughput {
     public void processElement(@Element KV<String, String> record, OutputReceiver<Measurement> out)
         throws Exception {
       DECODED.incrementAndGet();
-      if (FIRST_READ_MS.get() == 0) {
-        FIRST_READ_MS.compareAndSet(0, System.currentTimeMillis());
+      if (FIRST_READ_MS.get() == 0 && FIRST_READ_MS.compareAndSet(0, System.currentTimeMillis())) {
+        FIRST_READ_CPU_NS.set(PipelineThroughput.processCpuNanos());
       }
       out.output(
           (Measurement)

@@ -172,7 +172,8 @@ public final class PipelineThroughput {
     }
   }
 
-  private static long processCpuNanos() {
+  /** CPU time of this whole JVM so far. */
+  static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
