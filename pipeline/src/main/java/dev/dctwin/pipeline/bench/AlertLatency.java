@@ -46,8 +46,9 @@ public final class AlertLatency {
    * when one closes by count: Beam 2.62's check after a bundle closed by time compares the wrong
    * way round ({@code DoFnOperator.invokeFinishBundle}), and under a steady trickle of reports a
    * new bundle is nearly always open. With Beam's 1000 the server twins' watermark stalled for 5 to
-   * 12 s at a time (p99 11 to 43 s); one element per bundle costs a bundle's overhead per report,
-   * which 1,000 reports/s can afford.
+   * 12 s at a time (p99 11 to 43 s). A bundle has to fill before its time is up, so the size must
+   * stay below a step's elements per {@link #BUNDLE_MS} (100 gave p99 68 s); one element per bundle
+   * costs a bundle's overhead per report, which 1,000 reports/s can afford.
    */
   static final long BUNDLE_SIZE = 1;
 
