@@ -132,11 +132,12 @@ final class ArrivalOrderJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
       MultiOutputReceiver out) {
     forceSet.clear();
     KV<Long, State<V>> stored = bufferState.read();
-    if (stored == null || forcedWatermark(stored.getValue()) == NO_WAKE_UP) {
+    long forced = stored == null ? NO_WAKE_UP : forcedWatermark(stored.getValue());
+    if (forced == NO_WAKE_UP) {
       return;
     }
     JoinBuffer<V> buffer = restore(stored.getValue());
-    buffer.advanceWatermark(forcedWatermark(stored.getValue()), sink(key, out));
+    buffer.advanceWatermark(forced, sink(key, out));
     save(buffer, stored.getKey(), bufferState, wakeUp);
   }
 

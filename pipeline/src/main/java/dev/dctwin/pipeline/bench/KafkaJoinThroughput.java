@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
@@ -61,7 +62,7 @@ public final class KafkaJoinThroughput {
   static final AtomicLong FIRST_READ_CPU_NS = new AtomicLong();
 
   /** Records a job of this JVM read and decoded; embedded Flink only. */
-  static final AtomicLong DECODED = new AtomicLong();
+  static final LongAdder DECODED = new LongAdder();
 
   /** Records the join of a job of this JVM rejected, by reason; embedded Flink only. */
   static final Map<String, Long> REJECTED = new ConcurrentHashMap<>();
@@ -154,7 +155,7 @@ public final class KafkaJoinThroughput {
       FIRST_READ_MS.set(0);
       FIRST_READ_CPU_NS.set(0);
       REJECTED.clear();
-      DECODED.set(0);
+      DECODED.reset();
       long startedAtMs = System.currentTimeMillis();
       long started = System.nanoTime();
       result = pipeline.run();
@@ -177,7 +178,7 @@ public final class KafkaJoinThroughput {
           firstRead == 0 ? Double.NaN : (endedAtMs - firstRead) / 1e3,
           CHECKPOINT_MS,
           new TreeMap<>(REJECTED),
-          DECODED.get(),
+          DECODED.sum(),
           firstRead == 0 || seen == 0
               ? Double.NaN
               : (cpuAtEnd - FIRST_READ_CPU_NS.get()) / 1e3 / seen);
@@ -229,7 +230,7 @@ public final class KafkaJoinThroughput {
     @ProcessElement
     public void processElement(@Element KV<String, String> record, OutputReceiver<Measurement> out)
         throws Exception {
-      DECODED.incrementAndGet();
+      DECODED.increment();
       if (FIRST_READ_MS.get() == 0 && FIRST_READ_MS.compareAndSet(0, System.currentTimeMillis())) {
         FIRST_READ_CPU_NS.set(PipelineThroughput.processCpuNanos());
       }
