@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,6 +88,8 @@ public final class WireCodec implements Serializable {
                       .maxNumberLength(MAX_NUMBER_LENGTH)
                       .maxStringLength(maxPayloadBytes)
                       .build())
+              // Metric reports are mostly doubles: the JDK's parser was an eighth of the source.
+              .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
               .build();
       mapper =
           JsonMapper.builder(factory)

@@ -10,9 +10,7 @@ import dev.dctwin.models.DataCenterDecision;
 import dev.dctwin.models.DataCenterState;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
-import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -40,16 +38,9 @@ final class DataCenterTwinFn extends DoFn<KV<String, Message>, Alert> {
   private final StateSpec<ValueState<byte[]>> datacenterSpec =
       StateSpecs.value(ByteArrayCoder.of());
 
-  @StateId("pending")
-  private final StateSpec<MapState<Long, List<Message>>> pendingSpec =
-      EventTimeBuffer.pendingSpec(MessageCoder.of());
-
-  @StateId("pendingTimes")
-  private final StateSpec<ValueState<List<Long>>> pendingTimesSpec =
-      EventTimeBuffer.pendingTimesSpec();
-
-  @StateId("wakeAt")
-  private final StateSpec<ValueState<Long>> wakeAtSpec = Wakeup.scheduledSpec();
+  @StateId("inbox")
+  private final StateSpec<ValueState<Inbox<Message>>> inboxSpec =
+      EventTimeBuffer.spec(MessageCoder.of());
 
   @TimerId("wake")
   private final TimerSpec wakeSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
@@ -76,12 +67,10 @@ final class DataCenterTwinFn extends DoFn<KV<String, Message>, Alert> {
   public void processElement(
       @Element KV<String, Message> element,
       @Timestamp Instant timestamp,
-      @StateId("pending") MapState<Long, List<Message>> pending,
-      @StateId("pendingTimes") ValueState<List<Long>> pendingTimes,
-      @StateId("wakeAt") ValueState<Long> wakeAt,
+      @StateId("inbox") ValueState<Inbox<Message>> inbox,
       @TimerId("wake") Timer wake) {
-    new EventTimeBuffer<>(pending, pendingTimes).add(timestamp.getMillis(), element.getValue());
-    new Wakeup(wake, wakeAt, config.timerAlignmentMs()).atOrBefore(timestamp.getMillis());
+    new EventTimeBuffer<>(inbox, wake, config.timerAlignmentMs())
+        .add(timestamp.getMillis(), element.getValue());
   }
 
   @OnTimer("wake")
@@ -89,13 +78,11 @@ final class DataCenterTwinFn extends DoFn<KV<String, Message>, Alert> {
       OnTimerContext context,
       @Key String datacenterId,
       @StateId("datacenter") ValueState<byte[]> datacenter,
-      @StateId("pending") MapState<Long, List<Message>> pending,
-      @StateId("pendingTimes") ValueState<List<Long>> pendingTimes,
-      @StateId("wakeAt") ValueState<Long> wakeAt,
+      @StateId("inbox") ValueState<Inbox<Message>> inbox,
       @TimerId("wake") Timer wake,
       MultiOutputReceiver out) {
     long now = context.fireTimestamp().getMillis();
-    EventTimeBuffer<Message> buffer = new EventTimeBuffer<>(pending, pendingTimes);
+    EventTimeBuffer<Message> buffer = new EventTimeBuffer<>(inbox, wake, config.timerAlignmentMs());
     byte[] stored = datacenter.read();
     DataCenterState state =
         stored == null ? DataCenterState.empty(datacenterId) : DataCenterState.fromBytes(stored);
@@ -118,11 +105,10 @@ final class DataCenterTwinFn extends DoFn<KV<String, Message>, Alert> {
         && state.datacenterIncidents().isEmpty()
         && state.nextTimer().isEmpty()) {
       datacenter.clear();
-      new Wakeup(wake, wakeAt, config.timerAlignmentMs()).reschedule(buffer.earliest());
+      buffer.reschedule();
     } else {
       datacenter.write(state.toBytes());
-      new Wakeup(wake, wakeAt, config.timerAlignmentMs())
-          .reschedule(buffer.earliest(), state.nextTimer());
+      buffer.reschedule(state.nextTimer());
     }
   }
 

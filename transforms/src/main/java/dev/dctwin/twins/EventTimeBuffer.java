@@ -1,20 +1,19 @@
 package dev.dctwin.twins;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.TreeSet;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.Timer;
 import org.apache.beam.sdk.state.ValueState;
+import org.joda.time.Instant;
 
 /**
- * Holds a twin's inputs until the watermark passes them, then hands them over in event-time order.
+ * Holds a twin's inputs until the watermark passes them, then hands them over in event-time order,
+ * and keeps the twin's single event-time timer at the earliest moment anything is due (a pending
+ * input, a silence deadline, a held alert).
  *
  * <p>Why: a twin's verdicts depend on the order of its inputs, and neither a bounded source, nor
  * two sources feeding one twin, nor a replay after a failure keeps that order. Processing in
@@ -22,73 +21,81 @@ import org.apache.beam.sdk.state.ValueState;
  * gives the same alerts and the same alert ids, whatever the arrival order, at the price of the
  * watermark's delay. Ties are broken by a twin-specific order of the values' content.
  *
- * <p>Built on {@link MapState} keyed by timestamp plus a small index of pending timestamps, so a
- * drain reads only what is due (not {@code OrderedListState}, which loses elements with equal
- * timestamps on the FlinkRunner).
+ * <p>The inputs and the timer's time live in one {@link Inbox} state cell (not {@code
+ * OrderedListState}, which loses elements with equal timestamps on the FlinkRunner). One instance
+ * serves one activation: it reads the cell once, and {@link #add} or {@link #reschedule} writes it
+ * back.
  */
 final class EventTimeBuffer<T> {
-  private final MapState<Long, List<T>> pending;
-  private final ValueState<List<Long>> pendingTimes;
+  private final ValueState<Inbox<T>> cell;
+  private final Timer timer;
+  private final long alignmentMs;
+  private final Inbox<T> inbox;
 
-  EventTimeBuffer(MapState<Long, List<T>> pending, ValueState<List<Long>> pendingTimes) {
-    this.pending = pending;
-    this.pendingTimes = pendingTimes;
+  /**
+   * @param alignmentMs the timer fires on multiples of this: work due within one step is done in
+   *     one activation, at the price of up to this much extra latency
+   */
+  EventTimeBuffer(ValueState<Inbox<T>> cell, Timer timer, long alignmentMs) {
+    this.cell = cell;
+    this.timer = timer;
+    this.alignmentMs = alignmentMs;
+    Inbox<T> stored = cell.read();
+    this.inbox = stored == null ? new Inbox<>() : stored;
   }
 
-  static <T> StateSpec<MapState<Long, List<T>>> pendingSpec(Coder<T> coder) {
-    return StateSpecs.map(VarLongCoder.of(), ListCoder.of(coder));
+  static <T> StateSpec<ValueState<Inbox<T>>> spec(Coder<T> coder) {
+    return StateSpecs.value(Inbox.coder(coder));
   }
 
-  static StateSpec<ValueState<List<Long>>> pendingTimesSpec() {
-    return StateSpecs.value(ListCoder.of(VarLongCoder.of()));
-  }
-
+  /** Holds {@code value} until the watermark passes {@code timestamp}. */
   void add(long timestamp, T value) {
-    List<T> atTime = pending.get(timestamp).read();
-    List<T> updated = atTime == null ? new ArrayList<>() : new ArrayList<>(atTime);
-    updated.add(value);
-    pending.put(timestamp, updated);
-    if (atTime == null) {
-      TreeSet<Long> times = times();
-      times.add(timestamp);
-      pendingTimes.write(new ArrayList<>(times));
+    inbox.add(timestamp, value);
+    long aligned = aligned(timestamp);
+    if (inbox.wakeUpAt() == Inbox.NO_WAKE_UP || aligned < inbox.wakeUpAt()) {
+      setTimer(aligned);
     }
+    cell.write(inbox);
   }
 
   /**
    * Removes and returns, in (timestamp, {@code tieOrder}) order, every value at or before {@code
-   * upTo}.
+   * upTo}. {@link #reschedule} must follow.
    */
-  List<T> drainUpTo(long upTo, Comparator<T> tieOrder) {
-    TreeSet<Long> times = times();
-    List<T> due = new ArrayList<>();
-    while (!times.isEmpty() && times.first() <= upTo) {
-      long timestamp = times.pollFirst();
-      List<T> atTime = new ArrayList<>(pending.get(timestamp).read());
-      atTime.sort(tieOrder);
-      due.addAll(atTime);
-      pending.remove(timestamp);
+  List<T> drainUpTo(long upTo, Comparator<? super T> tieOrder) {
+    return inbox.drainUpTo(upTo, tieOrder);
+  }
+
+  /**
+   * Sets the timer to the earliest of the pending inputs and the twin's own {@code deadlines}, or
+   * clears it when there is none, and stores the buffer.
+   */
+  void reschedule(OptionalLong... deadlines) {
+    long earliest = inbox.earliest().orElse(Long.MAX_VALUE);
+    for (OptionalLong deadline : deadlines) {
+      if (deadline.isPresent()) {
+        earliest = Math.min(earliest, deadline.getAsLong());
+      }
     }
-    if (times.isEmpty()) {
-      pendingTimes.clear();
+    if (earliest != Long.MAX_VALUE) {
+      setTimer(aligned(earliest));
+    } else if (inbox.wakeUpAt() != Inbox.NO_WAKE_UP) {
+      timer.clear();
+      inbox.wakeUpAt(Inbox.NO_WAKE_UP);
+    }
+    if (inbox.isIdle()) {
+      cell.clear();
     } else {
-      pendingTimes.write(new ArrayList<>(times));
+      cell.write(inbox);
     }
-    return due;
   }
 
-  OptionalLong earliest() {
-    List<Long> times = pendingTimes.read();
-    return times == null || times.isEmpty() ? OptionalLong.empty() : OptionalLong.of(times.get(0));
+  private void setTimer(long aligned) {
+    timer.set(new Instant(aligned));
+    inbox.wakeUpAt(aligned);
   }
 
-  void clear() {
-    pending.clear();
-    pendingTimes.clear();
-  }
-
-  private TreeSet<Long> times() {
-    List<Long> times = pendingTimes.read();
-    return times == null ? new TreeSet<>() : new TreeSet<>(times);
+  private long aligned(long at) {
+    return Math.floorDiv(at + alignmentMs - 1, alignmentMs) * alignmentMs;
   }
 }

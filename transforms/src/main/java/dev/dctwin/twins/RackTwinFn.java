@@ -8,11 +8,9 @@ import dev.dctwin.models.RackCorrelationModel;
 import dev.dctwin.models.RackDecision;
 import dev.dctwin.models.RackState;
 import java.util.Comparator;
-import java.util.List;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -38,16 +36,9 @@ final class RackTwinFn extends DoFn<KV<String, ServerIncidents>, Alert> {
   @StateId("rack")
   private final StateSpec<ValueState<byte[]>> rackSpec = StateSpecs.value(ByteArrayCoder.of());
 
-  @StateId("pending")
-  private final StateSpec<MapState<Long, List<ServerIncidents>>> pendingSpec =
-      EventTimeBuffer.pendingSpec(RecordCoder.of(ServerIncidents.class));
-
-  @StateId("pendingTimes")
-  private final StateSpec<ValueState<List<Long>>> pendingTimesSpec =
-      EventTimeBuffer.pendingTimesSpec();
-
-  @StateId("wakeAt")
-  private final StateSpec<ValueState<Long>> wakeAtSpec = Wakeup.scheduledSpec();
+  @StateId("inbox")
+  private final StateSpec<ValueState<Inbox<ServerIncidents>>> inboxSpec =
+      EventTimeBuffer.spec(RecordCoder.of(ServerIncidents.class));
 
   @TimerId("wake")
   private final TimerSpec wakeSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
@@ -74,12 +65,10 @@ final class RackTwinFn extends DoFn<KV<String, ServerIncidents>, Alert> {
   public void processElement(
       @Element KV<String, ServerIncidents> element,
       @Timestamp Instant timestamp,
-      @StateId("pending") MapState<Long, List<ServerIncidents>> pending,
-      @StateId("pendingTimes") ValueState<List<Long>> pendingTimes,
-      @StateId("wakeAt") ValueState<Long> wakeAt,
+      @StateId("inbox") ValueState<Inbox<ServerIncidents>> inbox,
       @TimerId("wake") Timer wake) {
-    new EventTimeBuffer<>(pending, pendingTimes).add(timestamp.getMillis(), element.getValue());
-    new Wakeup(wake, wakeAt, config.timerAlignmentMs()).atOrBefore(timestamp.getMillis());
+    new EventTimeBuffer<>(inbox, wake, config.timerAlignmentMs())
+        .add(timestamp.getMillis(), element.getValue());
   }
 
   @OnTimer("wake")
@@ -87,13 +76,12 @@ final class RackTwinFn extends DoFn<KV<String, ServerIncidents>, Alert> {
       OnTimerContext context,
       @Key String rackId,
       @StateId("rack") ValueState<byte[]> rack,
-      @StateId("pending") MapState<Long, List<ServerIncidents>> pending,
-      @StateId("pendingTimes") ValueState<List<Long>> pendingTimes,
-      @StateId("wakeAt") ValueState<Long> wakeAt,
+      @StateId("inbox") ValueState<Inbox<ServerIncidents>> inbox,
       @TimerId("wake") Timer wake,
       MultiOutputReceiver out) {
     long now = context.fireTimestamp().getMillis();
-    EventTimeBuffer<ServerIncidents> buffer = new EventTimeBuffer<>(pending, pendingTimes);
+    EventTimeBuffer<ServerIncidents> buffer =
+        new EventTimeBuffer<>(inbox, wake, config.timerAlignmentMs());
     byte[] stored = rack.read();
     RackState state = stored == null ? null : RackState.fromBytes(stored);
     for (ServerIncidents update : buffer.drainUpTo(now, TIE_ORDER)) {
@@ -112,11 +100,10 @@ final class RackTwinFn extends DoFn<KV<String, ServerIncidents>, Alert> {
     }
     if (state == null || isEmpty(state)) {
       rack.clear();
-      new Wakeup(wake, wakeAt, config.timerAlignmentMs()).reschedule(buffer.earliest());
+      buffer.reschedule();
     } else {
       rack.write(state.toBytes());
-      new Wakeup(wake, wakeAt, config.timerAlignmentMs())
-          .reschedule(buffer.earliest(), state.nextTimer());
+      buffer.reschedule(state.nextTimer());
     }
   }
 

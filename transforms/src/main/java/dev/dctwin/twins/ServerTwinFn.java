@@ -1,7 +1,6 @@
 package dev.dctwin.twins;
 
 import dev.dctwin.codec.MessageCoder;
-import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.BmcSensorReading;
 import dev.dctwin.domain.CommissionServer;
@@ -17,12 +16,10 @@ import dev.dctwin.models.ServerHealthModel;
 import dev.dctwin.models.ServerStatus;
 import dev.dctwin.models.ServerWindow;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -51,33 +48,14 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
   static final TupleTag<KV<String, ServerIncidents>> TO_RACK = new TupleTag<>() {};
   static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
 
-  // What the twin keeps per server.
-  @StateId("identity")
-  private final StateSpec<ValueState<CommissionServer>> identitySpec =
-      StateSpecs.value(RecordCoder.of(CommissionServer.class));
+  // What the twin keeps per server: one cell for the twin, one for its inputs and timer.
+  @StateId("server")
+  private final StateSpec<ValueState<ServerTwinState>> serverSpec =
+      StateSpecs.value(ServerTwinState.CODER);
 
-  @StateId("sensors")
-  private final StateSpec<ValueState<BmcSensorReading>> sensorsSpec =
-      StateSpecs.value(RecordCoder.of(BmcSensorReading.class));
-
-  @StateId("status")
-  private final StateSpec<ValueState<ServerStatus>> statusSpec =
-      StateSpecs.value(ModelStateCoders.SERVER_STATUS);
-
-  @StateId("window")
-  private final StateSpec<ValueState<ServerWindow>> windowSpec =
-      StateSpecs.value(ModelStateCoders.SERVER_WINDOW);
-
-  @StateId("pending")
-  private final StateSpec<MapState<Long, List<Message>>> pendingSpec =
-      EventTimeBuffer.pendingSpec(MessageCoder.of());
-
-  @StateId("pendingTimes")
-  private final StateSpec<ValueState<List<Long>>> pendingTimesSpec =
-      EventTimeBuffer.pendingTimesSpec();
-
-  @StateId("wakeAt")
-  private final StateSpec<ValueState<Long>> wakeAtSpec = Wakeup.scheduledSpec();
+  @StateId("inbox")
+  private final StateSpec<ValueState<Inbox<Message>>> inboxSpec =
+      EventTimeBuffer.spec(MessageCoder.of());
 
   @TimerId("wake")
   private final TimerSpec wakeSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
@@ -109,39 +87,29 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
   public void processElement(
       @Element KV<String, Message> element,
       @Timestamp Instant timestamp,
-      @StateId("pending") MapState<Long, List<Message>> pending,
-      @StateId("pendingTimes") ValueState<List<Long>> pendingTimes,
-      @StateId("wakeAt") ValueState<Long> wakeAt,
+      @StateId("inbox") ValueState<Inbox<Message>> inbox,
       @TimerId("wake") Timer wake) {
-    new EventTimeBuffer<>(pending, pendingTimes).add(timestamp.getMillis(), element.getValue());
-    new Wakeup(wake, wakeAt, config.timerAlignmentMs()).atOrBefore(timestamp.getMillis());
+    new EventTimeBuffer<>(inbox, wake, config.timerAlignmentMs())
+        .add(timestamp.getMillis(), element.getValue());
   }
 
   @OnTimer("wake")
   public void onWake(
       OnTimerContext context,
       @Key String serverId,
-      @StateId("identity") ValueState<CommissionServer> identity,
-      @StateId("sensors") ValueState<BmcSensorReading> sensors,
-      @StateId("status") ValueState<ServerStatus> status,
-      @StateId("window") ValueState<ServerWindow> window,
-      @StateId("pending") MapState<Long, List<Message>> pending,
-      @StateId("pendingTimes") ValueState<List<Long>> pendingTimes,
-      @StateId("wakeAt") ValueState<Long> wakeAt,
+      @StateId("server") ValueState<ServerTwinState> server,
+      @StateId("inbox") ValueState<Inbox<Message>> inbox,
       @TimerId("wake") Timer wake,
       MultiOutputReceiver out) {
     long now = context.fireTimestamp().getMillis();
-    EventTimeBuffer<Message> buffer = new EventTimeBuffer<>(pending, pendingTimes);
-    Twin twin = new Twin(serverId, identity, sensors, status, window, out);
+    EventTimeBuffer<Message> buffer = new EventTimeBuffer<>(inbox, wake, config.timerAlignmentMs());
+    Twin twin = new Twin(serverId, server, out);
     for (Message message : buffer.drainUpTo(now, TIE_ORDER)) {
       twin.handle(message);
     }
     twin.checkSilence(now);
     twin.store();
-    new Wakeup(wake, wakeAt, config.timerAlignmentMs())
-        .reschedule(
-            buffer.earliest(),
-            config.silenceTimers() ? twin.silenceDeadline() : OptionalLong.empty());
+    buffer.reschedule(config.silenceTimers() ? twin.silenceDeadline() : OptionalLong.empty());
   }
 
   private static int lifecycleRank(Message message) {
@@ -155,36 +123,28 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
   /** One activation of the twin: state loaded once, changed by the model, stored once. */
   private final class Twin {
     private final String serverId;
-    private final ValueState<CommissionServer> identityState;
-    private final ValueState<BmcSensorReading> sensorsState;
-    private final ValueState<ServerStatus> statusState;
-    private final ValueState<ServerWindow> windowState;
+    private final ValueState<ServerTwinState> state;
     private final MultiOutputReceiver out;
     private CommissionServer identity;
     private BmcSensorReading sensors;
     private ServerStatus status;
     private ServerWindow window;
 
-    Twin(
-        String serverId,
-        ValueState<CommissionServer> identityState,
-        ValueState<BmcSensorReading> sensorsState,
-        ValueState<ServerStatus> statusState,
-        ValueState<ServerWindow> windowState,
-        MultiOutputReceiver out) {
+    Twin(String serverId, ValueState<ServerTwinState> state, MultiOutputReceiver out) {
       this.serverId = serverId;
-      this.identityState = identityState;
-      this.sensorsState = sensorsState;
-      this.statusState = statusState;
-      this.windowState = windowState;
+      this.state = state;
       this.out = out;
-      this.identity = identityState.read();
-      this.sensors = sensorsState.read();
-      ServerStatus storedStatus = statusState.read();
-      this.status = storedStatus == null ? ServerStatus.initial() : storedStatus;
-      // The model changes the window in place; it is written back in store().
-      ServerWindow storedWindow = windowState.read();
-      this.window = storedWindow == null ? new ServerWindow() : storedWindow;
+      ServerTwinState stored = state.read();
+      if (stored == null) {
+        status = ServerStatus.initial();
+        window = new ServerWindow();
+      } else {
+        identity = stored.identity();
+        sensors = stored.sensors();
+        status = stored.status();
+        // The model changes the window in place; it is written back in store().
+        window = stored.window();
+      }
     }
 
     void handle(Message message) {
@@ -329,18 +289,10 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
 
     void store() {
       if (identity == null) {
-        identityState.clear();
-        sensorsState.clear();
-        statusState.clear();
-        windowState.clear();
-        return;
+        state.clear();
+      } else {
+        state.write(new ServerTwinState(identity, sensors, status, window));
       }
-      identityState.write(identity);
-      if (sensors != null) {
-        sensorsState.write(sensors);
-      }
-      statusState.write(status);
-      windowState.write(window);
     }
   }
 }

@@ -1,7 +1,8 @@
 package dev.dctwin.twins;
 
-import dev.dctwin.codec.RecordCoder;
+import dev.dctwin.codec.MessageCoder;
 import dev.dctwin.domain.CommissionServer;
+import dev.dctwin.domain.Message;
 import dev.dctwin.models.HealthEvaluation;
 import dev.dctwin.models.HealthThresholds;
 import dev.dctwin.models.ReportBuilder;
@@ -10,7 +11,6 @@ import dev.dctwin.models.ServerStatus;
 import dev.dctwin.models.ServerWindow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * The bytes a {@link ServerTwinFn} keeps for one server after 15 minutes of 10-second reports,
@@ -26,7 +26,10 @@ public final class ServerTwinStateSize {
 
   private ServerTwinStateSize() {}
 
-  /** State bytes by cell after {@code reports} reports, 10 s apart, with the given fault. */
+  /**
+   * State bytes by cell (twin, inbox) after {@code reports} reports, 10 s apart, with the given
+   * fault.
+   */
   static long[] measure(int reports, boolean faulty) throws IOException {
     ServerHealthModel model = new ServerHealthModel(HealthThresholds.defaults());
     ServerWindow window = new ServerWindow();
@@ -40,24 +43,29 @@ public final class ServerTwinStateSize {
       HealthEvaluation evaluation = model.evaluate(window, report.build(), status);
       status = evaluation.status();
     }
-    ByteArrayOutputStream identity = new ByteArrayOutputStream();
-    RecordCoder.of(CommissionServer.class)
-        .encode(new CommissionServer("dc1-r01-s01", "dc1-r01", "dc1", T0 - 1_000), identity);
-    ByteArrayOutputStream wakeAt = new ByteArrayOutputStream();
-    VarLongCoder.of().encode(T0 + reports * 10_000L + 60_000, wakeAt);
-    return new long[] {
-      identity.size(), status.toBytes().length, window.toBytes().length, wakeAt.size()
-    };
+    ByteArrayOutputStream server = new ByteArrayOutputStream();
+    ServerTwinState.CODER.encode(
+        new ServerTwinState(
+            new CommissionServer("dc1-r01-s01", "dc1-r01", "dc1", T0 - 1_000),
+            null,
+            status,
+            window),
+        server);
+    // Between reports the inbox holds nothing but the silence timer's time.
+    Inbox<Message> idle = new Inbox<>();
+    idle.wakeUpAt(T0 + reports * 10_000L + 60_000);
+    ByteArrayOutputStream inbox = new ByteArrayOutputStream();
+    Inbox.coder(MessageCoder.of()).encode(idle, inbox);
+    return new long[] {server.size(), inbox.size()};
   }
 
   public static void main(String[] args) throws IOException {
     for (boolean faulty : new boolean[] {false, true}) {
       long[] cells = measure(90, faulty);
-      long total = cells[0] + cells[1] + cells[2] + cells[3];
       System.out.printf(
-          "server twin state after 15 min of 10 s reports (%s): identity %d B, status %d B,"
-              + " window %d B, timer %d B -> total %d B (goal <= 4096 B)%n",
-          faulty ? "4 open incidents" : "healthy", cells[0], cells[1], cells[2], cells[3], total);
+          "server twin state after 15 min of 10 s reports (%s): twin %d B, inbox %d B"
+              + " -> total %d B (goal <= 4096 B)%n",
+          faulty ? "4 open incidents" : "healthy", cells[0], cells[1], cells[0] + cells[1]);
     }
   }
 }

@@ -9,12 +9,14 @@ import dev.dctwin.domain.Measurement;
 import dev.dctwin.domain.MessageType;
 import dev.dctwin.join.OrderedTimeSeriesJoin.Mode;
 import dev.dctwin.pipeline.io.KafkaClients;
+import dev.dctwin.pipeline.io.KafkaSource;
 import dev.dctwin.pipeline.io.WriteToKafka;
 import dev.dctwin.pipeline.join.JoinQuantities;
 import dev.dctwin.pipeline.join.JoinedMeasurements;
 import dev.dctwin.pipeline.local.EmbeddedKafka;
 import dev.dctwin.pipeline.local.TopicWatcher;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -121,6 +123,9 @@ public final class KafkaJoinThroughput {
         PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new)).create();
     Pipeline pipeline = Pipeline.create(options);
     KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), null);
+    Map<String, Object> consumerConfig = new HashMap<>(KafkaSource.BACKLOG_CONSUMER_CONFIG);
+    consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, run);
+    consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     PCollectionTuple joined =
         pipeline
             .apply(
@@ -130,12 +135,7 @@ public final class KafkaJoinThroughput {
                     .withTopic(in)
                     .withKeyDeserializer(StringDeserializer.class)
                     .withValueDeserializer(StringDeserializer.class)
-                    .withConsumerConfigUpdates(
-                        Map.of(
-                            ConsumerConfig.GROUP_ID_CONFIG,
-                            run,
-                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                            "earliest"))
+                    .withConsumerConfigUpdates(consumerConfig)
                     .withReadCommitted()
                     .withCreateTime(Duration.standardSeconds(1))
                     .withoutMetadata())

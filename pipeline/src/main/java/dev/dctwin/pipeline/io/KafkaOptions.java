@@ -2,6 +2,7 @@ package dev.dctwin.pipeline.io;
 
 import java.util.List;
 import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
@@ -26,7 +27,7 @@ public interface KafkaOptions extends PipelineOptions {
   @Description(
       "Kafka topics to read; a topic ending in .metrics, .sensors or .queries may carry messages"
           + " without 'type'.")
-  @Default.String("dctwin.metrics,dctwin.sensors,dctwin.provisioning,dctwin.queries")
+  @Default.InstanceFactory(DefaultTopics.class)
   List<String> getKafkaTopics();
 
   void setKafkaTopics(List<String> value);
@@ -103,4 +104,12 @@ public interface KafkaOptions extends PipelineOptions {
   int getKafkaEosShards();
 
   void setKafkaEosShards(int value);
+
+  /** The topics of the local stack. */
+  class DefaultTopics implements DefaultValueFactory<List<String>> {
+    @Override
+    public List<String> create(PipelineOptions options) {
+      return List.of("dctwin.metrics", "dctwin.sensors", "dctwin.provisioning", "dctwin.queries");
+    }
+  }
 }
