@@ -66,7 +66,7 @@ public final class BenchCommand {
 
     @Description(
         "Reports per server in the throughput benchmark (10 s apart in event time); 0 for the"
-            + " run's default (4 quick, else 30).")
+            + " run's default (4 quick, else 90).")
     @Default.Integer(0)
     int getRounds();
 
@@ -156,9 +156,10 @@ public final class BenchCommand {
               List.of(Mode.ARRIVAL_ORDER))
           : new Sizes(
               List.of(1_000, 5_000, 10_000),
-              // Long enough that the JIT has finished with the job's code before the end: at 10
-              // rounds, compilation still took most of one core during the largest run.
-              30,
+              // 15 minutes of reports: every server twin's window is full, as in a fleet that has
+              // run for a while (a fuller window costs more per report), and the JIT has finished
+              // with the job's code long before the end.
+              90,
               10_000,
               Duration.ofMinutes(3),
               Duration.ofSeconds(40),
