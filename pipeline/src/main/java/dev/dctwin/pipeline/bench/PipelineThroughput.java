@@ -63,6 +63,9 @@ public final class PipelineThroughput {
    * @param cpuMicrosPerMessage CPU time of this whole JVM (job, broker, watchers) over the same
    *     span, per message: the cost that decides the rate when the cores are shared
    * @param completion where the incidents were counted
+   * @param deadLetters dead letters besides the start markers, counted after a checkpoint that
+   *     followed the end: a report the job rejected (late, out of order, unparsable) would make the
+   *     figures too good
    */
   public record Result(
       int servers,
@@ -73,9 +76,10 @@ public final class PipelineThroughput {
       double seconds,
       double processingSeconds,
       double cpuMicrosPerMessage,
-      String completion) {
+      String completion,
+      long deadLetters) {
     public boolean complete() {
-      return incidents >= expectedIncidents;
+      return incidents >= expectedIncidents && deadLetters == 0;
     }
 
     public double rate() {
@@ -145,6 +149,7 @@ public final class PipelineThroughput {
       long cpuAtEnd = processCpuNanos();
       long endedAtMs = startedAtMs + (ended - started) / 1_000_000;
       long firstRead = firstMarkerRead(deadLetters);
+      long rejected = rejectedReports(deadLetters);
       long cpuAtFirstRead = -1;
       for (long[] sample : cpuAt) {
         if (sample[0] <= firstRead) {
@@ -160,7 +165,8 @@ public final class PipelineThroughput {
           (ended - started) / 1e9,
           firstRead < 0 ? Double.NaN : (endedAtMs - firstRead) / 1e3,
           cpuAtFirstRead < 0 ? Double.NaN : (cpuAtEnd - cpuAtFirstRead) / 1e3 / records,
-          jdbcUrl == null ? "Kafka alerts topic (read_committed)" : "JDBC alerts table");
+          jdbcUrl == null ? "Kafka alerts topic (read_committed)" : "JDBC alerts table",
+          rejected);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -190,18 +196,11 @@ public final class PipelineThroughput {
     long first = -1;
     while (System.nanoTime() < deadline) {
       for (TopicWatcher.Seen letter : deadLetters.seen()) {
-        try {
-          var json = JSON.readTree(letter.value());
-          String payload =
-              new String(
-                  java.util.Base64.getDecoder().decode(json.path("payloadBase64").asText("")),
-                  java.nio.charset.StandardCharsets.UTF_8);
-          long receivedAt = json.path("receivedAt").asLong(-1);
-          if (payload.contains(MARKER_KEY) && receivedAt > 0 && (first < 0 || receivedAt < first)) {
+        if (isMarker(letter)) {
+          long receivedAt = field(letter, "receivedAt").asLong(-1);
+          if (receivedAt > 0 && (first < 0 || receivedAt < first)) {
             first = receivedAt;
           }
-        } catch (java.io.IOException | RuntimeException e) {
-          // Not a dead letter of ours.
         }
       }
       if (first > 0) {
@@ -210,6 +209,36 @@ public final class PipelineThroughput {
       Thread.sleep(200);
     }
     return first;
+  }
+
+  /**
+   * The dead letters other than the start markers, once a checkpoint has completed after the end
+   * (the exactly-once dead-letter sink commits what a checkpoint covered).
+   */
+  private static long rejectedReports(TopicWatcher deadLetters) throws InterruptedException {
+    Thread.sleep(CHECKPOINT_MS + 5_000);
+    return deadLetters.seen().stream().filter(letter -> !isMarker(letter)).count();
+  }
+
+  private static boolean isMarker(TopicWatcher.Seen deadLetter) {
+    try {
+      String payload =
+          new String(
+              java.util.Base64.getDecoder().decode(field(deadLetter, "payloadBase64").asText("")),
+              java.nio.charset.StandardCharsets.UTF_8);
+      return payload.contains(MARKER_KEY);
+    } catch (IllegalArgumentException notBase64) {
+      return false;
+    }
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode field(
+      TopicWatcher.Seen deadLetter, String name) {
+    try {
+      return JSON.readTree(deadLetter.value()).path(name);
+    } catch (java.io.IOException e) {
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
   }
 
   static long produce(EmbeddedKafka kafka, String prefix, int servers, int rounds) {

@@ -217,19 +217,21 @@ final class Report {
             + " what else ran on the machine; two cores give 2,000,000 µs per second, so"
             + " 50,000 messages/s needs at most 40 µs per message.\n\n");
     md.append(
-        "| servers | messages | incidents | seconds (with start-up) | messages/s (with start-up)"
-            + " | seconds (without) | messages/s (without start-up) | CPU µs per message |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        "| servers | messages | incidents | dead letters | seconds (with start-up) | messages/s"
+            + " (with start-up) | seconds (without) | messages/s (without start-up) | CPU µs per"
+            + " message |\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     XYSeries with = new XYSeries("start-up included");
     XYSeries without = new XYSeries("start-up excluded");
     for (PipelineThroughput.Result r : throughput) {
       md.append(
           f(
-              "| %,d | %,d | %d of %d | %.1f | %,.0f | %.1f | %,.0f | %.0f |\n",
+              "| %,d | %,d | %d of %d | %d | %.1f | %,.0f | %.1f | %,.0f | %.0f |\n",
               r.servers(),
               r.messages(),
               r.incidents(),
               r.expectedIncidents(),
+              r.deadLetters(),
               r.seconds(),
               r.rate(),
               r.processingSeconds(),
@@ -282,8 +284,9 @@ final class Report {
             complete
                 ? ""
                 : f(
-                    "; only %d of %d incidents arrived before the time-out",
-                    largest.incidents(), largest.expectedIncidents())));
+                    "; %d of %d incidents arrived before the time-out, %d reports became dead"
+                        + " letters",
+                    largest.incidents(), largest.expectedIncidents(), largest.deadLetters())));
     XYSeriesCollection data = new XYSeriesCollection();
     data.addSeries(with);
     data.addSeries(without);
