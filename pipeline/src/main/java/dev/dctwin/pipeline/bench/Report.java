@@ -195,12 +195,19 @@ final class Report {
                 + " DISK_FAILURE incident opens on its very last report. The datacenter pipeline"
                 + " (`DatacenterPipeline.start`: KafkaIO source, parse, event time, the server,"
                 + " rack and datacenter twins) then runs on the FlinkRunner, parallelism 2,"
-                + " checkpoints every %d s, with the exactly-once Kafka sinks%s.\n\n",
+                + " checkpoints every %d s, with the exactly-once Kafka sinks%s.%s\n\n",
             sizes.rounds(),
             PipelineThroughput.CHECKPOINT_MS / 1000,
             jdbcUsed != null
                 ? " and the JDBC sink (" + jdbcUsed + ")"
-                : " only (the JDBC sink was left out: " + jdbcAsked + " did not answer)"));
+                : " only (the JDBC sink was left out: " + jdbcAsked + " did not answer)",
+            sizes.throughputWarmupRounds() == 0
+                ? ""
+                : f(
+                    " A warm-up run of %d rounds at the largest fleet came first (not counted),"
+                        + " so that the JIT has compiled the job's code, as in a job that has"
+                        + " run for a while.",
+                    sizes.throughputWarmupRounds())));
     md.append(
         "What is measured: the clock stops when every expected incident is in the "
             + throughput.get(0).completion()
