@@ -1,8 +1,13 @@
 package dev.dctwin.pipeline.runners;
 
 import dev.dctwin.pipeline.DatacenterPipeline;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +16,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.util.ZipFiles;
 
 /**
  * Submits the datacenter pipeline ({@code dctwin-pipeline.jar run}) to a cluster or service and
@@ -67,6 +73,7 @@ public final class Submit {
         if (flags.stream().noneMatch(flag -> flag.startsWith("--attachedMode"))) {
           flags.add("--attachedMode=false");
         }
+        flags = withDirectoriesPackaged(flags);
       }
       PipelineOptionsFactory.register(DatacenterPipeline.Options.class);
       DatacenterPipeline.Options options =
@@ -89,6 +96,45 @@ public final class Submit {
       err.println("dctwin submit" + (usage ? "" : " failed") + ": " + oneLine(e));
       return usage ? EXIT_USAGE : EXIT_FAILED;
     }
+  }
+
+  /**
+   * The flags with every directory of {@code --filesToStage} replaced by a jar of this submission's
+   * own. Beam zips a staged directory to a jar named by the directory's content hash in the shared
+   * temp folder, overwriting it: two submissions of the same classes at once (a resumed job and its
+   * reference run, say) staged each other's half-written jar ("zip file is empty").
+   */
+  static List<String> withDirectoriesPackaged(List<String> flags) {
+    List<String> result = new ArrayList<>();
+    Path folder = null;
+    for (String flag : flags) {
+      if (!flag.startsWith("--filesToStage=")) {
+        result.add(flag);
+        continue;
+      }
+      List<String> files = new ArrayList<>();
+      for (String file : flag.substring("--filesToStage=".length()).split(",")) {
+        File directory = new File(file);
+        if (!directory.isDirectory()) {
+          files.add(file);
+          continue;
+        }
+        try {
+          if (folder == null) {
+            folder = Files.createTempDirectory("dctwin-stage-");
+            folder.toFile().deleteOnExit();
+          }
+          File jar = folder.resolve(files.size() + "-" + directory.getName() + ".jar").toFile();
+          jar.deleteOnExit();
+          ZipFiles.zipDirectory(directory, jar);
+          files.add(jar.getPath());
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot package " + file + " for staging", e);
+        }
+      }
+      result.add("--filesToStage=" + String.join(",", files));
+    }
+    return result;
   }
 
   /**
