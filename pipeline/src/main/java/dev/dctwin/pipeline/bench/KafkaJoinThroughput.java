@@ -16,7 +16,6 @@ import dev.dctwin.pipeline.join.JoinedMeasurements;
 import dev.dctwin.pipeline.local.EmbeddedKafka;
 import dev.dctwin.pipeline.local.TopicWatcher;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,7 +33,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -123,9 +121,6 @@ public final class KafkaJoinThroughput {
         PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new)).create();
     Pipeline pipeline = Pipeline.create(options);
     KafkaClients clients = new KafkaClients(kafka.bootstrapServers(), null);
-    Map<String, Object> consumerConfig = new HashMap<>(KafkaSource.BACKLOG_CONSUMER_CONFIG);
-    consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, run);
-    consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     PCollectionTuple joined =
         pipeline
             .apply(
@@ -135,7 +130,7 @@ public final class KafkaJoinThroughput {
                     .withTopic(in)
                     .withKeyDeserializer(StringDeserializer.class)
                     .withValueDeserializer(StringDeserializer.class)
-                    .withConsumerConfigUpdates(consumerConfig)
+                    .withConsumerConfigUpdates(KafkaSource.consumerConfig(run, "earliest"))
                     .withReadCommitted()
                     .withCreateTime(Duration.standardSeconds(1))
                     .withoutMetadata())

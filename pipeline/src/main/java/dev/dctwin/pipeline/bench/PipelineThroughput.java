@@ -1,5 +1,7 @@
 package dev.dctwin.pipeline.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.CpuMetrics;
@@ -15,10 +17,13 @@ import dev.dctwin.pipeline.io.JdbcTarget;
 import dev.dctwin.pipeline.io.Secret;
 import dev.dctwin.pipeline.local.EmbeddedKafka;
 import dev.dctwin.pipeline.local.TopicWatcher;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.PipelineResult;
@@ -195,9 +200,10 @@ public final class PipelineThroughput {
     long deadline = System.nanoTime() + 2 * CHECKPOINT_MS * 1_000_000;
     long first = -1;
     while (System.nanoTime() < deadline) {
-      for (TopicWatcher.Seen letter : deadLetters.seen()) {
+      for (TopicWatcher.Seen seen : deadLetters.seen()) {
+        JsonNode letter = json(seen);
         if (isMarker(letter)) {
-          long receivedAt = field(letter, "receivedAt").asLong(-1);
+          long receivedAt = letter.path("receivedAt").asLong(-1);
           if (receivedAt > 0 && (first < 0 || receivedAt < first)) {
             first = receivedAt;
           }
@@ -217,27 +223,26 @@ public final class PipelineThroughput {
    */
   private static long rejectedReports(TopicWatcher deadLetters) throws InterruptedException {
     Thread.sleep(CHECKPOINT_MS + 5_000);
-    return deadLetters.seen().stream().filter(letter -> !isMarker(letter)).count();
+    return deadLetters.seen().stream().filter(seen -> !isMarker(json(seen))).count();
   }
 
-  private static boolean isMarker(TopicWatcher.Seen deadLetter) {
+  private static boolean isMarker(JsonNode deadLetter) {
     try {
       String payload =
           new String(
-              java.util.Base64.getDecoder().decode(field(deadLetter, "payloadBase64").asText("")),
-              java.nio.charset.StandardCharsets.UTF_8);
+              Base64.getDecoder().decode(deadLetter.path("payloadBase64").asText("")),
+              StandardCharsets.UTF_8);
       return payload.contains(MARKER_KEY);
     } catch (IllegalArgumentException notBase64) {
       return false;
     }
   }
 
-  private static com.fasterxml.jackson.databind.JsonNode field(
-      TopicWatcher.Seen deadLetter, String name) {
+  private static JsonNode json(TopicWatcher.Seen deadLetter) {
     try {
-      return JSON.readTree(deadLetter.value()).path(name);
-    } catch (java.io.IOException e) {
-      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+      return JSON.readTree(deadLetter.value());
+    } catch (IOException e) {
+      return MissingNode.getInstance();
     }
   }
 

@@ -36,7 +36,7 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
    * with 5,000. The fetch size lets one fetch fill such a poll. The Kafka properties file overrides
    * both.
    */
-  public static final Map<String, Object> BACKLOG_CONSUMER_CONFIG =
+  private static final Map<String, Object> BACKLOG_CONSUMER_CONFIG =
       Map.of(
           ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
           5_000,
@@ -92,8 +92,16 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
   }
 
   Map<String, Object> consumerConfig() {
+    return consumerConfig(consumerGroup, startOffset);
+  }
+
+  /**
+   * The consumer settings of a KafkaIO read in consumer group {@code group} that polls a backlog in
+   * large batches and commits offsets only when told to.
+   */
+  public static Map<String, Object> consumerConfig(String group, String startOffset) {
     Map<String, Object> config = new HashMap<>(BACKLOG_CONSUMER_CONFIG);
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, consumerGroup);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, startOffset);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     return config;

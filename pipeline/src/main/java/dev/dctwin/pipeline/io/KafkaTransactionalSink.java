@@ -234,7 +234,9 @@ public final class KafkaTransactionalSink
       }
       writer.advanceTo(sequence.next());
       if (sequence.next() != stateNext || sequence.heldChanged()) {
-        progress.write(KV.of(sequence.next(), new HashMap<>(sequence.held())));
+        Map<Long, KV<String, String>> stillHeld =
+            sequence.held().isEmpty() ? Map.of() : new HashMap<>(sequence.held());
+        progress.write(KV.of(sequence.next(), stillHeld));
       }
     }
 

@@ -45,8 +45,7 @@ public class KafkaSourceTest {
   public void thePropertiesFileOverridesThePollSize() throws Exception {
     Path file = folder.getRoot().toPath().resolve("client.properties");
     Files.writeString(file, "max.poll.records=200\n");
-    KafkaSource source =
-        KafkaSource.from(options("--kafkaPropertiesFile=" + file, "--kafkaConsumerGroup=twins"));
+    KafkaSource source = KafkaSource.from(options("--kafkaConsumerGroup=twins"));
     KafkaClients clients = new KafkaClients("127.0.0.1:9092", file.toString());
 
     Map<String, Object> merged = clients.withSecrets(source.consumerConfig());
