@@ -67,8 +67,12 @@ final class EventTimeBuffer<T> {
   }
 
   /**
-   * Sets the timer to the earliest of the pending inputs and the twin's own {@code deadlines}, or
-   * clears it when there is none, and stores the buffer.
+   * After the timer fired: sets it to the earliest of the pending inputs and the twin's own {@code
+   * deadlines}, if there is one, and stores the buffer.
+   *
+   * <p>When nothing is due, the timer that just fired is forgotten, not cleared: it is no longer
+   * set, and clearing it in its own callback makes Beam's DirectRunner (2.62) remove the watermark
+   * hold of another key's timer at the same time, so that key's output arrives late downstream.
    */
   void reschedule(OptionalLong... deadlines) {
     long earliest = inbox.earliest().orElse(Long.MAX_VALUE);
@@ -79,8 +83,7 @@ final class EventTimeBuffer<T> {
     }
     if (earliest != Long.MAX_VALUE) {
       setTimer(aligned(earliest));
-    } else if (inbox.wakeUpAt() != Inbox.NO_WAKE_UP) {
-      timer.clear();
+    } else {
       inbox.wakeUpAt(Inbox.NO_WAKE_UP);
     }
     if (inbox.isIdle()) {
