@@ -57,15 +57,7 @@ public class EndToEndTest {
 
   @After
   public void tearDown() {
-    for (PipelineResult result : new PipelineResult[] {postgresPipeline, mariadbPipeline}) {
-      if (result != null) {
-        try {
-          result.cancel();
-        } catch (Exception e) {
-          // Already done.
-        }
-      }
-    }
+    IoTestSupport.cancel(postgresPipeline, mariadbPipeline);
     if (kafka != null) {
       kafka.deleteTopics(
           topic("metrics"),

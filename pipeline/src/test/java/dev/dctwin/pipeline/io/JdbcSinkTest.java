@@ -196,7 +196,7 @@ public class JdbcSinkTest {
       if (stopped) {
         postgres("start", version);
       }
-      result.cancel();
+      IoTestSupport.cancel(result);
     }
   }
 

@@ -204,13 +204,7 @@ public class KafkaTransactionalSinkTest {
       assertThat("records seen", seen.size(), equalTo(count));
       assertThat(seen, equalTo(keys(count)));
     } finally {
-      if (result != null) {
-        try {
-          result.cancel();
-        } catch (Exception e) {
-          // Already done.
-        }
-      }
+      IoTestSupport.cancel(result);
       kafka.deleteTopics(flinkTopic);
     }
   }

@@ -192,7 +192,7 @@ public class MqttBrokerRestartTest {
             greaterThan(0L));
         assertThat(pipeline.getState(), equalTo(PipelineResult.State.RUNNING));
       } finally {
-        pipeline.cancel();
+        IoTestSupport.cancel(pipeline);
       }
     }
   }
