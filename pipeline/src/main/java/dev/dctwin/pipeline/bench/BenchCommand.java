@@ -72,6 +72,14 @@ public final class BenchCommand {
 
     void setRounds(int value);
 
+    @Description(
+        "Pipeline flags of the throughput benchmark's job, space-separated, replacing its own of"
+            + " the same name (say \"--parallelism=4 --maxParallelism=128\"); empty for none.")
+    @Default.String("")
+    String getThroughputFlags();
+
+    void setThroughputFlags(String value);
+
     @Description("Which benchmarks to run: all, or a list of throughput, latency, join.")
     @Default.String("all")
     String getOnly();
@@ -211,6 +219,11 @@ public final class BenchCommand {
                 : null;
         report.jdbc(jdbcUrl == null ? null : options.getDatabaseUrl(), options.getDatabaseUrl());
         int largest = sizes.fleets().get(sizes.fleets().size() - 1);
+        List<String> throughputFlags =
+            options.getThroughputFlags().isBlank()
+                ? List.of()
+                : List.of(options.getThroughputFlags().trim().split("\\s+"));
+        report.throughputFlags(throughputFlags);
         if (sizes.throughputWarmupRounds() > 0) {
           out.printf(
               "bench: %s pipeline throughput, warm-up at %d servers ...%n",
@@ -222,6 +235,7 @@ public final class BenchCommand {
                 sizes.throughputWarmupRounds(),
                 jdbcUrl,
                 options.getDatabaseUser(),
+                throughputFlags,
                 Duration.ofMinutes(10));
           } catch (RuntimeException e) {
             report.error("throughput warm-up at " + largest + " servers", e);
@@ -237,6 +251,7 @@ public final class BenchCommand {
                     sizes.rounds(),
                     jdbcUrl,
                     options.getDatabaseUser(),
+                    throughputFlags,
                     Duration.ofMinutes(10)));
           } catch (RuntimeException e) {
             report.error("throughput at " + servers + " servers", e);

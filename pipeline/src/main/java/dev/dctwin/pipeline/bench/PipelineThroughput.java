@@ -100,6 +100,7 @@ public final class PipelineThroughput {
    * Runs the pipeline on {@code servers} servers reporting {@code rounds} times.
    *
    * @param jdbcUrl the database of the JDBC sink; null for the Kafka sink only
+   * @param extraFlags pipeline flags that replace the benchmark's own of the same name
    */
   public static Result measure(
       EmbeddedKafka kafka,
@@ -107,6 +108,7 @@ public final class PipelineThroughput {
       int rounds,
       String jdbcUrl,
       String jdbcUser,
+      List<String> extraFlags,
       java.time.Duration timeout) {
     String run = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     String prefix = run.replace('_', '-');
@@ -126,7 +128,7 @@ public final class PipelineThroughput {
           List.of("--jdbcUrl=" + jdbcUrl, "--jdbcUser=" + jdbcUser, "--jdbcSchema=" + run));
     }
     DatacenterPipeline.Options options =
-        PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new))
+        PipelineOptionsFactory.fromArgs(overridden(flags, extraFlags).toArray(String[]::new))
             .withValidation()
             .as(DatacenterPipeline.Options.class);
     PipelineResult result = null;
@@ -343,5 +345,16 @@ public final class PipelineThroughput {
     } catch (Exception e) {
       System.err.println("could not drop " + schema + ": " + e.getMessage());
     }
+  }
+
+  /** {@code flags} with each of {@code extra} replacing the flag of the same name, or added. */
+  static List<String> overridden(List<String> flags, List<String> extra) {
+    List<String> result = new ArrayList<>(flags);
+    for (String flag : extra) {
+      String name = flag.split("=", 2)[0];
+      result.removeIf(existing -> existing.split("=", 2)[0].equals(name));
+      result.add(flag);
+    }
+    return result;
   }
 }

@@ -42,6 +42,7 @@ final class Report {
   private final double loadAtStart =
       ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   private final List<PipelineThroughput.Result> throughput = new ArrayList<>();
+  private List<String> throughputFlags = List.of();
   private AlertLatency.Result latency;
   private KafkaJoinThroughput.Result kafkaJoin;
   private final List<JoinBenchmark.Result> inMemoryJoins = new ArrayList<>();
@@ -58,6 +59,10 @@ final class Report {
   void jdbc(String used, String asked) {
     this.jdbcUsed = used;
     this.jdbcAsked = asked;
+  }
+
+  void throughputFlags(List<String> flags) {
+    this.throughputFlags = List.copyOf(flags);
   }
 
   void throughput(PipelineThroughput.Result result) {
@@ -208,6 +213,12 @@ final class Report {
                         + " so that the JIT has compiled the job's code, as in a job that has"
                         + " run for a while.",
                     sizes.throughputWarmupRounds())));
+    if (!throughputFlags.isEmpty()) {
+      md.append(
+          "The job ran with these flags instead of the benchmark's own: `"
+              + String.join(" ", throughputFlags)
+              + "`.\n\n");
+    }
     md.append(
         "What is measured: the clock stops when every expected incident is in the "
             + throughput.get(0).completion()

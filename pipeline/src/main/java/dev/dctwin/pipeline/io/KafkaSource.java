@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -109,10 +111,39 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
 
   @Override
   public PCollection<RawMessage> expand(PBegin begin) {
+    // A bounded read counts its records over all topics, so it stays one read.
+    List<List<String>> reads =
+        maxRecords != null ? List.of(topics) : topics.stream().map(List::of).toList();
+    PCollectionList<KafkaRecord<byte[], byte[]>> records =
+        PCollectionList.empty(begin.getPipeline());
+    for (List<String> readTopics : reads) {
+      records =
+          records.and(
+              begin.apply(
+                  reads.size() == 1 ? "ReadKafka" : "ReadKafka " + readTopics.get(0),
+                  read(readTopics)));
+    }
+    return records
+        .apply("AllTopics", Flatten.pCollections())
+        .apply(
+            "ToRaw",
+            MapElements.into(TypeDescriptor.of(RawMessage.class))
+                .via(
+                    (KafkaRecord<byte[], byte[]> record) ->
+                        new RawMessage(
+                            "kafka:" + record.getTopic(),
+                            record.getKV().getValue() == null
+                                ? new byte[0]
+                                : record.getKV().getValue(),
+                            System.currentTimeMillis())))
+        .setCoder(RawMessageCoder.of());
+  }
+
+  private KafkaIO.Read<byte[], byte[]> read(List<String> readTopics) {
     KafkaIO.Read<byte[], byte[]> read =
         KafkaIO.<byte[], byte[]>read()
             .withBootstrapServers(clients.bootstrapServers())
-            .withTopics(topics)
+            .withTopics(readTopics)
             .withKeyDeserializer(ByteArrayDeserializer.class)
             .withValueDeserializer(ByteArrayDeserializer.class)
             .withConsumerConfigUpdates(consumerConfig())
@@ -126,19 +157,6 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
     if (maxReadTime != null) {
       read = read.withMaxReadTime(maxReadTime);
     }
-    return begin
-        .apply("ReadKafka", read)
-        .apply(
-            "ToRaw",
-            MapElements.into(TypeDescriptor.of(RawMessage.class))
-                .via(
-                    (KafkaRecord<byte[], byte[]> record) ->
-                        new RawMessage(
-                            "kafka:" + record.getTopic(),
-                            record.getKV().getValue() == null
-                                ? new byte[0]
-                                : record.getKV().getValue(),
-                            System.currentTimeMillis())))
-        .setCoder(RawMessageCoder.of());
+    return read;
   }
 }

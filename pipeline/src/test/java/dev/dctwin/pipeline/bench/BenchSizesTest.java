@@ -30,4 +30,21 @@ public class BenchSizesTest {
             IllegalArgumentException.class, () -> BenchCommand.Sizes.of(true).withRounds(-1));
     assertThat(e.getMessage(), containsString("--rounds"));
   }
+
+  @Test
+  public void throughputFlagsReplaceTheBenchmarksOwnOfTheSameName() {
+    List<String> flags =
+        PipelineThroughput.overridden(
+            List.of("--runner=FlinkRunner", "--parallelism=2", "--streaming=true"),
+            List.of("--parallelism=4", "--maxParallelism=128"));
+
+    assertThat(
+        flags,
+        equalTo(
+            List.of(
+                "--runner=FlinkRunner",
+                "--streaming=true",
+                "--parallelism=4",
+                "--maxParallelism=128")));
+  }
 }

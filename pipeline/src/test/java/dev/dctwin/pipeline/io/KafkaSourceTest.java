@@ -6,8 +6,13 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.Rule;
 import org.junit.Test;
@@ -52,5 +57,43 @@ public class KafkaSourceTest {
 
     assertThat(merged.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), equalTo("200"));
     assertThat(merged.get(ConsumerConfig.GROUP_ID_CONFIG), equalTo("twins"));
+  }
+
+  @Test
+  public void readsEachTopicWithAReadOfItsOwn() {
+    KafkaSource source =
+        KafkaSource.from(options("--kafkaTopics=m,p,q", "--kafkaBootstrapServers=127.0.0.1:9092"));
+
+    assertThat(
+        kafkaReadsOf(source), contains("ReadKafka m [m]", "ReadKafka p [p]", "ReadKafka q [q]"));
+  }
+
+  @Test
+  public void aBoundedReadCountsItsRecordsOverAllTopicsInOneRead() {
+    KafkaSource source =
+        KafkaSource.from(options("--kafkaTopics=m,p,q", "--kafkaBootstrapServers=127.0.0.1:9092"))
+            .withMaxRecords(100);
+
+    assertThat(kafkaReadsOf(source), contains("ReadKafka [m, p, q]"));
+  }
+
+  /** The KafkaIO reads of a pipeline of {@code source}: step name and topics. */
+  private static List<String> kafkaReadsOf(KafkaSource source) {
+    Pipeline pipeline = Pipeline.create();
+    pipeline.apply("Source", source);
+    List<String> reads = new ArrayList<>();
+    pipeline.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+            if (node.getTransform() instanceof KafkaIO.Read<?, ?> read) {
+              String name = node.getFullName();
+              reads.add(name.substring(name.lastIndexOf('/') + 1) + " " + read.getTopics());
+              return CompositeBehavior.DO_NOT_ENTER_TRANSFORM;
+            }
+            return CompositeBehavior.ENTER_TRANSFORM;
+          }
+        });
+    return reads;
   }
 }
