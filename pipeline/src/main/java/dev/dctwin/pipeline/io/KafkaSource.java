@@ -111,7 +111,8 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
 
   @Override
   public PCollection<RawMessage> expand(PBegin begin) {
-    // A bounded read counts its records over all topics, so it stays one read.
+    // One read per topic, so that a quiet topic's splits never share a source thread with a busy
+    // one's (IO.md, Throughput). A bounded read counts its records over all topics: one read.
     List<List<String>> reads =
         maxRecords != null ? List.of(topics) : topics.stream().map(List::of).toList();
     PCollectionList<KafkaRecord<byte[], byte[]>> records =
