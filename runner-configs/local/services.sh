@@ -9,6 +9,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 KAFKA_PORT=${DCTWIN_KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${DCTWIN_KAFKA_CONTROLLER_PORT:-9093}
+# A second listener that authenticates with SASL/SCRAM-SHA-256; tests create their users on it
+# with random passwords through the Admin API (no user or password is configured here).
+KAFKA_SASL_PORT=${DCTWIN_KAFKA_SASL_PORT:-9094}
 KAFKA_DIR=${DCTWIN_KAFKA_DIR:-/var/tmp/dctwin-kafka}
 # The role whose connections from 127.0.0.1 need a password (scram-sha-256), so that tests can
 # check authentication although the local cluster trusts everyone else.
@@ -69,7 +72,12 @@ kafka_classpath() {
 }
 
 start_kafka() {
-  port_open "$KAFKA_PORT" && return 0
+  if port_open "$KAFKA_PORT"; then
+    port_open "$KAFKA_SASL_PORT" && return 0
+    # A broker of an older version of this script, without the SCRAM listener.
+    echo "services: restarting kafka to add the SASL listener"
+    stop_kafka
+  fi
   mkdir -p "$KAFKA_DIR/logs"
   local cp config="$KAFKA_DIR/server.properties"
   cp=$(kafka_classpath)
@@ -77,9 +85,11 @@ start_kafka() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-256
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$KAFKA_DIR/data
@@ -107,6 +117,7 @@ PROPERTIES
     -cp "$cp" kafka.Kafka "$config" >"$KAFKA_DIR/logs/stdout.log" 2>&1 &
   echo $! >"$KAFKA_DIR/kafka.pid"
   wait_port kafka "$KAFKA_PORT"
+  wait_port kafka-sasl "$KAFKA_SASL_PORT"
   echo "services: kafka logs in $KAFKA_DIR/logs"
 }
 
@@ -130,7 +141,7 @@ start_mariadb() {
 }
 
 status() {
-  for entry in mosquitto:1883 postgresql:5432 mariadb:3306 "kafka:$KAFKA_PORT"; do
+  for entry in mosquitto:1883 postgresql:5432 mariadb:3306 "kafka:$KAFKA_PORT" "kafka-sasl:$KAFKA_SASL_PORT"; do
     if port_open "${entry#*:}"; then state=up; else state=down; fi
     printf '%-11s 127.0.0.1:%-5s %s\n' "${entry%%:*}" "${entry#*:}" "$state"
   done

@@ -8,6 +8,8 @@ import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.RawMessage;
 import dev.dctwin.domain.UnhealthyRacks;
+import dev.dctwin.pipeline.cli.Cli;
+import dev.dctwin.pipeline.cli.UsageException;
 import dev.dctwin.pipeline.io.AtEventTime;
 import dev.dctwin.pipeline.io.JdbcOptions;
 import dev.dctwin.pipeline.io.JdbcTarget;
@@ -132,14 +134,14 @@ public final class DatacenterPipeline {
 
     void setKafkaMaxRecords(Long value);
 
-    @Description("File of JSON lines to write alerts to.")
-    @Default.String("alerts.jsonl")
+    @Description("File of JSON lines to write alerts to (required by the file sink).")
     String getAlertsOut();
 
     void setAlertsOut(String value);
 
-    @Description("File of JSON lines to write the answers to operator queries to.")
-    @Default.String("answers.jsonl")
+    @Description(
+        "File of JSON lines to write the answers to operator queries to (file sink; none if not"
+            + " given).")
     String getAnswersOut();
 
     void setAnswersOut(String value);
@@ -158,8 +160,7 @@ public final class DatacenterPipeline {
 
     void setSilenceAfterSeconds(long value);
 
-    @Description("File of JSON lines to write dead letters to.")
-    @Default.String("dead-letters.jsonl")
+    @Description("File of JSON lines to write dead letters to (file sink; none if not given).")
     String getDeadLettersOut();
 
     void setDeadLettersOut(String value);
@@ -178,7 +179,7 @@ public final class DatacenterPipeline {
     PipelineResult result = start(options);
     result.waitUntilFinish();
     printSummary(result, options, out);
-    return Main.EXIT_OK;
+    return Cli.EXIT_OK;
   }
 
   /**
@@ -220,8 +221,12 @@ public final class DatacenterPipeline {
 
     if (sinks.contains(Sink.FILE)) {
       alerts.apply("WriteAlerts", WriteJsonLines.to(options.getAlertsOut()));
-      answers.apply("WriteAnswers", WriteJsonLines.to(options.getAnswersOut()));
-      deadLetters.apply("WriteDeadLetters", WriteDeadLetters.to(options.getDeadLettersOut()));
+      if (options.getAnswersOut() != null) {
+        answers.apply("WriteAnswers", WriteJsonLines.to(options.getAnswersOut()));
+      }
+      if (options.getDeadLettersOut() != null) {
+        deadLetters.apply("WriteDeadLetters", WriteDeadLetters.to(options.getDeadLettersOut()));
+      }
     }
     if (sinks.contains(Sink.KAFKA)) {
       writeToKafka(options, alerts, answers, deadLetters);
@@ -372,6 +377,9 @@ public final class DatacenterPipeline {
           "--twinTimerAlignmentMs must be a positive number of milliseconds, not "
               + options.getTwinTimerAlignmentMs());
     }
+    if (sinks.contains(Sink.FILE) && options.getAlertsOut() == null) {
+      throw new UsageException("--alertsOut is required by the file sink");
+    }
     if (sinks.contains(Sink.FILE) && !bounded) {
       throw new UsageException(
           "--sinks=file needs a bounded run: --source=file, or --maxReadTimeSeconds");
@@ -469,12 +477,14 @@ public final class DatacenterPipeline {
       out.printf(
           "alerts:          %d -> %s%n",
           countLines(options.getAlertsOut()), options.getAlertsOut());
-      out.printf(
-          "answers:         %d -> %s%n",
-          countLines(options.getAnswersOut()), options.getAnswersOut());
+      if (options.getAnswersOut() != null) {
+        out.printf(
+            "answers:         %d -> %s%n",
+            countLines(options.getAnswersOut()), options.getAnswersOut());
+      }
     }
     List<String> targets = new ArrayList<>();
-    if (sinks.contains(Sink.FILE)) {
+    if (sinks.contains(Sink.FILE) && options.getDeadLettersOut() != null) {
       targets.add(options.getDeadLettersOut());
     }
     if (sinks.contains(Sink.KAFKA)) {

@@ -5,10 +5,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
+import dev.dctwin.pipeline.cli.BeamOptionsCommand;
+import dev.dctwin.pipeline.cli.Cli;
 import dev.dctwin.pipeline.io.WriteToKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
@@ -35,7 +38,7 @@ public class DatacenterPipelineOptionsTest {
 
   @Test
   public void unknownSourceIsAUsageError() {
-    assertThat(run("run", "--source=pigeon"), equalTo(Main.EXIT_USAGE));
+    assertThat(run("run", "--source=pigeon"), equalTo(Cli.EXIT_USAGE));
     assertThat(
         oneLineError(), containsString("--source=pigeon is not one of [file, mqtt, kafka, both]"));
   }
@@ -44,24 +47,24 @@ public class DatacenterPipelineOptionsTest {
   public void theTwinsTimerAlignmentMustBePositive() {
     assertThat(
         run("run", "--source=kafka", "--sinks=kafka", "--twinTimerAlignmentMs=0"),
-        equalTo(Main.EXIT_USAGE));
+        equalTo(Cli.EXIT_USAGE));
     assertThat(oneLineError(), containsString("--twinTimerAlignmentMs must be a positive"));
   }
 
   @Test
   public void fileSinksNeedABoundedRun() {
-    assertThat(run("run", "--source=kafka", "--sinks=file"), equalTo(Main.EXIT_USAGE));
+    assertThat(run("run", "--source=kafka", "--sinks=file"), equalTo(Cli.EXIT_USAGE));
     assertThat(oneLineError(), containsString("--sinks=file needs a bounded run"));
   }
 
   @Test
   public void theJdbcSinkNeedsAUrlOfAKnownDatabase() {
-    assertThat(run("run", "--source=kafka", "--sinks=jdbc"), equalTo(Main.EXIT_USAGE));
+    assertThat(run("run", "--source=kafka", "--sinks=jdbc"), equalTo(Cli.EXIT_USAGE));
     assertThat(oneLineError(), containsString("--jdbcUrl"));
     err.reset();
     assertThat(
         run("run", "--source=kafka", "--sinks=jdbc", "--jdbcUrl=jdbc:oracle:thin:@x"),
-        equalTo(Main.EXIT_USAGE));
+        equalTo(Cli.EXIT_USAGE));
     assertThat(oneLineError(), containsString("jdbc:postgresql: or jdbc:mariadb:"));
   }
 
@@ -69,12 +72,12 @@ public class DatacenterPipelineOptionsTest {
   public void exactlyOnceIsAutomaticOnlyWhereTheRunnerCheckpoints() {
     assertThat(
         DatacenterPipeline.exactlyOnce(
-            Main.parse(new String[] {"--source=kafka"}, DatacenterPipeline.Options.class)),
+            BeamOptionsCommand.parse(List.of("--source=kafka"), DatacenterPipeline.Options.class)),
         equalTo(false));
     assertThat(
         DatacenterPipeline.exactlyOnce(
-            Main.parse(
-                new String[] {"--source=kafka", "--kafkaDelivery=EXACTLY_ONCE"},
+            BeamOptionsCommand.parse(
+                List.of("--source=kafka", "--kafkaDelivery=EXACTLY_ONCE"),
                 DatacenterPipeline.Options.class)),
         equalTo(true));
   }
@@ -88,7 +91,7 @@ public class DatacenterPipelineOptionsTest {
 
   @Test
   public void helpNamesPasswordFilesAndNoPasswordFlag() {
-    assertThat(run("run", "--help"), equalTo(Main.EXIT_OK));
+    assertThat(run("run", "--help"), equalTo(Cli.EXIT_OK));
     String help = out.toString(StandardCharsets.UTF_8);
     assertThat(help, containsString("--jdbcPasswordFile"));
     assertThat(help, containsString("--mqttPasswordFile"));

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.pipeline.cli.Cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ public class DatacenterPipelineTest {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             System.err);
 
-    assertThat(code, equalTo(Main.EXIT_OK));
+    assertThat(code, equalTo(Cli.EXIT_OK));
     ObjectMapper json = new ObjectMapper();
     List<DeadLetterReason> reasons =
         Files.readAllLines(deadLetters).stream()

@@ -5,9 +5,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
+import dev.dctwin.pipeline.cli.Cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
@@ -34,19 +36,20 @@ public class MainTest {
 
   @Test
   public void noArgumentsPrintsUsageAndFails() {
-    assertThat(run(), equalTo(Main.EXIT_USAGE));
+    assertThat(run(), equalTo(Cli.EXIT_USAGE));
     assertThat(stderr(), containsString("machine-power"));
   }
 
   @Test
   public void unknownSubcommandIsOneLineError() {
-    assertThat(run("frobnicate"), equalTo(Main.EXIT_USAGE));
-    assertThat(stderr(), equalTo("dctwin: unknown subcommand 'frobnicate' (try --help)\n"));
+    assertThat(run("frobnicate"), equalTo(Cli.EXIT_USAGE));
+    assertThat(stderr().lines().count(), equalTo(1L));
+    assertThat(stderr(), containsString("'frobnicate'"));
   }
 
   @Test
   public void badFlagIsOneLineError() {
-    assertThat(run("run", "--inputDir=x", "--noSuchFlag=1"), equalTo(Main.EXIT_USAGE));
+    assertThat(run("run", "--inputDir=x", "--noSuchFlag=1"), equalTo(Cli.EXIT_USAGE));
     assertThat(stderr().lines().count(), equalTo(1L));
     assertThat(stderr(), containsString("noSuchFlag"));
     assertThat(stderr(), not(containsString("\tat ")));
@@ -54,29 +57,29 @@ public class MainTest {
 
   @Test
   public void missingRequiredFlagIsOneLineError() {
-    assertThat(run("run"), equalTo(Main.EXIT_USAGE));
+    assertThat(run("run"), equalTo(Cli.EXIT_USAGE));
     assertThat(stderr().lines().count(), equalTo(1L));
     assertThat(stderr(), containsString("inputDir"));
   }
 
   @Test
   public void flagsWithoutSubcommandGoToRun() {
-    assertThat(run("--inputDir=x", "--noSuchFlag=1"), equalTo(Main.EXIT_USAGE));
-    assertThat(stderr(), containsString("dctwin run: "));
+    assertThat(run("--inputDir=x", "--noSuchFlag=1"), equalTo(Cli.EXIT_USAGE));
+    assertThat(stderr(), containsString("dctwin-pipeline run: "));
   }
 
   @Test
   public void helpListsTheSubcommandsFlags() {
-    assertThat(run("run", "--help"), equalTo(Main.EXIT_OK));
+    assertThat(run("run", "--help"), equalTo(Cli.EXIT_OK));
     assertThat(stdout(), containsString("--inputDir"));
     assertThat(stdout(), containsString("--maxPayloadBytes"));
   }
 
   @Test
   public void topLevelHelpListsSubcommands() {
-    assertThat(run("--help"), equalTo(Main.EXIT_OK));
-    for (Subcommand subcommand : Subcommand.values()) {
-      assertThat(stdout(), containsString(subcommand.cliName()));
+    assertThat(run("--help"), equalTo(Cli.EXIT_OK));
+    for (String subcommand : List.of("run", "machine-power", "join")) {
+      assertThat(stdout(), containsString(subcommand));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.dctwin.simulator;
 
+import dev.dctwin.pipeline.cli.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

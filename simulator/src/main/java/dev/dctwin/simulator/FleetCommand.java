@@ -1,5 +1,6 @@
 package dev.dctwin.simulator;
 
+import dev.dctwin.pipeline.cli.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,17 +1,21 @@
 package dev.dctwin.simulator;
 
-import java.io.PrintWriter;
-import java.time.Duration;
+import dev.dctwin.pipeline.cli.BeamOptionsCommand;
+import dev.dctwin.pipeline.cli.Cli;
+import dev.dctwin.simulator.bench.BenchCommand;
+import dev.dctwin.simulator.demo.DemoCommand;
+import java.io.PrintStream;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * Entry point of {@code dctwin-simulator.jar}: a datacenter fleet with labelled faults ({@code
- * fleet}), the score of the pipeline's alerts against their ground truth ({@code score}), the
- * replay of recorded machine data as measurements ({@code replay}) and a generation benchmark
- * ({@code fleet-bench}).
+ * Entry point of {@code dctwin-simulator.jar}, the world outside the job: the demo ({@code demo}),
+ * the benchmarks ({@code bench}), a datacenter fleet with labelled faults ({@code fleet}), the
+ * score of the pipeline's alerts against their ground truth ({@code score}), the replay of recorded
+ * machine data as measurements ({@code replay}) and a generation benchmark ({@code fleet-bench}).
  *
  * <p>Exit codes: 0 success, 1 failure, 2 bad command line.
  */
@@ -20,8 +24,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "dctwin-simulator 0.1.0",
     description =
-        "Simulates a datacenter fleet with labelled faults and scores the alerts of dctwin.",
+        "Drives dctwin from outside: a simulated fleet with labelled faults, its score, the demo"
+            + " and the benchmarks.",
     subcommands = {
+      Main.Demo.class,
+      Main.Bench.class,
       FleetCommand.class,
       ScoreCommand.class,
       ReplayCommand.class,
@@ -29,59 +36,56 @@ import picocli.CommandLine.Spec;
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
-  static final int EXIT_FAILED = 1;
-  static final int EXIT_USAGE = 2;
-
   @Spec CommandSpec spec;
 
   private Main() {}
 
   public static void main(String[] args) {
-    // Kafka's client logs every configuration value at INFO; only problems matter here.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    Cli.quietLibraryLogs();
+    System.exit(run(args, System.out, System.err));
   }
 
   /** Runs one command line, printing to {@code out} and {@code err}; returns the exit code. */
-  public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine commandLine = new CommandLine(new Main());
-    commandLine.setOut(out);
-    commandLine.setErr(err);
-    commandLine.registerConverter(Duration.class, Durations::parse);
-    commandLine.setParameterExceptionHandler(
-        (error, arguments) -> {
-          CommandLine failed = error.getCommandLine();
-          failed.getErr().println(failed.getCommandName() + ": " + oneLine(error));
-          failed
-              .getErr()
-              .println(
-                  "(" + failed.getCommandSpec().qualifiedName() + " --help lists the options)");
-          return EXIT_USAGE;
-        });
-    commandLine.setExecutionExceptionHandler(
-        (error, failed, parseResult) -> {
-          failed.getErr().println(failed.getCommandName() + ": " + oneLine(error));
-          return error instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED;
-        });
-    int code = commandLine.execute(args);
-    out.flush();
-    err.flush();
-    return code;
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return Cli.execute(new Main(), args, out, err);
   }
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a subcommand is required: fleet, score, replay or fleet-bench");
+        spec.commandLine(),
+        "a subcommand is required: demo, bench, fleet, score, replay or fleet-bench");
   }
 
-  private static String oneLine(Throwable error) {
-    Throwable root = error;
-    while (root.getMessage() == null && root.getCause() != null) {
-      root = root.getCause();
+  @Command(
+      name = "demo",
+      description = "The whole job on embedded Kafka and MQTT with a live view, scored at the end.")
+  static final class Demo extends BeamOptionsCommand<DemoCommand.Options> {
+    Demo() {
+      super(DemoCommand.Options.class);
     }
-    String message = root.getMessage() == null ? root.toString() : root.getMessage();
-    return message.replaceAll("\\s*\\R\\s*", " ");
+
+    @Override
+    protected int execute(List<String> flags, PrintStream out) {
+      // Whether a service flag was given decides between that service and an embedded one.
+      return DemoCommand.run(flags.toArray(String[]::new), out);
+    }
+
+    @Override
+    protected int run(DemoCommand.Options options, PrintStream out) {
+      throw new UnsupportedOperationException("the demo reads its flags as given");
+    }
+  }
+
+  @Command(name = "bench", description = "Throughput and latency benchmarks, written as a report.")
+  static final class Bench extends BeamOptionsCommand<BenchCommand.Options> {
+    Bench() {
+      super(BenchCommand.Options.class);
+    }
+
+    @Override
+    protected int run(BenchCommand.Options options, PrintStream out) {
+      return BenchCommand.run(options, out);
+    }
   }
 }

@@ -4,6 +4,7 @@ import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.Level;
 import dev.dctwin.domain.Message;
+import dev.dctwin.pipeline.cli.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

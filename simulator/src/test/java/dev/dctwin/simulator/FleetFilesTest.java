@@ -54,7 +54,7 @@ public class FleetFilesTest {
 
   private static Path fleet(long seed, String name) throws Exception {
     Path out = TEMP.getRoot().toPath().resolve(name);
-    Cli cli = Cli.run("fleet", "--seed=" + seed, "--churn=5", "--out=" + out);
+    SimulatorRun cli = SimulatorRun.run("fleet", "--seed=" + seed, "--churn=5", "--out=" + out);
     assertThat(cli.err, cli.exitCode, is(0));
     return out;
   }
@@ -149,8 +149,8 @@ public class FleetFilesTest {
   @Test
   public void embeddedSensorsGoIntoTheReports() throws Exception {
     Path out = TEMP.getRoot().toPath().resolve("embedded");
-    Cli cli =
-        Cli.run(
+    SimulatorRun cli =
+        SimulatorRun.run(
             "fleet",
             "--out=" + out,
             "--racks=1",
@@ -171,8 +171,8 @@ public class FleetFilesTest {
   @Test
   public void startAndIntervalAreConfigurable() throws Exception {
     Path out = TEMP.getRoot().toPath().resolve("clock");
-    Cli cli =
-        Cli.run(
+    SimulatorRun cli =
+        SimulatorRun.run(
             "fleet",
             "--out=" + out,
             "--datacenters=2",

@@ -61,7 +61,7 @@ public class ReplayTest {
   @Test
   public void replayWritesMeasurementsMergedByTime() throws Exception {
     Path out = temp.getRoot().toPath().resolve("measurements.jsonl");
-    Cli cli = Cli.run("replay", "--input=" + rows(), "--out=" + out);
+    SimulatorRun cli = SimulatorRun.run("replay", "--input=" + rows(), "--out=" + out);
     assertThat(cli.err, cli.exitCode, is(0));
     List<String> lines = Files.readAllLines(out);
     assertThat(
@@ -87,8 +87,8 @@ public class ReplayTest {
     Path same = temp.getRoot().toPath().resolve("b.jsonl");
     Path other = temp.getRoot().toPath().resolve("c.jsonl");
     for (Object[] run : new Object[][] {{first, 5}, {same, 5}, {other, 6}}) {
-      Cli cli =
-          Cli.run(
+      SimulatorRun cli =
+          SimulatorRun.run(
               "replay", "--input=" + SHARED, "--out=" + run[0], "--interleave", "--seed=" + run[1]);
       assertThat(cli.err, cli.exitCode, is(0));
     }

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.Assert.assertThrows;
 
 import dev.dctwin.domain.Level;
+import dev.dctwin.pipeline.cli.Durations;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;

@@ -283,7 +283,9 @@ public class ScorerTest {
     Files.write(alertsFile, lines, StandardCharsets.UTF_8);
     Path out = temp.getRoot().toPath().resolve("score.json");
 
-    Cli cli = Cli.run("score", "--groundTruth=" + truth, "--alerts=" + alertsFile, "--out=" + out);
+    SimulatorRun cli =
+        SimulatorRun.run(
+            "score", "--groundTruth=" + truth, "--alerts=" + alertsFile, "--out=" + out);
 
     String expected =
         "{\"recall\":0.6,\"precision\":0.75,\"root_cause_accuracy\":0.6,\"latency_p50_s\":30.0,"

@@ -7,14 +7,14 @@ import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /** Sums of a finished pipeline's counters, for the one-line summaries of the join commands. */
-final class Counters {
+public final class Counters {
   private final PipelineResult result;
 
-  Counters(PipelineResult result) {
+  public Counters(PipelineResult result) {
     this.result = result;
   }
 
-  long get(Class<?> namespace, String name) {
+  public long get(Class<?> namespace, String name) {
     long total = 0;
     for (MetricResult<Long> counter :
         result
@@ -30,7 +30,7 @@ final class Counters {
   }
 
   /** All dead letters counted in {@code namespace}, whatever the reason. */
-  long deadLetters(Class<?> namespace) {
+  public long deadLetters(Class<?> namespace) {
     long total = 0;
     for (DeadLetterReason reason : DeadLetterReason.values()) {
       total += get(namespace, reason.counterName());

@@ -1,17 +1,14 @@
 package dev.dctwin.pipeline.io;
 
-import static org.junit.Assume.assumeTrue;
-
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.SampleMessages;
 import dev.dctwin.domain.ServerMetricReport;
 import dev.dctwin.pipeline.DatacenterPipeline;
-import dev.dctwin.pipeline.local.EmbeddedKafka;
+import dev.dctwin.pipeline.testing.LocalKafka;
+import dev.dctwin.pipeline.testing.LocalServices;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,9 +29,9 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
- * What the IO tests share: one embedded Kafka broker per test JVM (with a SASL/PLAIN listener), the
- * local services of {@code runner-configs/local/services.sh}, unique names per run, and the small
- * scenario of the issue: 10 servers of one rack reporting every 10 s, one failing disk.
+ * What the IO tests share: the local services of {@code runner-configs/local/services.sh}, unique
+ * names per run, and the small scenario of the issue: 10 servers of one rack reporting every 10 s,
+ * one failing disk.
  */
 final class IoTestSupport {
   static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
@@ -42,7 +39,7 @@ final class IoTestSupport {
   static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/";
   static final String MARIADB_USER = "root";
   static final String MOSQUITTO = "tcp://127.0.0.1:1883";
-  static final String SASL_USER = "dctwin";
+  static final String SASL_USER = "dctwin-" + UUID.randomUUID();
   static final String SASL_PASSWORD = "kafka-" + UUID.randomUUID();
   static final String RACK = "dc1-r01";
   static final int SERVERS = 10;
@@ -50,8 +47,6 @@ final class IoTestSupport {
   /** Package-private in Beam, so named, not referenced. */
   private static final String KAFKA_READER_CLASS =
       "org.apache.beam.sdk.io.kafka.KafkaUnboundedReader";
-
-  private static EmbeddedKafka kafka;
 
   static {
     // The broker and every Kafka client log their whole configuration at INFO; keep test output
@@ -66,14 +61,17 @@ final class IoTestSupport {
 
   private IoTestSupport() {}
 
-  /** The broker shared by every test of this JVM; stopped when the JVM exits. */
-  static synchronized EmbeddedKafka kafka() {
-    if (kafka == null) {
-      kafka = EmbeddedKafka.create().withSaslUser(SASL_USER, SASL_PASSWORD).start();
-      Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
+  /** The local services' broker; creates this JVM's SCRAM user on its SASL listener once. */
+  static synchronized LocalKafka kafka() {
+    LocalKafka kafka = LocalKafka.require();
+    if (!scramUserCreated) {
+      kafka.createScramUser(SASL_USER, SASL_PASSWORD);
+      scramUserCreated = true;
     }
     return kafka;
   }
+
+  private static boolean scramUserCreated;
 
   /**
    * Cancels {@code results} (skipping nulls and finished ones) and ends the Kafka poll loops they
@@ -138,25 +136,9 @@ final class IoTestSupport {
     return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   }
 
-  /** Skips with a loud message when a local service is down: CI starts them first. */
+  /** Fails in CI, skips loudly elsewhere, when a local service is down. */
   static void assumeServiceUp(String name, int port) {
-    boolean up;
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-      up = true;
-    } catch (IOException e) {
-      up = false;
-    }
-    if (!up) {
-      System.err.println(
-          "!!!!!!!! SKIPPED: "
-              + name
-              + " is not running on 127.0.0.1:"
-              + port
-              + " - run runner-configs/local/services.sh start !!!!!!!!");
-    }
-    assumeTrue(
-        name + " on 127.0.0.1:" + port + " (run runner-configs/local/services.sh start)", up);
+    LocalServices.require(name, port);
   }
 
   static DatacenterPipeline.Options options(String... args) {

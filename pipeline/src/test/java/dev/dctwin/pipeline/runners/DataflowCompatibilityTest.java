@@ -33,7 +33,7 @@ import org.junit.runners.JUnit4;
  * ValueState, MapState, BagState or CombiningState (no OrderedListState, no MultimapState, no
  * SetState, which Dataflow supports only partly or not in streaming) and none asks for
  * {@code @RequiresTimeSortedInput} (Dataflow rejects it). Runs in every build; the translation by
- * the DataflowRunner itself is {@code DataflowTranslationTest} of the {@code dataflow-runner}
+ * the DataflowRunner itself is {@code DataflowTranslationIT} of the {@code dataflow-runner}
  * profile.
  *
  * <p>The graph is captured by {@link CapturingRunner} instead of being run. Building it checks its

@@ -1,8 +1,6 @@
 package dev.dctwin.pipeline.runners;
 
-import static org.junit.Assume.assumeTrue;
-
-import dev.dctwin.pipeline.local.EmbeddedKafka;
+import dev.dctwin.pipeline.testing.LocalServices;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -33,28 +31,15 @@ final class DataflowTestServices implements AutoCloseable {
       Stream.of("metrics", "sensors", "provisioning", "queries", "alerts", "answers", "dl")
           .map(name -> run + "." + name)
           .toList();
-  private EmbeddedKafka kafka;
   private String bootstrapServers;
 
   private DataflowTestServices() {}
 
   static DataflowTestServices start(String test) throws Exception {
-    boolean postgres = portOpen(5432);
-    if (!postgres) {
-      System.err.println(
-          "!!!!!!!! SKIPPED "
-              + test
-              + ": PostgreSQL is not running on 127.0.0.1:5432 (the pipeline migrates its schema"
-              + " before it is built) - run runner-configs/local/services.sh start !!!!!!!!");
-    }
-    assumeTrue("PostgreSQL on 127.0.0.1:5432 (runner-configs/local/services.sh start)", postgres);
+    LocalServices.require("PostgreSQL (the pipeline migrates its schema before it is built)", 5432);
+    LocalServices.require("the Kafka broker", LocalServices.KAFKA);
     DataflowTestServices services = new DataflowTestServices();
-    if (portOpen(9092)) {
-      services.bootstrapServers = "127.0.0.1:9092";
-    } else {
-      services.kafka = EmbeddedKafka.create().start();
-      services.bootstrapServers = services.kafka.bootstrapServers();
-    }
+    services.bootstrapServers = "127.0.0.1:" + LocalServices.KAFKA;
     try (Admin admin = services.admin()) {
       admin
           .createTopics(
@@ -92,9 +77,6 @@ final class DataflowTestServices implements AutoCloseable {
       admin.deleteTopics(topics).all().get(1, TimeUnit.MINUTES);
     } catch (Exception e) {
       System.err.println("could not delete the test's topics: " + e);
-    }
-    if (kafka != null) {
-      kafka.close();
     }
     try (Connection connection = DriverManager.getConnection(POSTGRES_URL, "postgres", null);
         Statement statement = connection.createStatement()) {

@@ -37,8 +37,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *       that what a job emits once its watermark has passed {@link #lastEventTime()} is final.
  * </ul>
  *
- * <p>No operator query: an answer crashes the job (see the class comment of
- * FlinkClusterRecoveryTest) until the answers sink is fixed.
+ * <p>No operator query: an answer crashes the job (see the class comment of FlinkClusterRecoveryIT)
+ * until the answers sink is fixed.
  */
 final class LiveFleet implements AutoCloseable {
   static final String RACK = "dc1-r01";

@@ -21,7 +21,7 @@ import org.junit.runners.JUnit4;
 /**
  * The flags files of {@code runner-configs/} are what the README, the scripts and terraform pass to
  * the pipeline as they are: each line must be a flag the pipeline knows, with a valid value. (The
- * Dataflow file needs the DataflowRunner on the classpath: DataflowTranslationTest.)
+ * Dataflow file needs the DataflowRunner on the classpath: DataflowTranslationIT.)
  */
 @RunWith(JUnit4.class)
 public class RunnerFlagsFilesTest {

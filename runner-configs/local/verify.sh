@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# All of dctwin's tests, as CI runs them (.ci/run calls exactly this): the local services, then
+# 'mvnw verify' (unit tests under surefire, *IT under failsafe with the real services, the
+# google-java-format check, the terraform checks), then the Dataflow translation test, which needs
+# the DataflowRunner on the classpath and so a build of its own (-Pdataflow-runner).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+runner-configs/local/services.sh start
+./mvnw -B verify "$@"
+./mvnw -B -pl pipeline -Pdataflow-runner test-compile failsafe:integration-test failsafe:verify \
+  -Dit.test=DataflowTranslationIT

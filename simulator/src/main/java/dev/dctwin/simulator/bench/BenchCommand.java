@@ -1,0 +1,354 @@
+package dev.dctwin.simulator.bench;
+
+import dev.dctwin.join.OrderedTimeSeriesJoin.Mode;
+import dev.dctwin.simulator.local.EmbeddedKafka;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.StreamingOptions;
+
+/**
+ * {@code dctwin-pipeline.jar bench}: the throughput and latency benchmarks in one run, on the
+ * FlinkRunner embedded in this JVM with an embedded Kafka broker, written as a report ({@code
+ * report.md} and PNG charts) into {@code --out}, with a summary on stdout. Every figure is measured
+ * in this run.
+ */
+public final class BenchCommand {
+  private BenchCommand() {}
+
+  /** Flags of {@code dctwin-pipeline.jar bench}. */
+  public interface Options extends PipelineOptions {
+    @Description("Folder to write report.md and the charts to.")
+    @Default.String("target/bench")
+    String getOut();
+
+    void setOut(String value);
+
+    @Description("Small sizes (tests, CI): a few minutes instead of about twenty-five.")
+    @Default.Boolean(false)
+    boolean isQuick();
+
+    void setQuick(boolean value);
+
+    @Description(
+        "Database of the throughput benchmark's JDBC sink; when it does not answer, the benchmark"
+            + " runs with the Kafka sink only and says so.")
+    @Default.String("jdbc:postgresql://127.0.0.1:5432/postgres")
+    String getDatabaseUrl();
+
+    void setDatabaseUrl(String value);
+
+    @Description("User of --databaseUrl; the password in $DCTWIN_JDBC_PASSWORD if one is needed.")
+    @Default.String("postgres")
+    String getDatabaseUser();
+
+    void setDatabaseUser(String value);
+
+    @Description(
+        "Fleet sizes of the throughput benchmark, comma-separated; empty for the run's default"
+            + " (200,500 quick, else 1000,5000,10000).")
+    @Default.String("")
+    String getFleets();
+
+    void setFleets(String value);
+
+    @Description(
+        "Reports per server in the throughput benchmark (10 s apart in event time); 0 for the"
+            + " run's default (4 quick, else 90).")
+    @Default.Integer(0)
+    int getRounds();
+
+    void setRounds(int value);
+
+    @Description(
+        "Pipeline flags of the throughput benchmark's job, space-separated, replacing its own of"
+            + " the same name (say \"--parallelism=4 --maxParallelism=128\"); empty for none.")
+    @Default.String("")
+    String getThroughputFlags();
+
+    void setThroughputFlags(String value);
+
+    @Description("Which benchmarks to run: all, or a list of throughput, latency, join.")
+    @Default.String("all")
+    String getOnly();
+
+    void setOnly(String value);
+  }
+
+  /** Sizes of one run of the benchmarks. */
+  record Sizes(
+      List<Integer> fleets,
+      int rounds,
+      int throughputWarmupRounds,
+      int latencyServers,
+      Duration latencyDuration,
+      Duration latencyWarmup,
+      int failEvery,
+      int joinMachines,
+      int joinPerMachine,
+      int joinWarmupPerMachine,
+      Duration joinTimeLimit,
+      int directRecords,
+      int flinkRecords,
+      List<Mode> inMemoryModes) {
+    Sizes withFleets(String list) {
+      if (list.isBlank()) {
+        return this;
+      }
+      List<Integer> chosen = new ArrayList<>();
+      for (String size : list.split(",")) {
+        try {
+          chosen.add(Integer.parseInt(size.strip()));
+        } catch (NumberFormatException e) {
+          chosen.add(0);
+        }
+      }
+      if (chosen.stream().anyMatch(size -> size <= 0)) {
+        throw new IllegalArgumentException(
+            "--fleets takes positive whole numbers separated by commas, not '" + list + "'");
+      }
+      return with(chosen, rounds);
+    }
+
+    Sizes withRounds(int chosen) {
+      if (chosen < 0) {
+        throw new IllegalArgumentException(
+            "--rounds must be 0 (the default) or more, not " + chosen);
+      }
+      return chosen == 0 ? this : with(fleets, chosen);
+    }
+
+    private Sizes with(List<Integer> fleets, int rounds) {
+      return new Sizes(
+          fleets,
+          rounds,
+          throughputWarmupRounds,
+          latencyServers,
+          latencyDuration,
+          latencyWarmup,
+          failEvery,
+          joinMachines,
+          joinPerMachine,
+          joinWarmupPerMachine,
+          joinTimeLimit,
+          directRecords,
+          flinkRecords,
+          inMemoryModes);
+    }
+
+    static Sizes of(boolean quick) {
+      return quick
+          ? new Sizes(
+              List.of(200, 500),
+              4,
+              0,
+              500,
+              Duration.ofSeconds(30),
+              Duration.ZERO,
+              20,
+              20,
+              2_500,
+              0,
+              Duration.ofSeconds(60),
+              20_000,
+              50_000,
+              List.of(Mode.ARRIVAL_ORDER))
+          : new Sizes(
+              List.of(1_000, 5_000, 10_000),
+              // 15 minutes of reports: every server twin's window is full, as in a fleet that has
+              // run for a while (a fuller window costs more per report), and the JIT has finished
+              // with the job's code long before the end.
+              90,
+              // A warm-up run at the largest fleet first: in the 10,000-server run after the
+              // smaller fleets, the JIT compiler still took a fifth of the CPU (6.4 s of 32).
+              30,
+              10_000,
+              Duration.ofMinutes(3),
+              Duration.ofSeconds(40),
+              50,
+              100,
+              10_000,
+              // A warm-up run first: in a cold JVM the JIT took a third of the CPU of the measured
+              // run, which a long-running job pays once.
+              2_500,
+              Duration.ofMinutes(3),
+              200_000,
+              1_000_000,
+              List.of(Mode.ARRIVAL_ORDER, Mode.EVENT_TIME));
+    }
+  }
+
+  /**
+   * The latency settings: the smallest that keep event-time processing and exactly once. The fleet
+   * publishes each partition in event-time order, so no out-of-orderness needs to be allowed.
+   */
+  static final long OUT_OF_ORDERNESS_SECONDS = 0;
+
+  static final long LATENCY_CHECKPOINT_MS = 500;
+
+  public static int run(Options options, PrintStream out) {
+    System.setProperty("java.awt.headless", "true");
+    Path folder = Path.of(options.getOut());
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Sizes sizes =
+        Sizes.of(options.isQuick()).withFleets(options.getFleets()).withRounds(options.getRounds());
+    String only = options.getOnly();
+    Report report = new Report(options.isQuick(), sizes);
+    long started = System.nanoTime();
+    try (EmbeddedKafka kafka = EmbeddedKafka.create().start()) {
+      if (selected(only, "throughput")) {
+        String jdbcUrl =
+            PipelineThroughput.reachable(options.getDatabaseUrl(), options.getDatabaseUser())
+                ? options.getDatabaseUrl()
+                : null;
+        report.jdbc(jdbcUrl == null ? null : options.getDatabaseUrl(), options.getDatabaseUrl());
+        int largest = sizes.fleets().get(sizes.fleets().size() - 1);
+        List<String> throughputFlags =
+            options.getThroughputFlags().isBlank()
+                ? List.of()
+                : List.of(options.getThroughputFlags().trim().split("\\s+"));
+        report.throughputFlags(throughputFlags);
+        if (sizes.throughputWarmupRounds() > 0) {
+          out.printf(
+              "bench: %s pipeline throughput, warm-up at %d servers ...%n",
+              clock(started), largest);
+          try {
+            PipelineThroughput.measure(
+                kafka,
+                largest,
+                sizes.throughputWarmupRounds(),
+                jdbcUrl,
+                options.getDatabaseUser(),
+                throughputFlags,
+                Duration.ofMinutes(10));
+          } catch (RuntimeException e) {
+            report.error("throughput warm-up at " + largest + " servers", e);
+          }
+        }
+        for (int servers : sizes.fleets()) {
+          out.printf("bench: %s pipeline throughput, %d servers ...%n", clock(started), servers);
+          try {
+            report.throughput(
+                PipelineThroughput.measure(
+                    kafka,
+                    servers,
+                    sizes.rounds(),
+                    jdbcUrl,
+                    options.getDatabaseUser(),
+                    throughputFlags,
+                    Duration.ofMinutes(10)));
+          } catch (RuntimeException e) {
+            report.error("throughput at " + servers + " servers", e);
+          }
+        }
+      }
+      if (selected(only, "latency")) {
+        out.printf(
+            "bench: %s alert latency, %d servers for %d s ...%n",
+            clock(started), sizes.latencyServers(), sizes.latencyDuration().toSeconds());
+        try {
+          report.latency(
+              AlertLatency.measure(
+                  kafka,
+                  sizes.latencyServers(),
+                  sizes.latencyDuration(),
+                  sizes.latencyWarmup(),
+                  sizes.failEvery(),
+                  OUT_OF_ORDERNESS_SECONDS,
+                  LATENCY_CHECKPOINT_MS));
+        } catch (RuntimeException e) {
+          report.error("alert latency", e);
+        }
+      }
+      if (selected(only, "join")) {
+        if (sizes.joinWarmupPerMachine() > 0) {
+          out.printf(
+              "bench: %s ordered join through Kafka, warm-up of %d records ...%n",
+              clock(started), (long) sizes.joinMachines() * sizes.joinWarmupPerMachine());
+          try {
+            KafkaJoinThroughput.measure(
+                kafka, sizes.joinMachines(), sizes.joinWarmupPerMachine(), sizes.joinTimeLimit());
+          } catch (RuntimeException e) {
+            report.error("join through Kafka (warm-up)", e);
+          }
+        }
+        out.printf(
+            "bench: %s ordered join through Kafka, %d records ...%n",
+            clock(started), (long) sizes.joinMachines() * sizes.joinPerMachine());
+        try {
+          report.kafkaJoin(
+              KafkaJoinThroughput.measure(
+                  kafka, sizes.joinMachines(), sizes.joinPerMachine(), sizes.joinTimeLimit()));
+        } catch (RuntimeException e) {
+          report.error("join through Kafka", e);
+        }
+        for (Mode mode : sizes.inMemoryModes()) {
+          out.printf("bench: %s ordered join in memory, %s ...%n", clock(started), mode);
+          try {
+            report.inMemoryJoin(inMemoryJoin(DirectRunner.class, sizes.directRecords(), mode));
+            report.inMemoryJoin(inMemoryJoin(FlinkRunner.class, sizes.flinkRecords(), mode));
+          } catch (RuntimeException e) {
+            report.error("join in memory (" + mode + ")", e);
+          }
+        }
+      }
+    }
+    report.elapsed((System.nanoTime() - started) / 1e9);
+    out.printf("bench: done in %.1f min%n", (System.nanoTime() - started) / 60e9);
+    List<String> summary = report.write(folder);
+    summary.forEach(out::println);
+    out.println("report: " + folder.resolve("report.md").toAbsolutePath());
+    return report.hasErrors() ? 1 : 0;
+  }
+
+  private static String clock(long started) {
+    long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+    return String.format("[%d:%02d]", seconds / 60, seconds % 60);
+  }
+
+  private static boolean selected(String only, String benchmark) {
+    if (only.equals("all")) {
+      return true;
+    }
+    return List.of(only.split(",")).stream().map(String::strip).anyMatch(benchmark::equals);
+  }
+
+  private static JoinBenchmark.Result inMemoryJoin(
+      Class<? extends org.apache.beam.sdk.PipelineRunner<?>> runner, int records, Mode mode) {
+    List<String> flags = new ArrayList<>();
+    flags.add("--runner=" + runner.getSimpleName());
+    flags.add("--records=" + records);
+    flags.add("--keys=100");
+    if (runner == FlinkRunner.class) {
+      flags.add("--flinkMaster=[local]");
+      flags.add("--parallelism=2");
+    }
+    PipelineOptionsFactory.register(JoinBenchmark.Options.class);
+    JoinBenchmark.Options options =
+        PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new))
+            .as(JoinBenchmark.Options.class);
+    if (runner == FlinkRunner.class) {
+      options.as(StreamingOptions.class).setStreaming(true);
+    }
+    return JoinBenchmark.run(
+        options,
+        JoinBenchmark.Pattern.ALTERNATING,
+        mode,
+        new PrintStream(PrintStream.nullOutputStream()));
+  }
+}
