@@ -47,8 +47,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The JSON wire format of every {@link Message} (see {@code docs/wire-format.md}): one object per
- * message, a {@code type} discriminator, field names as in the domain records, times as epoch
+ * The JSON wire format of every {@link Message} (see {@code transforms/WIRE-FORMAT.md}): one object
+ * per message, a {@code type} discriminator, field names as in the domain records, times as epoch
  * milliseconds or ISO-8601 strings.
  *
  * <p>Decoding never throws for bad input: it returns {@link InvalidMessageException} with the

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The ordered time-series join of {@code shared/design/ordered-join.md} for one key, in
- * arrival-order mode: LEFT and RIGHT records arrive interleaved in any way, each side in
- * non-decreasing {@code t}.
+ * The ordered time-series join of {@code transforms/ORDERED-JOIN.md} for one key, in arrival-order
+ * mode: LEFT and RIGHT records arrive interleaved in any way, each side in non-decreasing {@code
+ * t}.
  *
  * <p>Every record is joined with {@code prev} and {@code next} of the other side; each pair is
  * handed to the {@link PairSink} exactly once, at the moment it becomes certain:

@@ -25,10 +25,10 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.joda.time.Duration;
 
 /**
- * The ordered time-series join of {@code shared/design/ordered-join.md}: per key, every record of
- * the LEFT series is paired with the previous and the next record of the RIGHT series, and every
- * RIGHT record with the previous and the next LEFT record; each distinct pair is emitted once,
- * optionally only within a tolerance {@code delta}.
+ * The ordered time-series join of {@code transforms/ORDERED-JOIN.md}: per key, every record of the
+ * LEFT series is paired with the previous and the next record of the RIGHT series, and every RIGHT
+ * record with the previous and the next LEFT record; each distinct pair is emitted once, optionally
+ * only within a tolerance {@code delta}.
  *
  * <pre>{@code
  * JoinResult<String, Double, Power> joined =

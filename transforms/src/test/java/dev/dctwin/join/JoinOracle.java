@@ -4,7 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The join set of {@code shared/design/ordered-join.md}, computed by brute force straight from its
+ * The join set of {@code transforms/ORDERED-JOIN.md}, computed by brute force straight from its
  * definitions. A record is its side plus its index in that side's arrival order.
  */
 final class JoinOracle {

@@ -12,10 +12,10 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 /**
  * The one parse step of every source: raw messages in, {@link ParseMessages#MESSAGES} and {@link
  * ParseMessages#DEAD_LETTERS} out, exactly like {@link ParseMessages}, but a message may omit
- * {@code type} when its topic carries a single type (WIRE-FORMAT.md): {@code dctwin/metrics} and
- * {@code dctwin.metrics} imply {@code metrics}, {@code .../sensors} {@code sensors}, {@code
- * .../queries} {@code get_unhealthy_racks}. The topic is read from the message's {@code source}
- * ({@code mqtt:<topic>}, {@code kafka:<topic>}); other sources name no default.
+ * {@code type} when its topic carries a single type ({@code transforms/WIRE-FORMAT.md}): {@code
+ * dctwin/metrics} and {@code dctwin.metrics} imply {@code metrics}, {@code .../sensors} {@code
+ * sensors}, {@code .../queries} {@code get_unhealthy_racks}. The topic is read from the message's
+ * {@code source} ({@code mqtt:<topic>}, {@code kafka:<topic>}); other sources name no default.
  */
 public final class ParseBySource extends PTransform<PCollection<RawMessage>, PCollectionTuple> {
   private final int maxPayloadBytes;

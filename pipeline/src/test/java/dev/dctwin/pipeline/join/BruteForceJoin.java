@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The join set of {@code shared/design/ordered-join.md} for one key, straight from its definitions,
- * on series sorted by time (records with equal times keep their given order): every {@code (l, r)}
+ * The join set of {@code transforms/ORDERED-JOIN.md} for one key, straight from its definitions, on
+ * series sorted by time (records with equal times keep their given order): every {@code (l, r)}
  * with {@code r = prev_R(l)}, {@code r = next_R(l)}, {@code l = prev_L(r)} or {@code l =
  * next_L(r)}, within {@code delta} if given.
  */
