@@ -18,21 +18,14 @@ import java.util.stream.Stream;
  */
 final class JobJars {
   /**
-   * Test-only and tool-only libraries, by Maven repository path: test frameworks and fixtures, the
-   * DirectRunner, the Dataflow runner (a test dependency), and the Kafka broker that only {@code
-   * EmbeddedKafka} (tests, local demo) runs, with its Scala and ZooKeeper dependencies. Keep in
-   * step with the excludes of the flink-runner profile's shade execution in pipeline/pom.xml.
+   * Test-only libraries, by Maven repository path: test frameworks and fixtures, the DirectRunner
+   * and the Dataflow runner, which the flink-runner profile's job jar does not have either.
    */
   private static final Pattern NOT_STAGED =
       Pattern.compile(
           "/(junit|org/hamcrest|org/apache/maven/surefire|org/junit"
-              + "|dev/dctwin/dctwin-simulator|org/apache/beam/beam-runners-direct-java"
-              + "|org/apache/beam/beam-runners-google-cloud-dataflow-java"
-              + "|org/apache/kafka/kafka_2\\.13|org/apache/kafka/kafka-(server|server-common|raft"
-              + "|storage|storage-api|metadata|group-coordinator|group-coordinator-api"
-              + "|transaction-coordinator|tools-api)"
-              + "|org/scala-lang|org/apache/zookeeper|com/typesafe/scala-logging"
-              + "|com/fasterxml/jackson/module/jackson-module-scala_2\\.13)/");
+              + "|org/apache/beam/beam-runners-direct-java"
+              + "|org/apache/beam/beam-runners-google-cloud-dataflow-java)/");
 
   private JobJars() {}
 

@@ -331,9 +331,9 @@ public final class DemoCommand {
 
   /**
    * Points the pipeline at the stack. It reads Kafka only: the operator's queries come over MQTT
-   * through the bridge, as in a deployment that must not lose MQTT messages (see IO.md), and
-   * MqttIO's watermark only advances when a checkpoint is finalized, which an embedded Flink job
-   * without checkpoints never does.
+   * through the bridge, as in a deployment that must not lose MQTT messages (see pipeline/IO.md),
+   * and MqttIO's watermark only advances when a checkpoint is finalized, which an embedded Flink
+   * job without checkpoints never does.
    */
   private static void configure(Options options, LocalStack stack, String prefix) {
     options.setSource("kafka");
