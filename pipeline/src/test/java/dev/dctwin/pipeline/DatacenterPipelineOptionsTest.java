@@ -53,7 +53,9 @@ public class DatacenterPipelineOptionsTest {
 
   @Test
   public void fileSinksNeedABoundedRun() {
-    assertThat(run("run", "--source=kafka", "--sinks=file"), equalTo(Cli.EXIT_USAGE));
+    assertThat(
+        run("run", "--source=kafka", "--sinks=file", "--alertsOut=alerts.jsonl"),
+        equalTo(Cli.EXIT_USAGE));
     assertThat(oneLineError(), containsString("--sinks=file needs a bounded run"));
   }
 

@@ -15,13 +15,13 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithTimestamps;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.joda.time.Duration;
@@ -62,8 +62,7 @@ public final class JoinCommand {
 
     void setOutput(String value);
 
-    @Description("File of JSON lines to write dead letters to.")
-    @Default.String("dead-letters.jsonl")
+    @Description("File of JSON lines to write dead letters to (none if not given).")
     String getDeadLettersOut();
 
     void setDeadLettersOut(String value);
@@ -90,10 +89,13 @@ public final class JoinCommand {
                     .withDelta(delta)
                     .withMode(mode));
     joined.get(JoinQuantities.PAIRS).apply("WritePairs", WriteJsonRecords.to(options.getOutput()));
-    PCollectionList.of(parsed.get(ParseMessages.DEAD_LETTERS))
-        .and(joined.get(JoinQuantities.DEAD_LETTERS))
-        .apply("AllDeadLetters", Flatten.<DeadLetter>pCollections())
-        .apply("WriteDeadLetters", WriteDeadLetters.to(options.getDeadLettersOut()));
+    PCollection<DeadLetter> deadLetters =
+        PCollectionList.of(parsed.get(ParseMessages.DEAD_LETTERS))
+            .and(joined.get(JoinQuantities.DEAD_LETTERS))
+            .apply("AllDeadLetters", Flatten.<DeadLetter>pCollections());
+    if (options.getDeadLettersOut() != null) {
+      deadLetters.apply("WriteDeadLetters", WriteDeadLetters.to(options.getDeadLettersOut()));
+    }
 
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
@@ -109,7 +111,7 @@ public final class JoinCommand {
         counters.get(OrderedTimeSeriesJoin.class, OrderedTimeSeriesJoin.PAIRS_COUNTER),
         options.getOutput(),
         parseDeadLetters + counters.deadLetters(OrderedTimeSeriesJoin.class),
-        options.getDeadLettersOut());
+        options.getDeadLettersOut() == null ? "no file" : options.getDeadLettersOut());
   }
 
   static Mode mode(String flag) {

@@ -8,11 +8,11 @@ import dev.dctwin.pipeline.io.WriteDeadLetters;
 import java.io.PrintStream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.Validation;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.WithTimestamps;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.joda.time.Instant;
@@ -40,8 +40,7 @@ public final class MachinePowerCommand {
 
     void setOutput(String value);
 
-    @Description("File of JSON lines to write dead letters to.")
-    @Default.String("dead-letters.jsonl")
+    @Description("File of JSON lines to write dead letters to (none if not given).")
     String getDeadLettersOut();
 
     void setDeadLettersOut(String value);
@@ -65,10 +64,13 @@ public final class MachinePowerCommand {
     power
         .get(MachinePower.READINGS)
         .apply("WriteReadings", WriteJsonRecords.to(options.getOutput()));
-    PCollectionList.of(rows.get(SplitMachineEvents.DEAD_LETTERS))
-        .and(power.get(MachinePower.DEAD_LETTERS))
-        .apply("AllDeadLetters", Flatten.<DeadLetter>pCollections())
-        .apply("WriteDeadLetters", WriteDeadLetters.to(options.getDeadLettersOut()));
+    PCollection<DeadLetter> deadLetters =
+        PCollectionList.of(rows.get(SplitMachineEvents.DEAD_LETTERS))
+            .and(power.get(MachinePower.DEAD_LETTERS))
+            .apply("AllDeadLetters", Flatten.<DeadLetter>pCollections());
+    if (options.getDeadLettersOut() != null) {
+      deadLetters.apply("WriteDeadLetters", WriteDeadLetters.to(options.getDeadLettersOut()));
+    }
 
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
@@ -83,6 +85,6 @@ public final class MachinePowerCommand {
         options.getOutput(),
         counters.deadLetters(SplitMachineEvents.class)
             + counters.deadLetters(OrderedTimeSeriesJoin.class),
-        options.getDeadLettersOut());
+        options.getDeadLettersOut() == null ? "no file" : options.getDeadLettersOut());
   }
 }
