@@ -30,7 +30,7 @@ import org.apache.beam.sdk.values.TupleTagList;
  * The three layers of digital twins as one transform. Input: metric reports, the BMC's sensor
  * readings (attached by the server twin to the reports that follow them), provisioning events and
  * operator queries, timestamped with their event time. Output: {@link #ALERTS} at server, rack and
- * datacenter level, {@link #ANSWERS} to queries, and {@link #DEAD_LETTERS} (reports of
+ * datacenter level, {@link #ANSWERS} to queries, and {@link #DEAD_LETTERS} (reports and readings of
  * uncommissioned servers, out-of-order reports, messages that are not an input of the twins).
  *
  * <pre>
