@@ -1,24 +1,20 @@
 package dev.dctwin.simulator;
 
 import dev.dctwin.domain.Alert;
-import dev.dctwin.domain.CommissionServer;
-import dev.dctwin.domain.DecommissionServer;
-import dev.dctwin.domain.IncidentType;
+import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.Message;
-import dev.dctwin.domain.ServerMetricReport;
+import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.models.DataCenterCorrelationConfig;
 import dev.dctwin.models.DataCenterCorrelationModel;
 import dev.dctwin.models.DataCenterDecision;
 import dev.dctwin.models.DataCenterState;
-import dev.dctwin.models.HealthEvaluation;
-import dev.dctwin.models.HealthThresholds;
 import dev.dctwin.models.RackCorrelationConfig;
 import dev.dctwin.models.RackCorrelationModel;
 import dev.dctwin.models.RackDecision;
 import dev.dctwin.models.RackState;
-import dev.dctwin.models.ServerHealthModel;
-import dev.dctwin.models.ServerStatus;
-import dev.dctwin.models.ServerWindow;
+import dev.dctwin.models.ServerTwin;
+import dev.dctwin.models.ServerTwinDecision;
+import dev.dctwin.models.ServerTwinState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,17 +27,15 @@ import java.util.PriorityQueue;
  * The three layers of twins of the project's models with default thresholds, driven in event-time
  * order without Beam: what the pipeline computes on a stream in order, with timers firing as event
  * time passes them. Used to check that the simulator's faults are detected and its noise is not.
- * Takes metric reports with sensors embedded.
  */
 final class ReferenceTwins {
-  private final HealthThresholds thresholds = HealthThresholds.defaults();
-  private final ServerHealthModel health = new ServerHealthModel(thresholds);
+  private final ServerTwin serverModel = ServerTwin.withDefaults();
   private final RackCorrelationModel rackModel =
       new RackCorrelationModel(RackCorrelationConfig.defaults());
   private final DataCenterCorrelationModel datacenterModel =
       new DataCenterCorrelationModel(DataCenterCorrelationConfig.defaults());
 
-  private final Map<String, ServerTwin> servers = new HashMap<>();
+  private final Map<String, ServerTwinState> servers = new HashMap<>();
   private final Map<String, RackState> racks = new HashMap<>();
   private final Map<String, DataCenterState> datacenters = new HashMap<>();
   private final Map<String, Long> timerOf = new HashMap<>();
@@ -51,19 +45,7 @@ final class ReferenceTwins {
               .thenComparingInt(Timer::layer)
               .thenComparing(Timer::id));
   private final List<Alert> alerts = new ArrayList<>();
-  private int uncommissionedReports;
-
-  private static final class ServerTwin {
-    final String rackId;
-    final long commissionedAt;
-    final ServerWindow window = new ServerWindow();
-    ServerStatus status = ServerStatus.initial();
-
-    ServerTwin(String rackId, long commissionedAt) {
-      this.rackId = rackId;
-      this.commissionedAt = commissionedAt;
-    }
-  }
+  private int uncommissioned;
 
   /** layer 0 = server silence, 1 = rack, 2 = datacenter. */
   private record Timer(long time, int layer, String id) {}
@@ -72,38 +54,19 @@ final class ReferenceTwins {
     return alerts;
   }
 
+  /** Metric reports and BMC readings of servers that were not commissioned. */
   int uncommissionedReports() {
-    return uncommissionedReports;
+    return uncommissioned;
   }
 
   void accept(Message message) {
     advanceTo(message.eventTime() - 1);
-    if (message instanceof CommissionServer c) {
-      ServerTwin twin = new ServerTwin(c.rackId(), c.eventTime());
-      servers.put(c.serverId(), twin);
-      racks.computeIfAbsent(c.rackId(), rack -> RackState.empty(rack, c.datacenterId()));
-      applyRack(
-          c.rackId(),
-          rackModel.onServerIncidents(
-              racks.get(c.rackId()), c.serverId(), Map.of(), c.eventTime()));
-      scheduleSilence(c.serverId(), twin);
-    } else if (message instanceof DecommissionServer d) {
-      if (servers.remove(d.serverId()) != null) {
-        timerOf.remove(key(0, d.serverId()));
-        applyRack(
-            d.rackId(), rackModel.onServerLeft(racks.get(d.rackId()), d.serverId(), d.eventTime()));
-      }
-    } else if (message instanceof ServerMetricReport report) {
-      ServerTwin twin = servers.get(report.serverId());
-      if (twin == null) {
-        uncommissionedReports++;
-        return;
-      }
-      HealthEvaluation evaluation = health.evaluate(twin.window, report, twin.status);
-      update(report.serverId(), twin, evaluation, report.eventTime());
-    } else {
+    String serverId = ServerTwin.serverIdOf(message);
+    if (serverId == null) {
       throw new IllegalArgumentException("not for the twins: " + message.type());
     }
+    ServerTwinState state = servers.getOrDefault(serverId, ServerTwinState.notCommissioned());
+    applyServer(serverId, serverModel.onMessage(state, message));
   }
 
   /** Fires every timer due at or before {@code time}. */
@@ -116,10 +79,9 @@ final class ReferenceTwins {
       }
       timerOf.remove(key(timer.layer(), timer.id()));
       switch (timer.layer()) {
-        case 0 -> {
-          ServerTwin twin = servers.get(timer.id());
-          update(timer.id(), twin, health.onSilence(twin.status, timer.time()), timer.time());
-        }
+        case 0 ->
+            applyServer(
+                timer.id(), serverModel.onSilenceCheck(servers.get(timer.id()), timer.time()));
         case 1 -> applyRack(timer.id(), rackModel.onTimer(racks.get(timer.id()), timer.time()));
         default ->
             applyDatacenter(
@@ -128,27 +90,29 @@ final class ReferenceTwins {
     }
   }
 
-  private void update(String serverId, ServerTwin twin, HealthEvaluation evaluation, long time) {
-    twin.status = evaluation.status();
-    if (!evaluation.changes().isEmpty()) {
-      applyRack(
-          twin.rackId,
-          rackModel.onServerIncidents(racks.get(twin.rackId), serverId, twin.status.open(), time));
-    }
-    scheduleSilence(serverId, twin);
-  }
-
-  /** Silence counts from the last report, or from commissioning before the first one. */
-  private void scheduleSilence(String serverId, ServerTwin twin) {
-    OptionalLong deadline;
-    if (twin.status.open().containsKey(IncidentType.SERVER_SILENT)) {
-      deadline = OptionalLong.empty();
-    } else if (twin.status.hasReport()) {
-      deadline = health.silenceDeadline(twin.status);
+  private void applyServer(String serverId, ServerTwinDecision decision) {
+    ServerTwinState state = decision.state();
+    if (state.isCommissioned()) {
+      servers.put(serverId, state);
     } else {
-      deadline = OptionalLong.of(twin.commissionedAt + thresholds.silenceAfterMs());
+      servers.remove(serverId);
     }
-    schedule(0, serverId, deadline);
+    for (ServerIncidents update : decision.toRack()) {
+      RackState rack =
+          racks.computeIfAbsent(
+              update.rackId(), rackId -> RackState.empty(rackId, update.datacenterId()));
+      applyRack(
+          update.rackId(),
+          update.left()
+              ? rackModel.onServerLeft(rack, serverId, update.eventTime())
+              : rackModel.onServerIncidents(rack, serverId, update.open(), update.eventTime()));
+    }
+    for (ServerTwinDecision.Rejected rejected : decision.rejected()) {
+      if (rejected.reason() == DeadLetterReason.UNCOMMISSIONED) {
+        uncommissioned++;
+      }
+    }
+    schedule(0, serverId, serverModel.silenceDeadline(state));
   }
 
   private void applyRack(String rackId, RackDecision decision) {

@@ -54,6 +54,14 @@ final class StateReader {
     }
   }
 
+  double readDouble() {
+    try {
+      return in.readDouble();
+    } catch (IOException e) {
+      throw truncated(e);
+    }
+  }
+
   long readVarLong() {
     long value = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -77,6 +85,22 @@ final class StateReader {
   String readString() {
     try {
       return in.readUTF();
+    } catch (IOException e) {
+      throw truncated(e);
+    }
+  }
+
+  /** What {@link StateWriter#writeBytes} wrote. */
+  byte[] readBytes() {
+    int length = readVarInt();
+    try {
+      // A corrupt length must not allocate more than the input holds.
+      if (length > in.available()) {
+        throw new IllegalArgumentException(what + ": truncated encoding");
+      }
+      byte[] value = new byte[length];
+      in.readFully(value);
+      return value;
     } catch (IOException e) {
       throw truncated(e);
     }

@@ -46,6 +46,14 @@ final class StateWriter {
     }
   }
 
+  void writeDouble(double value) {
+    try {
+      out.writeDouble(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Unsigned LEB128: one byte below 128, two below 16384. */
   void writeVarLong(long value) {
     if (value < 0) {
@@ -62,6 +70,16 @@ final class StateWriter {
   void writeString(String value) {
     try {
       out.writeUTF(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A nested encoding: its length (varint), then its bytes. */
+  void writeBytes(byte[] value) {
+    writeVarLong(value.length);
+    try {
+      out.write(value);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

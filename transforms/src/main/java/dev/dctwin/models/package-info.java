@@ -1,7 +1,8 @@
 /**
- * The pure models of dctwin's digital twins: server health, rack correlation and datacenter
- * correlation. Plain Java, no Beam: a twin's DoFn loads the state, calls the model and stores what
- * it returns.
+ * The pure models of dctwin's digital twins: the server twin ({@link dev.dctwin.models.ServerTwin}:
+ * commissioning, BMC readings, silence, and its {@link dev.dctwin.models.ServerHealthModel}), rack
+ * correlation and datacenter correlation. Plain Java, no Beam: a twin's DoFn loads the state, calls
+ * the model, stores what it returns and emits its outputs.
  *
  * <p>Every model is driven by explicit event times in epoch milliseconds and never reads a clock,
  * so replaying the same input gives the same output (and the same content-derived alert ids). Every

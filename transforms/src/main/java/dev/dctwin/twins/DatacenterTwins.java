@@ -4,16 +4,13 @@ import dev.dctwin.codec.MessageCoder;
 import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.Alert;
-import dev.dctwin.domain.BmcSensorReading;
-import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
-import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.ServerIncidents;
-import dev.dctwin.domain.ServerMetricReport;
 import dev.dctwin.domain.UnhealthyRacks;
+import dev.dctwin.models.ServerTwin;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -33,7 +30,7 @@ import org.apache.beam.sdk.values.TupleTagList;
  * The three layers of digital twins as one transform. Input: metric reports, the BMC's sensor
  * readings (attached by the server twin to the reports that follow them), provisioning events and
  * operator queries, timestamped with their event time. Output: {@link #ALERTS} at server, rack and
- * datacenter level, {@link #ANSWERS} to queries, and {@link #DEAD_LETTERS} (reports of
+ * datacenter level, {@link #ANSWERS} to queries, and {@link #DEAD_LETTERS} (reports and readings of
  * uncommissioned servers, out-of-order reports, messages that are not an input of the twins).
  *
  * <pre>
@@ -141,14 +138,9 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
 
     @ProcessElement
     public void processElement(@Element Message message, MultiOutputReceiver out) {
-      if (message instanceof ServerMetricReport report) {
-        out.get(TO_SERVERS).output(KV.of(report.serverId(), message));
-      } else if (message instanceof BmcSensorReading reading) {
-        out.get(TO_SERVERS).output(KV.of(reading.serverId(), message));
-      } else if (message instanceof CommissionServer commission) {
-        out.get(TO_SERVERS).output(KV.of(commission.serverId(), message));
-      } else if (message instanceof DecommissionServer decommission) {
-        out.get(TO_SERVERS).output(KV.of(decommission.serverId(), message));
+      String serverId = ServerTwin.serverIdOf(message);
+      if (serverId != null) {
+        out.get(TO_SERVERS).output(KV.of(serverId, message));
       } else if (message instanceof GetUnhealthyRacks query) {
         out.get(TO_DATACENTERS).output(KV.of(query.datacenterId(), message));
       } else {

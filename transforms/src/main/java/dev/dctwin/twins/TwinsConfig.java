@@ -3,6 +3,7 @@ package dev.dctwin.twins;
 import dev.dctwin.models.DataCenterCorrelationConfig;
 import dev.dctwin.models.HealthThresholds;
 import dev.dctwin.models.RackCorrelationConfig;
+import dev.dctwin.models.ServerTwin;
 import java.io.Serializable;
 
 /**
@@ -35,7 +36,7 @@ public record TwinsConfig(
         RackCorrelationConfig.defaults(),
         DataCenterCorrelationConfig.defaults(),
         true,
-        30_000,
+        ServerTwin.DEFAULT_SENSOR_MAX_AGE_MS,
         1_000);
   }
 

@@ -87,24 +87,25 @@ public class IncidentDetectionTest {
 
   @Test
   public void opensOnTheFaultAndResolvesOnRecovery() {
-    ServerTwin twin = new ServerTwin();
-    assertThat(twin.healthy(WARM_UP), is(empty()));
+    ServerHealthDriver server = new ServerHealthDriver();
+    assertThat(server.healthy(WARM_UP), is(empty()));
 
-    assertThat(twin.reports(reportsToOpen - 1, fault), is(empty()));
-    long openingTime = twin.nextTime();
-    HealthEvaluation opening = twin.report(fault);
+    assertThat(server.reports(reportsToOpen - 1, fault), is(empty()));
+    long openingTime = server.nextTime();
+    HealthEvaluation opening = server.report(fault);
     assertThat(opening.changes(), contains(opening(type, openingTime)));
     assertThat(opening.status().open().get(type).openedAt(), is(openingTime));
     assertThat(opening.status().open().get(type).severity(), is(type.defaultSeverity()));
 
     // The fault goes on: still one incident, nothing else.
-    assertThat(twin.reports(5, fault), is(empty()));
+    assertThat(server.reports(5, fault), is(empty()));
 
-    assertThat(twin.healthy(reportsToResolve - 1), is(empty()));
-    long resolvingTime = twin.nextTime();
+    assertThat(server.healthy(reportsToResolve - 1), is(empty()));
+    long resolvingTime = server.nextTime();
     assertThat(
-        twin.report(UnaryOperator.identity()).changes(), contains(resolution(type, resolvingTime)));
-    assertThat(twin.status().open().keySet(), is(empty()));
-    assertThat(twin.healthy(20), is(empty()));
+        server.report(UnaryOperator.identity()).changes(),
+        contains(resolution(type, resolvingTime)));
+    assertThat(server.status().open().keySet(), is(empty()));
+    assertThat(server.healthy(20), is(empty()));
   }
 }

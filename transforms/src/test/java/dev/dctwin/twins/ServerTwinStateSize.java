@@ -1,14 +1,13 @@
 package dev.dctwin.twins;
 
 import dev.dctwin.codec.MessageCoder;
+import dev.dctwin.domain.BmcSensorReading;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.Message;
-import dev.dctwin.models.HealthEvaluation;
-import dev.dctwin.models.HealthThresholds;
+import dev.dctwin.domain.SampleMessages;
 import dev.dctwin.models.ReportBuilder;
-import dev.dctwin.models.ServerHealthModel;
-import dev.dctwin.models.ServerStatus;
-import dev.dctwin.models.ServerWindow;
+import dev.dctwin.models.ServerTwin;
+import dev.dctwin.models.ServerTwinState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
@@ -31,26 +30,27 @@ public final class ServerTwinStateSize {
    * fault.
    */
   static long[] measure(int reports, boolean faulty) throws IOException {
-    ServerHealthModel model = new ServerHealthModel(HealthThresholds.defaults());
-    ServerWindow window = new ServerWindow();
-    ServerStatus status = ServerStatus.initial();
+    ServerTwin model = ServerTwin.withDefaults();
+    ServerTwinState state =
+        model
+            .onMessage(
+                ServerTwinState.notCommissioned(),
+                new CommissionServer("dc1-r01-s01", "dc1-r01", "dc1", T0 - 1_000))
+            .state();
     for (int i = 0; i < reports; i++) {
       long time = T0 + i * 10_000L;
       ReportBuilder report = ReportBuilder.at("dc1-r01-s01", time);
       if (faulty) {
         report.packetLoss(0.2).cpuSteal(30).inlet(45).failedDisks(1);
       }
-      HealthEvaluation evaluation = model.evaluate(window, report.build(), status);
-      status = evaluation.status();
+      state = model.onMessage(state, report.build()).state();
     }
+    // The BMC reports on its own series; the twin keeps its latest reading.
+    BmcSensorReading reading =
+        new BmcSensorReading("dc1-r01-s01", T0 + reports * 10_000L, SampleMessages.sensors());
+    state = model.onMessage(state, reading).state();
     ByteArrayOutputStream server = new ByteArrayOutputStream();
-    ServerTwinState.CODER.encode(
-        new ServerTwinState(
-            new CommissionServer("dc1-r01-s01", "dc1-r01", "dc1", T0 - 1_000),
-            null,
-            status,
-            window),
-        server);
+    ModelStateCoders.SERVER_TWIN_STATE.encode(state, server);
     // Between reports the inbox holds nothing but the silence timer's time.
     Inbox<Message> idle = new Inbox<>();
     idle.wakeUpAt(T0 + reports * 10_000L + 60_000);

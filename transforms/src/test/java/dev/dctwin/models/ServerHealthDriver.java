@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Drives a {@link ServerHealthModel} the way the server twin's DoFn will: every step decodes the
- * stored state, evaluates, and encodes the result again, so every test also checks that the
- * encodings lose nothing the model needs.
+ * Drives a {@link ServerHealthModel} on its own, one server's reports and silence timers without
+ * the lifecycle of {@link ServerTwin}: every step decodes the stored window and status, evaluates,
+ * and encodes the result again, so every test also checks that the encodings lose nothing the model
+ * needs.
  */
-final class ServerTwin {
+final class ServerHealthDriver {
   static final String SERVER = "dc1-r01-s01";
   static final long CADENCE_MS = 10_000;
 
@@ -21,11 +22,11 @@ final class ServerTwin {
   private long nextTime = SampleMessages.T0;
   final List<IncidentChange> changes = new ArrayList<>();
 
-  ServerTwin(HealthThresholds thresholds) {
+  ServerHealthDriver(HealthThresholds thresholds) {
     this.model = new ServerHealthModel(thresholds);
   }
 
-  ServerTwin() {
+  ServerHealthDriver() {
     this(HealthThresholds.defaults());
   }
 

@@ -1,0 +1,262 @@
+package dev.dctwin.models;
+
+import dev.dctwin.domain.BmcSensorReading;
+import dev.dctwin.domain.CommissionServer;
+import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.DecommissionServer;
+import dev.dctwin.domain.Incident;
+import dev.dctwin.domain.IncidentType;
+import dev.dctwin.domain.Message;
+import dev.dctwin.domain.ServerIncidents;
+import dev.dctwin.domain.ServerMetricReport;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * The twin of one server: its lifecycle, the BMC readings it attaches to metric reports, its
+ * silence, and the {@link ServerHealthModel} on every report. Pure and deterministic: no clock, no
+ * Beam; event times are epoch ms. The caller hands it one server's messages in event-time order
+ * (ties by {@link #LIFECYCLE_ORDER}), calls {@link #onSilenceCheck} when event time passes {@link
+ * #silenceDeadline}, stores the state each step returns and sends on its outputs.
+ *
+ * <ul>
+ *   <li>Commissioning tells the rack twin the server's open incidents (none for a new server): the
+ *       rack counts its servers. Commissioning again in the same rack keeps the twin's history;
+ *       commissioning in another rack is leaving the old rack and joining the new one afresh.
+ *   <li>Decommissioning tells the rack that the server left and forgets everything about it.
+ *   <li>Metric reports and BMC readings are taken only while the server is commissioned; others are
+ *       rejected as {@link DeadLetterReason#UNCOMMISSIONED}, and a report that is not newer than
+ *       the last one as {@link DeadLetterReason#OUT_OF_ORDER}.
+ *   <li>A report without sensors gets the BMC's latest reading if that is at most {@code
+ *       sensorMaxAgeMs} older: an as-of join in event-time order, not the ordered join, because
+ *       every report must be evaluated exactly once, also when the BMC is late, silent or faster
+ *       than the metrics daemon, whereas the ordered join emits zero to three pairs per report.
+ *   <li>The server is silent {@code silenceAfterMs} after its last report, or after its
+ *       commissioning before the first one. A timer at that deadline notices it; if none fired
+ *       (bounded input runs without silence timers), the next report after the deadline does: the
+ *       gap before it was a silence.
+ * </ul>
+ */
+public final class ServerTwin {
+  /** How much older than a report a BMC reading may be to be attached to it, by default. */
+  public static final long DEFAULT_SENSOR_MAX_AGE_MS = 30_000;
+
+  /**
+   * The order of one server's messages that share a timestamp: commission first, then reports and
+   * readings, then decommission, so that none of them is rejected for lack of a commissioning.
+   */
+  public static final Comparator<Message> LIFECYCLE_ORDER =
+      Comparator.comparingInt(ServerTwin::lifecycleRank);
+
+  private final ServerHealthModel health;
+  private final long silenceAfterMs;
+  private final long sensorMaxAgeMs;
+
+  public ServerTwin(HealthThresholds thresholds, long sensorMaxAgeMs) {
+    this.health = new ServerHealthModel(thresholds);
+    this.silenceAfterMs = thresholds.silenceAfterMs();
+    this.sensorMaxAgeMs = sensorMaxAgeMs;
+  }
+
+  /** Default health thresholds and {@link #DEFAULT_SENSOR_MAX_AGE_MS}. */
+  public static ServerTwin withDefaults() {
+    return new ServerTwin(HealthThresholds.defaults(), DEFAULT_SENSOR_MAX_AGE_MS);
+  }
+
+  /** The server whose twin takes {@code message}, or null when it is not for a server twin. */
+  public static String serverIdOf(Message message) {
+    if (message instanceof ServerMetricReport report) {
+      return report.serverId();
+    } else if (message instanceof BmcSensorReading reading) {
+      return reading.serverId();
+    } else if (message instanceof CommissionServer commission) {
+      return commission.serverId();
+    } else if (message instanceof DecommissionServer decommission) {
+      return decommission.serverId();
+    }
+    return null;
+  }
+
+  /**
+   * One message of this server: a commission, decommission, metric report or BMC reading. Changes
+   * {@code state}'s window in place.
+   *
+   * @throws IllegalArgumentException for another kind of message or another server's message
+   */
+  public ServerTwinDecision onMessage(ServerTwinState state, Message message) {
+    String serverId = serverIdOf(message);
+    if (serverId == null) {
+      throw new IllegalArgumentException("not for a server twin: " + message.type());
+    }
+    if (state.isCommissioned() && !state.identity().serverId().equals(serverId)) {
+      throw new IllegalArgumentException(
+          "a message of " + serverId + " for the twin of " + state.identity().serverId());
+    }
+    Step step = new Step(state);
+    if (message instanceof CommissionServer commission) {
+      step.commission(commission);
+    } else if (message instanceof DecommissionServer decommission) {
+      step.decommission(decommission.eventTime());
+    } else if (message instanceof ServerMetricReport report) {
+      step.report(report);
+    } else {
+      step.sensors((BmcSensorReading) message);
+    }
+    return step.decision();
+  }
+
+  /**
+   * Event time has reached {@code now}: opens SERVER_SILENT if the {@link #silenceDeadline} is at
+   * or before it, at the deadline, however late the check.
+   */
+  public ServerTwinDecision onSilenceCheck(ServerTwinState state, long now) {
+    Step step = new Step(state);
+    step.checkSilence(now);
+    return step.decision();
+  }
+
+  /**
+   * When the server counts as silent if nothing arrives: {@code silenceAfterMs} after its last
+   * report, or after its commissioning before the first one. Empty when it is not commissioned or
+   * already silent.
+   */
+  public OptionalLong silenceDeadline(ServerTwinState state) {
+    return silenceDeadline(state.identity(), state.status());
+  }
+
+  private OptionalLong silenceDeadline(CommissionServer identity, ServerStatus status) {
+    if (identity == null || status.open().containsKey(IncidentType.SERVER_SILENT)) {
+      return OptionalLong.empty();
+    }
+    if (!status.hasReport()) {
+      return OptionalLong.of(identity.eventTime() + silenceAfterMs);
+    }
+    return health.silenceDeadline(status);
+  }
+
+  private static int lifecycleRank(Message message) {
+    return switch (message.type()) {
+      case COMMISSION -> 0;
+      case DECOMMISSION -> 2;
+      default -> 1;
+    };
+  }
+
+  /** One step: the state taken apart, changed, and put together again with what it produced. */
+  private final class Step {
+    private CommissionServer identity;
+    private BmcSensorReading sensors;
+    private ServerStatus status;
+    private ServerWindow window;
+    private final List<ServerIncidents> toRack = new ArrayList<>(2);
+    private final List<ServerTwinDecision.Rejected> rejected = new ArrayList<>(1);
+    private boolean reportAccepted;
+
+    Step(ServerTwinState state) {
+      identity = state.identity();
+      sensors = state.sensors();
+      status = state.status();
+      window = state.window();
+    }
+
+    void commission(CommissionServer commission) {
+      if (identity != null && !identity.rackId().equals(commission.rackId())) {
+        decommission(commission.eventTime());
+      }
+      if (identity == null) {
+        status = ServerStatus.initial();
+        window = new ServerWindow();
+      }
+      identity = commission;
+      tellRack(commission.eventTime(), false);
+    }
+
+    void decommission(long eventTime) {
+      if (identity == null) {
+        return;
+      }
+      tellRack(eventTime, true);
+      identity = null;
+      sensors = null;
+      status = ServerStatus.initial();
+      window = new ServerWindow();
+    }
+
+    void sensors(BmcSensorReading reading) {
+      if (identity == null) {
+        reject(DeadLetterReason.UNCOMMISSIONED, "server is not commissioned", reading);
+        return;
+      }
+      sensors = reading;
+    }
+
+    void report(ServerMetricReport report) {
+      if (identity == null) {
+        reject(DeadLetterReason.UNCOMMISSIONED, "server is not commissioned", report);
+        return;
+      }
+      ServerMetricReport withSensors = withLatestSensors(report);
+      OptionalLong deadline = silenceDeadline(identity, status);
+      if (deadline.isPresent() && report.eventTime() >= deadline.getAsLong()) {
+        // The gap before this report was a silence, although no timer told us while it lasted.
+        apply(health.onSilence(status, deadline.getAsLong()));
+      }
+      HealthEvaluation evaluation = health.evaluate(window, withSensors, status);
+      if (!evaluation.accepted()) {
+        reject(DeadLetterReason.OUT_OF_ORDER, "not newer than the last report", withSensors);
+        return;
+      }
+      reportAccepted = true;
+      apply(evaluation);
+    }
+
+    void checkSilence(long now) {
+      OptionalLong deadline = silenceDeadline(identity, status);
+      if (deadline.isPresent() && deadline.getAsLong() <= now) {
+        apply(health.onSilence(status, deadline.getAsLong()));
+      }
+    }
+
+    private ServerMetricReport withLatestSensors(ServerMetricReport report) {
+      if (report.sensors() != null
+          || sensors == null
+          || report.eventTime() - sensors.eventTime() > sensorMaxAgeMs) {
+        return report;
+      }
+      return report.withSensors(sensors.sensors());
+    }
+
+    private void apply(HealthEvaluation evaluation) {
+      status = evaluation.status();
+      if (!evaluation.changes().isEmpty()) {
+        long changedAt =
+            evaluation.changes().stream().mapToLong(IncidentChange::eventTime).max().orElseThrow();
+        tellRack(changedAt, false);
+      }
+    }
+
+    private void tellRack(long eventTime, boolean left) {
+      Map<IncidentType, Incident> open = left ? Map.of() : status.open();
+      toRack.add(
+          new ServerIncidents(
+              identity.serverId(),
+              identity.rackId(),
+              identity.datacenterId(),
+              open,
+              eventTime,
+              left));
+    }
+
+    private void reject(DeadLetterReason reason, String detail, Message message) {
+      rejected.add(new ServerTwinDecision.Rejected(reason, detail, message));
+    }
+
+    ServerTwinDecision decision() {
+      return new ServerTwinDecision(
+          new ServerTwinState(identity, sensors, status, window), toRack, rejected, reportAccepted);
+    }
+  }
+}
