@@ -82,7 +82,9 @@ public final class FormatVersion {
         + "; this build reads "
         + (readable.length == 1 ? "version " : "versions ")
         + Arrays.stream(readable).mapToObj(Integer::toString).collect(Collectors.joining(", "))
-        + " (written by a newer build, or not a "
+        + (found > current
+            ? " (written by a newer build, or not a "
+            : " (written by an older build whose reader is gone, or not a ")
         + state
         + ")";
   }

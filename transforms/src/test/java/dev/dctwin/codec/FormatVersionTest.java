@@ -30,6 +30,21 @@ public class FormatVersionTest {
   }
 
   @Test
+  public void saysWhetherAnUnknownVersionIsOlderOrNewer() {
+    FormatVersion withoutOldReaders = FormatVersion.of("RackState", 3);
+    assertThat(
+        withoutOldReaders.unknown(2),
+        equalTo(
+            "RackState: unknown format version 2; this build reads version 3 (written by an older"
+                + " build whose reader is gone, or not a RackState)"));
+    assertThat(
+        withoutOldReaders.unknown(4),
+        equalTo(
+            "RackState: unknown format version 4; this build reads version 3 (written by a newer"
+                + " build, or not a RackState)"));
+  }
+
+  @Test
   public void aCoderReadsTheVersionByteAndRejectsAnUnknownOneOrNone() throws Exception {
     assertThat(
         VersionedCoder.readVersion(WITH_OLD_READERS, new ByteArrayInputStream(new byte[] {2})),
