@@ -15,15 +15,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.EnumMap;
 import java.util.Map;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.CoderException;
 
 /**
- * Encodes any {@link Message}: one byte for its {@link MessageType}, then the record in {@link
- * RecordCoder}'s binary form. Messages are validated once, when parsed from the wire; this coder
- * only moves them between steps and into state.
+ * Encodes any {@link Message}. Version 1: a {@link FormatVersion} byte, one byte for the {@link
+ * MessageType} (its ordinal: the golden-bytes test of every type fails if the enum is reordered),
+ * then the record in {@link RecordCoder}'s version 1 form without a version of its own. Messages
+ * are validated once, when parsed from the wire; this coder only moves them between steps and into
+ * state.
  */
-public final class MessageCoder extends AtomicCoder<Message> {
+public final class MessageCoder extends VersionedCoder<Message> {
+  private static final long serialVersionUID = 1L;
+  private static final FormatVersion FORMAT = FormatVersion.of("MessageCoder", 1);
+  private static final int RECORD_VERSION = 1;
   private static final MessageCoder INSTANCE = new MessageCoder();
   private static final MessageType[] TYPES = MessageType.values();
   private static final Map<MessageType, RecordCoder<? extends Message>> CODERS = coders();
@@ -52,22 +56,37 @@ public final class MessageCoder extends AtomicCoder<Message> {
   }
 
   @Override
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  public void encode(Message value, OutputStream out) throws IOException {
-    MessageType type = value.type();
-    out.write(type.ordinal());
-    ((RecordCoder) CODERS.get(type)).encode((Record) value, out);
+  protected FormatVersion format() {
+    return FORMAT;
   }
 
   @Override
-  public Message decode(InputStream in) throws IOException {
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  protected void encodeBody(Message value, OutputStream out) throws IOException {
+    MessageType type = value.type();
+    out.write(type.ordinal());
+    ((RecordCoder) CODERS.get(type)).encodeBody((Record) value, out);
+  }
+
+  @Override
+  protected Message decodeBody(int version, InputStream in) throws IOException {
     int ordinal = in.read();
     if (ordinal < 0 || ordinal >= TYPES.length) {
       throw new CoderException("corrupt encoded message: type byte " + ordinal);
     }
-    return CODERS.get(TYPES[ordinal]).decode(in);
+    return CODERS.get(TYPES[ordinal]).decodeBody(RECORD_VERSION, in);
   }
 
   @Override
   public void verifyDeterministic() {}
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof MessageCoder;
+  }
+
+  @Override
+  public int hashCode() {
+    return MessageCoder.class.hashCode();
+  }
 }

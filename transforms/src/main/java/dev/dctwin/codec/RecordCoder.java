@@ -28,7 +28,6 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CoderProvider;
 import org.apache.beam.sdk.coders.CoderProviderRegistrar;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
@@ -38,13 +37,21 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * require). Every reference may be null. No Java serialization, no field names.
  *
  * <p>Elements cross every shuffle and sit in the twins' state in this form, so its cost is paid per
- * message several times; JSON text cost the pipeline about a third of its CPU. The layout follows
- * the record's declaration: a changed record needs its state drained or migrated. Unsupported
+ * message several times; JSON text cost the pipeline about a third of its CPU. Unsupported
  * component types fail when the coder is created, not when an element arrives.
+ *
+ * <p>Version 1: a {@link FormatVersion} byte, then the components as above. The layout follows the
+ * record's declaration, so a record that reaches state and changes its components is a new version
+ * with a reader of the old one ({@code transforms/STATE-VERSIONS.md}); the golden-bytes test of
+ * each domain record fails until it is.
  */
-public final class RecordCoder<T extends Record> extends CustomCoder<T> {
+public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
+  private static final long serialVersionUID = 1L;
+  private static final int VERSION = 1;
+
   private final Class<T> type;
   private transient FieldCodec codec;
+  private transient FormatVersion format;
 
   private RecordCoder(Class<T> type) {
     this.type = type;
@@ -63,7 +70,15 @@ public final class RecordCoder<T extends Record> extends CustomCoder<T> {
   }
 
   @Override
-  public void encode(T value, OutputStream out) throws IOException {
+  protected FormatVersion format() {
+    if (format == null) {
+      format = FormatVersion.of("RecordCoder(" + type.getSimpleName() + ")", VERSION);
+    }
+    return format;
+  }
+
+  @Override
+  protected void encodeBody(T value, OutputStream out) throws IOException {
     if (value == null) {
       throw new CoderException("cannot encode a null " + type.getSimpleName());
     }
@@ -73,7 +88,7 @@ public final class RecordCoder<T extends Record> extends CustomCoder<T> {
   }
 
   @Override
-  public T decode(InputStream in) throws IOException {
+  protected T decodeBody(int version, InputStream in) throws IOException {
     DataInputStream data = in instanceof DataInputStream d ? d : new DataInputStream(in);
     Object value = codec().read(data);
     if (value == null) {

@@ -1,5 +1,7 @@
 package dev.dctwin.join;
 
+import dev.dctwin.codec.FormatVersion;
+import dev.dctwin.codec.VersionedCoder;
 import dev.dctwin.join.JoinBuffer.Entry;
 import dev.dctwin.join.JoinBuffer.State;
 import java.io.IOException;
@@ -15,10 +17,13 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * Encodes a {@link JoinBuffer} checkpoint ({@link State}) for Beam state, from the coder of the
- * values: per side the entries ({@code t}, value, {@code seq}) then the side's three longs, then
- * the watermark. Deterministic whenever the value coder is; no Java serialization.
+ * values. Version 1: a {@link FormatVersion} byte, the values' version (if their coder has one),
+ * per side the entries ({@code t}, value without version, {@code seq}) then the side's three longs,
+ * then the watermark. Deterministic whenever the value coder is; no Java serialization.
  */
 public final class JoinStateCoder<V> extends StructuredCoder<State<V>> {
+  private static final long serialVersionUID = 1L;
+  private static final FormatVersion FORMAT = FormatVersion.of("JoinStateCoder", 1);
   private static final VarLongCoder LONG = VarLongCoder.of();
   private static final VarIntCoder INT = VarIntCoder.of();
 
@@ -34,6 +39,8 @@ public final class JoinStateCoder<V> extends StructuredCoder<State<V>> {
 
   @Override
   public void encode(State<V> state, OutputStream out) throws IOException {
+    FORMAT.write(out);
+    VersionedCoder.writeVersionOf(valueCoder, out);
     encodeEntries(state.left(), out);
     LONG.encode(state.leftPredecessorT(), out);
     LONG.encode(state.leftLastT(), out);
@@ -47,11 +54,13 @@ public final class JoinStateCoder<V> extends StructuredCoder<State<V>> {
 
   @Override
   public State<V> decode(InputStream in) throws IOException {
-    List<Entry<V>> left = decodeEntries(in);
+    VersionedCoder.readVersion(FORMAT, in);
+    int valuesVersion = VersionedCoder.readVersionOf(valueCoder, in);
+    List<Entry<V>> left = decodeEntries(valuesVersion, in);
     long leftPredecessorT = LONG.decode(in);
     long leftLastT = LONG.decode(in);
     long leftNextSeq = LONG.decode(in);
-    List<Entry<V>> right = decodeEntries(in);
+    List<Entry<V>> right = decodeEntries(valuesVersion, in);
     long rightPredecessorT = LONG.decode(in);
     long rightLastT = LONG.decode(in);
     long rightNextSeq = LONG.decode(in);
@@ -72,19 +81,23 @@ public final class JoinStateCoder<V> extends StructuredCoder<State<V>> {
     INT.encode(entries.size(), out);
     for (Entry<V> entry : entries) {
       LONG.encode(entry.t(), out);
-      valueCoder.encode(entry.value(), out);
+      VersionedCoder.encodeWithoutVersion(valueCoder, entry.value(), out);
       LONG.encode(entry.seq(), out);
     }
   }
 
-  private List<Entry<V>> decodeEntries(InputStream in) throws IOException {
+  private List<Entry<V>> decodeEntries(int valuesVersion, InputStream in) throws IOException {
     int size = INT.decode(in);
     if (size < 0) {
       throw new CoderException("negative entry count " + size);
     }
     List<Entry<V>> entries = new ArrayList<>(Math.min(size, 1024));
     for (int i = 0; i < size; i++) {
-      entries.add(new Entry<>(LONG.decode(in), valueCoder.decode(in), LONG.decode(in)));
+      entries.add(
+          new Entry<>(
+              LONG.decode(in),
+              VersionedCoder.decodeWithoutVersion(valueCoder, valuesVersion, in),
+              LONG.decode(in)));
     }
     return entries;
   }

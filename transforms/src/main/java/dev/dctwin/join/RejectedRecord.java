@@ -1,5 +1,7 @@
 package dev.dctwin.join;
 
+import dev.dctwin.codec.FormatVersion;
+import dev.dctwin.codec.VersionedCoder;
 import dev.dctwin.domain.DeadLetterReason;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,9 +27,15 @@ public record RejectedRecord<K, V>(
     return new RejectedRecordCoder<>(keyCoder, valueCoder);
   }
 
-  /** Enums by name, so that reordering an enum never changes what a stored record means. */
+  /**
+   * Version 1: a {@link FormatVersion} byte, key, side, {@code t}, value and reason. Enums by name,
+   * so that reordering an enum never changes what a stored record means.
+   */
   private static final class RejectedRecordCoder<K, V>
       extends StructuredCoder<RejectedRecord<K, V>> {
+    private static final long serialVersionUID = 1L;
+    private static final FormatVersion FORMAT = FormatVersion.of("RejectedRecord", 1);
+
     private final Coder<K> keyCoder;
     private final Coder<V> valueCoder;
 
@@ -38,6 +46,7 @@ public record RejectedRecord<K, V>(
 
     @Override
     public void encode(RejectedRecord<K, V> record, OutputStream out) throws IOException {
+      FORMAT.write(out);
       keyCoder.encode(record.key(), out);
       StringUtf8Coder.of().encode(record.side().name(), out);
       VarLongCoder.of().encode(record.t(), out);
@@ -47,6 +56,7 @@ public record RejectedRecord<K, V>(
 
     @Override
     public RejectedRecord<K, V> decode(InputStream in) throws IOException {
+      VersionedCoder.readVersion(FORMAT, in);
       try {
         return new RejectedRecord<>(
             keyCoder.decode(in),

@@ -1,5 +1,6 @@
 package dev.dctwin.models;
 
+import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
 import java.util.Collections;
@@ -25,7 +26,7 @@ public record DataCenterState(
     Map<String, Map<IncidentType, TrackedIncident>> racks,
     Map<IncidentType, Incident> datacenterIncidents) {
 
-  private static final int VERSION = 1;
+  private static final FormatVersion FORMAT = FormatVersion.of("DataCenterState", 1);
 
   public DataCenterState {
     racks = Members.immutableCopy(racks);
@@ -47,7 +48,7 @@ public record DataCenterState(
   }
 
   public byte[] toBytes() {
-    StateWriter out = new StateWriter(VERSION);
+    StateWriter out = new StateWriter(FORMAT);
     out.writeString(datacenterId);
     Members.write(out, racks);
     Members.writeIncidents(out, datacenterIncidents);
@@ -55,7 +56,7 @@ public record DataCenterState(
   }
 
   public static DataCenterState fromBytes(byte[] bytes) {
-    StateReader in = new StateReader(bytes, VERSION, "DataCenterState");
+    StateReader in = new StateReader(bytes, FORMAT);
     String datacenterId = in.readString();
     Map<String, Map<IncidentType, TrackedIncident>> racks = Members.read(in);
     Map<IncidentType, Incident> datacenterIncidents = Members.readIncidents(in);

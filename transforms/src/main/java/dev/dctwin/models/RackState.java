@@ -1,5 +1,6 @@
 package dev.dctwin.models;
 
+import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
 import java.util.Map;
@@ -29,7 +30,7 @@ public record RackState(
     Map<String, Map<IncidentType, TrackedIncident>> servers,
     Map<IncidentType, Incident> rackIncidents) {
 
-  private static final int VERSION = 1;
+  private static final FormatVersion FORMAT = FormatVersion.of("RackState", 1);
 
   public RackState {
     servers = Members.immutableCopy(servers);
@@ -51,7 +52,7 @@ public record RackState(
   }
 
   public byte[] toBytes() {
-    StateWriter out = new StateWriter(VERSION);
+    StateWriter out = new StateWriter(FORMAT);
     out.writeString(rackId);
     out.writeString(datacenterId);
     Members.write(out, servers);
@@ -60,7 +61,7 @@ public record RackState(
   }
 
   public static RackState fromBytes(byte[] bytes) {
-    StateReader in = new StateReader(bytes, VERSION, "RackState");
+    StateReader in = new StateReader(bytes, FORMAT);
     String rackId = in.readString();
     String datacenterId = in.readString();
     Map<String, Map<IncidentType, TrackedIncident>> servers = Members.read(in);

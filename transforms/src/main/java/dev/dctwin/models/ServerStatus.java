@@ -1,5 +1,6 @@
 package dev.dctwin.models;
 
+import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
 import java.util.Collections;
@@ -26,7 +27,7 @@ public record ServerStatus(
   /** The {@link #lastReportTime()} of a twin that has not accepted a report yet. */
   public static final long NO_REPORT = Long.MIN_VALUE;
 
-  private static final int VERSION = 1;
+  private static final FormatVersion FORMAT = FormatVersion.of("ServerStatus", 1);
 
   public ServerStatus {
     open = immutableCopy(open);
@@ -71,7 +72,7 @@ public record ServerStatus(
   }
 
   public byte[] toBytes() {
-    StateWriter out = new StateWriter(VERSION);
+    StateWriter out = new StateWriter(FORMAT);
     out.writeLong(lastReportTime);
     out.writeVarLong(open.size());
     open.values().forEach(out::writeIncident);
@@ -86,7 +87,7 @@ public record ServerStatus(
   }
 
   public static ServerStatus fromBytes(byte[] bytes) {
-    StateReader in = new StateReader(bytes, VERSION, "ServerStatus");
+    StateReader in = new StateReader(bytes, FORMAT);
     long lastReportTime = in.readLong();
     Map<IncidentType, Incident> open = new EnumMap<>(IncidentType.class);
     for (int i = in.readVarInt(); i > 0; i--) {

@@ -1,5 +1,6 @@
 package dev.dctwin.models;
 
+import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.models.MetricSummary.Feature;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -26,7 +27,7 @@ import java.util.OptionalLong;
  * with ECC errors.
  */
 public final class ServerWindow {
-  private static final int VERSION = 1;
+  private static final FormatVersion FORMAT = FormatVersion.of("ServerWindow", 1);
   private static final int SENSORS_FLAG = 1 << 5;
   private static final int ECC_FLAG = 1 << 6;
   private static final int OUTLIER_MASK = (1 << Feature.values().length) - 1;
@@ -113,7 +114,7 @@ public final class ServerWindow {
   }
 
   public byte[] toBytes() {
-    StateWriter out = new StateWriter(VERSION);
+    StateWriter out = new StateWriter(FORMAT);
     out.writeVarLong(summaries.size());
     long previous = 0;
     boolean first = true;
@@ -141,7 +142,7 @@ public final class ServerWindow {
   }
 
   public static ServerWindow fromBytes(byte[] bytes) {
-    StateReader in = new StateReader(bytes, VERSION, "ServerWindow");
+    StateReader in = new StateReader(bytes, FORMAT);
     int count = in.readVarInt();
     ServerWindow window = new ServerWindow();
     long eventTime = 0;

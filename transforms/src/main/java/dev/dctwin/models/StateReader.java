@@ -1,5 +1,6 @@
 package dev.dctwin.models;
 
+import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Severity;
@@ -8,22 +9,18 @@ import java.io.DataInputStream;
 import java.io.IOException;
 
 /**
- * Reads what {@link StateWriter} wrote. Malformed input (a wrong version, truncation, an unknown
- * enum name) fails with {@link IllegalArgumentException} naming the state, never with a half-read
- * state.
+ * Reads what {@link StateWriter} wrote. Malformed input (a version the format does not read,
+ * truncation, an unknown enum name) fails with {@link IllegalArgumentException} naming the state,
+ * never with a half-read state.
  */
 final class StateReader {
   private final String what;
   private final DataInputStream in;
 
-  StateReader(byte[] bytes, int expectedVersion, String what) {
-    this.what = what;
+  StateReader(byte[] bytes, FormatVersion format) {
+    this.what = format.state();
     this.in = new DataInputStream(new ByteArrayInputStream(bytes));
-    int version = readByte();
-    if (version != expectedVersion) {
-      throw new IllegalArgumentException(
-          what + ": unsupported encoding version " + version + ", expected " + expectedVersion);
-    }
+    format.check(readByte());
   }
 
   int readByte() {

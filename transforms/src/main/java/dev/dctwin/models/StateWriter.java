@@ -1,5 +1,6 @@
 package dev.dctwin.models;
 
+import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.domain.Incident;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -14,8 +15,8 @@ final class StateWriter {
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final DataOutputStream out = new DataOutputStream(bytes);
 
-  StateWriter(int version) {
-    writeByte(version);
+  StateWriter(FormatVersion format) {
+    writeByte(format.current());
   }
 
   void writeByte(int value) {

@@ -1,5 +1,7 @@
 package dev.dctwin.twins;
 
+import dev.dctwin.codec.FormatVersion;
+import dev.dctwin.codec.VersionedCoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,7 +14,6 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CustomCoder;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
@@ -82,15 +83,25 @@ final class Inbox<T> {
     return new InboxCoder<>(valueCoder);
   }
 
+  /**
+   * Version 1: a {@link FormatVersion} byte, the values' version (if their coder has one), the
+   * wake-up (a flag, then the time as a varlong), the number of timestamps, then per timestamp the
+   * time (varlong), the number of values (varint) and the values without versions.
+   */
   private static final class InboxCoder<T> extends CustomCoder<Inbox<T>> {
-    private final ListCoder<T> listCoder;
+    private static final long serialVersionUID = 1L;
+    private static final FormatVersion FORMAT = FormatVersion.of("Inbox", 1);
+
+    private final Coder<T> valueCoder;
 
     InboxCoder(Coder<T> valueCoder) {
-      this.listCoder = ListCoder.of(valueCoder);
+      this.valueCoder = valueCoder;
     }
 
     @Override
     public void encode(Inbox<T> inbox, OutputStream out) throws IOException {
+      FORMAT.write(out);
+      VersionedCoder.writeVersionOf(valueCoder, out);
       boolean scheduled = inbox.wakeUpAt != NO_WAKE_UP;
       BooleanCoder.of().encode(scheduled, out);
       if (scheduled) {
@@ -99,30 +110,40 @@ final class Inbox<T> {
       VarIntCoder.of().encode(inbox.pending.size(), out);
       for (Map.Entry<Long, List<T>> entry : inbox.pending.entrySet()) {
         VarLongCoder.of().encode(entry.getKey(), out);
-        listCoder.encode(entry.getValue(), out);
+        VarIntCoder.of().encode(entry.getValue().size(), out);
+        for (T value : entry.getValue()) {
+          VersionedCoder.encodeWithoutVersion(valueCoder, value, out);
+        }
       }
     }
 
     @Override
     public Inbox<T> decode(InputStream in) throws IOException {
+      VersionedCoder.readVersion(FORMAT, in);
+      int valuesVersion = VersionedCoder.readVersionOf(valueCoder, in);
       long wakeUpAt = BooleanCoder.of().decode(in) ? VarLongCoder.of().decode(in) : NO_WAKE_UP;
       int times = VarIntCoder.of().decode(in);
       TreeMap<Long, List<T>> pending = new TreeMap<>();
       for (int i = 0; i < times; i++) {
         long timestamp = VarLongCoder.of().decode(in);
-        pending.put(timestamp, new ArrayList<>(listCoder.decode(in)));
+        int count = VarIntCoder.of().decode(in);
+        List<T> values = new ArrayList<>(Math.min(count, 1024));
+        for (int j = 0; j < count; j++) {
+          values.add(VersionedCoder.decodeWithoutVersion(valueCoder, valuesVersion, in));
+        }
+        pending.put(timestamp, values);
       }
       return new Inbox<>(pending, wakeUpAt);
     }
 
     @Override
     public List<? extends Coder<?>> getCoderArguments() {
-      return List.of(listCoder);
+      return List.of(valueCoder);
     }
 
     @Override
     public void verifyDeterministic() throws NonDeterministicException {
-      listCoder.verifyDeterministic();
+      valueCoder.verifyDeterministic();
     }
   }
 }

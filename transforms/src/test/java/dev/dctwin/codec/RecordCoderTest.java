@@ -163,7 +163,7 @@ public class RecordCoderTest {
   public void corruptInputIsACoderException() throws Exception {
     byte[] valid = CoderUtils.encodeToByteArray(MessageCoder.of(), sample(MessageType.METRICS));
     byte[] wrongType = valid.clone();
-    wrongType[0] = 99;
+    wrongType[1] = 99; // after the format version
     assertThrows(
         CoderException.class, () -> MessageCoder.of().decode(new ByteArrayInputStream(wrongType)));
     byte[] truncated = Arrays.copyOf(valid, valid.length / 2);

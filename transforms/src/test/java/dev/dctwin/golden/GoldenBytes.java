@@ -1,6 +1,7 @@
 package dev.dctwin.golden;
 
 import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.fail;
 
 import java.io.IOException;
@@ -9,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HexFormat;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.util.CoderUtils;
 
 /**
  * Pins the bytes of a stored encoding to a committed file, {@code
@@ -52,6 +56,34 @@ public final class GoldenBytes {
       assertArrayEquals(message(state, version, pinned, encoded), pinned, encoded);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Pins {@code coder}'s encoding of {@code sample} at {@code version}, the bytes Beam state holds,
+   * and checks that the pinned bytes decode to {@code sample}.
+   */
+  public static <T> void assertPinned(String state, int version, Coder<T> coder, T sample) {
+    try {
+      assertPinned(state, version, CoderUtils.encodeToByteArray(coder, sample));
+    } catch (CoderException e) {
+      throw new AssertionError(state + ": cannot encode the sample", e);
+    }
+    assertDecodes(state, version, coder, sample);
+  }
+
+  /**
+   * Checks that the committed bytes of {@code state} at {@code version} decode to {@code expected}
+   * with today's {@code coder}: all that remains of a version's test once a newer one is written.
+   */
+  public static <T> void assertDecodes(String state, int version, Coder<T> coder, T expected) {
+    try {
+      assertEquals(
+          state + " v" + version + " decoded by today's coder",
+          expected,
+          CoderUtils.decodeFromByteArray(coder, read(state, version)));
+    } catch (CoderException e) {
+      throw new AssertionError(state + " v" + version + " no longer decodes", e);
     }
   }
 

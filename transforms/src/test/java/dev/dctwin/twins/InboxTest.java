@@ -2,16 +2,33 @@ package dev.dctwin.twins;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
+import static org.junit.Assert.assertThrows;
 
+import dev.dctwin.codec.MessageCoder;
+import dev.dctwin.codec.RecordCoder;
+import dev.dctwin.domain.CommissionServer;
+import dev.dctwin.domain.GetUnhealthyRacks;
+import dev.dctwin.domain.Incident;
+import dev.dctwin.domain.IncidentType;
+import dev.dctwin.domain.Message;
+import dev.dctwin.domain.ServerIncidents;
+import dev.dctwin.domain.Severity;
+import dev.dctwin.golden.GoldenBytes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
@@ -19,6 +36,7 @@ import org.junit.runners.JUnit4;
 @RunWith(JUnit4.class)
 public class InboxTest {
   private static final Comparator<String> ALPHABETICAL = Comparator.naturalOrder();
+  private static final long T0 = 1_763_719_200_000L;
 
   @Test
   public void drainsWhatIsDueInTimestampThenTieOrder() {
@@ -62,6 +80,84 @@ public class InboxTest {
         decoded.drainUpTo(Long.MAX_VALUE, ALPHABETICAL), contains("before the epoch", "a", "b"));
     decoded.add(0, "still mutable after decoding");
     assertThat(roundTrip(new Inbox<String>()).wakeUpAt(), equalTo(Inbox.NO_WAKE_UP));
+  }
+
+  /** The rack twin's inbox: server incidents. */
+  @Test
+  public void anInboxOfServerIncidentsIsPinned() throws Exception {
+    ServerIncidents silent =
+        new ServerIncidents(
+            "dc1-r03-s11",
+            "dc1-r03",
+            "dc1",
+            Map.of(
+                IncidentType.SERVER_SILENT,
+                new Incident(IncidentType.SERVER_SILENT, Severity.CRITICAL, T0, null)),
+            T0 + 60_000,
+            false);
+    ServerIncidents left = new ServerIncidents("dc1-r03-s12", "dc1-r03", "dc1", Map.of(), T0, true);
+    assertPinned(
+        "Inbox-ServerIncidents",
+        RecordCoder.of(ServerIncidents.class),
+        List.of(
+            left,
+            silent,
+            new ServerIncidents("dc1-r03-s01", "dc1-r03", "dc1", Map.of(), T0, false)));
+  }
+
+  /** The server and datacenter twins' inbox: messages. */
+  @Test
+  public void anInboxOfMessagesIsPinned() throws Exception {
+    assertPinned(
+        "Inbox-Message",
+        MessageCoder.of(),
+        List.of(
+            new CommissionServer("dc1-r03-s11", "dc1-r03", "dc1", T0),
+            new GetUnhealthyRacks("q-43", "dc1", T0 + 10_000),
+            new GetUnhealthyRacks("q-42", "dc1", T0 + 10_000)));
+  }
+
+  @Test
+  public void anUnknownVersionOfTheInboxOrOfItsValuesIsRejectedByName() throws Exception {
+    Inbox<Message> inbox = new Inbox<>();
+    inbox.add(T0, new GetUnhealthyRacks("q-42", "dc1", T0));
+    Coder<Inbox<Message>> coder = Inbox.coder(MessageCoder.of());
+    byte[] bytes = CoderUtils.encodeToByteArray(coder, inbox);
+    for (int at = 0; at < 2; at++) {
+      byte[] unknown = bytes.clone();
+      unknown[at] = 2;
+      CoderException error =
+          assertThrows(CoderException.class, () -> CoderUtils.decodeFromByteArray(coder, unknown));
+      assertThat(
+          error.getMessage(),
+          containsString(
+              (at == 0 ? "Inbox" : "MessageCoder")
+                  + ": unknown format version 2; this build reads version 1"));
+    }
+  }
+
+  /**
+   * Pins the encoding of an inbox of {@code values} (the first at {@code T0}, the others together
+   * 10 s later, in {@code toString} order) with its timer set, and checks that the pinned bytes
+   * decode to the same inbox.
+   */
+  private static <T> void assertPinned(String state, Coder<T> valueCoder, List<T> values)
+      throws Exception {
+    Comparator<T> tieOrder = Comparator.comparing(Object::toString);
+    Inbox<T> inbox = new Inbox<>();
+    for (int i = 0; i < values.size(); i++) {
+      inbox.add(i == 0 ? T0 : T0 + 10_000, values.get(i));
+    }
+    inbox.wakeUpAt(T0 + 1_000);
+    Coder<Inbox<T>> coder = Inbox.coder(valueCoder);
+    GoldenBytes.assertPinned(state, 1, CoderUtils.encodeToByteArray(coder, inbox));
+
+    Inbox<T> decoded = CoderUtils.decodeFromByteArray(coder, GoldenBytes.read(state, 1));
+    assertThat(decoded.wakeUpAt(), equalTo(T0 + 1_000));
+    assertThat(decoded.earliest(), equalTo(OptionalLong.of(T0)));
+    List<T> inOrder = new ArrayList<>(values.subList(0, 1));
+    inOrder.addAll(values.subList(1, values.size()).stream().sorted(tieOrder).toList());
+    assertThat(decoded.drainUpTo(Long.MAX_VALUE, tieOrder), equalTo(inOrder));
   }
 
   private static Inbox<String> roundTrip(Inbox<String> inbox) throws Exception {

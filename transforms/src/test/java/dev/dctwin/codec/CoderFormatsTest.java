@@ -1,0 +1,175 @@
+package dev.dctwin.codec;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.Assert.assertThrows;
+
+import dev.dctwin.domain.Alert;
+import dev.dctwin.domain.AlertStatus;
+import dev.dctwin.domain.BmcSensorReading;
+import dev.dctwin.domain.CommissionServer;
+import dev.dctwin.domain.CpuMetrics;
+import dev.dctwin.domain.DeadLetter;
+import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.DecommissionServer;
+import dev.dctwin.domain.DiskMetrics;
+import dev.dctwin.domain.GetUnhealthyRacks;
+import dev.dctwin.domain.Incident;
+import dev.dctwin.domain.IncidentType;
+import dev.dctwin.domain.Level;
+import dev.dctwin.domain.Measurement;
+import dev.dctwin.domain.MemoryMetrics;
+import dev.dctwin.domain.Message;
+import dev.dctwin.domain.MessageType;
+import dev.dctwin.domain.NetworkMetrics;
+import dev.dctwin.domain.ProcessMetrics;
+import dev.dctwin.domain.RawMessage;
+import dev.dctwin.domain.SensorReadings;
+import dev.dctwin.domain.ServerIncidents;
+import dev.dctwin.domain.ServerMetricReport;
+import dev.dctwin.domain.Severity;
+import dev.dctwin.domain.UnhealthyRacks;
+import dev.dctwin.golden.GoldenBytes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * Pins version 1 of the codec's encodings, one golden file per type ({@code
+ * src/test/resources/golden}): every domain record in {@link RecordCoder}'s form, every message
+ * type in {@link MessageCoder}'s and a raw message in {@link RawMessageCoder}'s. Any of them can
+ * reach Beam state or a checkpoint (the twins' inboxes, the join's buffer, the outputs Flink holds
+ * back during a checkpoint).
+ */
+@RunWith(JUnit4.class)
+public class CoderFormatsTest {
+  private static final long T0 = 1_763_719_200_000L;
+
+  /** A fixed message of each type; a new type gets its golden file on its first run. */
+  private static Message message(MessageType type) {
+    return switch (type) {
+      case METRICS ->
+          new ServerMetricReport(
+              "dc1-r01-s07",
+              T0,
+              new CpuMetrics(71.5, 20.0, 5.0, 0.5, 0.3, 0.7, 0.0, 2.0),
+              new NetworkMetrics(0.0, 1.5, 0.0, 2.0, 12_000, 11_500, 9.6e6, 8.1e6),
+              new MemoryMetrics(96e9, 60e9, 90e9, 2e9, 8e9, 256e9, 12e9, 3e9, 30e6, 0, 1, 0),
+              new DiskMetrics(120, 180, 4, 30, 2.1e6, 8.4e6, 150, 420, 0.8, 1.6, 1),
+              new ProcessMetrics(6, 412, 0, 0, 1, 0),
+              new SensorReadings(12.1, 24.5, 58.0, 310.0));
+      case SENSORS ->
+          new BmcSensorReading("dc1-r01-s07", T0 + 250, new SensorReadings(12.1, 24.5, 58, 310));
+      case COMMISSION -> new CommissionServer("dc1-r01-s07", "dc1-r01", "dc1", T0 - 60_000);
+      case DECOMMISSION -> new DecommissionServer("dc1-r01-s07", "dc1-r01", "dc1", T0 + 3_600_000);
+      case GET_UNHEALTHY_RACKS -> new GetUnhealthyRacks("q-42", "dc1", T0 + 1_000);
+      case UNHEALTHY_RACKS ->
+          new UnhealthyRacks("q-42", "dc1", List.of("dc1-r03", "dc1-r07"), T0 + 1_000);
+      case ALERT ->
+          new Alert(
+              "3f2b6c1e-0000-3000-8000-000000000001",
+              AlertStatus.OPENED,
+              Level.SERVER,
+              "dc1-r03-s11",
+              "dc1",
+              "dc1-r03",
+              IncidentType.NIC_ERRORS,
+              Severity.MAJOR,
+              T0,
+              T0 + 30_000,
+              IncidentType.TOR_SWITCH,
+              "3f2b6c1e-0000-3000-8000-000000000002",
+              "31 of 40 servers lose packets or are silent");
+      case MEASUREMENT -> new Measurement("R0815", "vaTorque_C11", 1_554_096_380_468L, -4.44);
+    };
+  }
+
+  /** Every domain record that crosses a step, beyond the messages. */
+  private static List<Record> records() {
+    List<Record> records = new ArrayList<>();
+    for (MessageType type : MessageType.values()) {
+      records.add((Record) message(type));
+    }
+    records.add(
+        new ServerIncidents(
+            "dc1-r03-s11",
+            "dc1-r03",
+            "dc1",
+            Map.of(
+                IncidentType.NIC_ERRORS,
+                new Incident(IncidentType.NIC_ERRORS, Severity.MAJOR, T0, "errorsIn 40.0/s"),
+                IncidentType.SERVER_SILENT,
+                new Incident(IncidentType.SERVER_SILENT, Severity.CRITICAL, T0 + 60_000, null)),
+            T0 + 60_000,
+            false));
+    records.add(
+        DeadLetter.of(
+            "kafka:dctwin.metrics/0@42",
+            DeadLetterReason.NOT_JSON,
+            "Unexpected character ('x')",
+            "x{".getBytes(StandardCharsets.UTF_8),
+            T0));
+    return records;
+  }
+
+  @Test
+  public void everyDomainRecordIsPinned() {
+    for (Record sample : records()) {
+      GoldenBytes.assertPinned(
+          "RecordCoder-" + sample.getClass().getSimpleName(), 1, coderOf(sample), sample);
+    }
+  }
+
+  @Test
+  public void everyMessageTypeIsPinned() {
+    for (MessageType type : MessageType.values()) {
+      GoldenBytes.assertPinned("MessageCoder-" + type, 1, MessageCoder.of(), message(type));
+    }
+  }
+
+  @Test
+  public void aRawMessageIsPinned() {
+    GoldenBytes.assertPinned(
+        "RawMessageCoder",
+        1,
+        RawMessageCoder.of(),
+        new RawMessage("mqtt:dctwin/metrics", new byte[] {'{', 0, -1, '}'}, T0 + 5));
+  }
+
+  @Test
+  public void anUnknownVersionIsRejectedNamingTheTypeAndTheVersions() throws Exception {
+    Alert alert = (Alert) message(MessageType.ALERT);
+    assertRejectsVersion2(RecordCoder.of(Alert.class), alert, "RecordCoder(Alert)");
+    assertRejectsVersion2(MessageCoder.of(), alert, "MessageCoder");
+    assertRejectsVersion2(
+        RawMessageCoder.of(), new RawMessage("mqtt:x", new byte[] {1}, 5L), "RawMessageCoder");
+  }
+
+  /** A value that {@code coder} writes, with version 2 in place of 1, is a CoderException. */
+  static <T> void assertRejectsVersion2(Coder<T> coder, T value, String state) throws Exception {
+    byte[] bytes = CoderUtils.encodeToByteArray(coder, value);
+    assertThat(state + " starts with its version", bytes[0], equalTo((byte) 1));
+    bytes[0] = 2;
+    CoderException error =
+        assertThrows(CoderException.class, () -> CoderUtils.decodeFromByteArray(coder, bytes));
+    assertThat(
+        error.getMessage(),
+        allOf(
+            containsString(state + ": unknown format version 2"),
+            containsString("reads version 1")));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Coder<Record> coderOf(Record sample) {
+    return (Coder) RecordCoder.of(sample.getClass());
+  }
+}
