@@ -1,5 +1,6 @@
 package dev.dctwin.models;
 
+import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.domain.BmcSensorReading;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.SensorReadings;
@@ -27,6 +28,8 @@ public record ServerTwinState(
 
   static final int VERSION = 1;
 
+  private static final FormatVersion FORMAT = FormatVersion.of("ServerTwinState", VERSION);
+
   public ServerTwinState {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(window, "window");
@@ -46,7 +49,7 @@ public record ServerTwinState(
   }
 
   public byte[] toBytes() {
-    StateWriter out = new StateWriter(VERSION);
+    StateWriter out = new StateWriter(FORMAT);
     out.writeBoolean(identity != null);
     if (identity != null) {
       out.writeString(identity.serverId());
@@ -69,7 +72,7 @@ public record ServerTwinState(
   }
 
   public static ServerTwinState fromBytes(byte[] bytes) {
-    StateReader in = new StateReader(bytes, VERSION, "ServerTwinState");
+    StateReader in = new StateReader(bytes, FORMAT);
     CommissionServer identity =
         in.readBoolean()
             ? new CommissionServer(in.readString(), in.readString(), in.readString(), in.readLong())

@@ -69,9 +69,9 @@ public class ServerTwinStateTest {
 
   @Test
   public void theEncodingIsPinned() {
-    GoldenBytes.assertPinned("server-twin-state", ServerTwinState.VERSION, sample().toBytes());
+    GoldenBytes.assertPinned("ServerTwinState", ServerTwinState.VERSION, sample().toBytes());
     assertThat(
-        ServerTwinState.fromBytes(GoldenBytes.read("server-twin-state", ServerTwinState.VERSION)),
+        ServerTwinState.fromBytes(GoldenBytes.read("ServerTwinState", ServerTwinState.VERSION)),
         is(equalTo(sample())));
   }
 

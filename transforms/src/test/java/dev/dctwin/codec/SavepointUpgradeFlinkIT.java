@@ -61,7 +61,7 @@ import org.junit.runners.JUnit4;
  * FormatVersion} requires.
  */
 @RunWith(JUnit4.class)
-public class SavepointUpgradeFlinkTest {
+public class SavepointUpgradeFlinkIT {
   private static final int KEYS = 3;
 
   /** Elements below this go into the state; every later one reports the state. */
