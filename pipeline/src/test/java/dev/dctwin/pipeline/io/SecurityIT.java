@@ -225,7 +225,7 @@ public class SecurityIT {
 
   private void assertFailsFastNaming(Cli cli, String service) {
     List<String> errorLines =
-        cli.stderr().lines().filter(line -> line.startsWith("dctwin run")).toList();
+        cli.stderr().lines().filter(line -> line.startsWith("dctwin-pipeline run")).toList();
     System.out.printf(
         "SecurityIT: wrong %s password -> exit %d after %d ms: %s%n",
         service, cli.exitCode(), cli.millis(), errorLines);
