@@ -65,7 +65,7 @@ public record BaselineConfig(
           0.1,
           1000,
           DAY_MS,
-          10);
+          40);
 
   public BaselineConfig {
     requirePositive(locationHalfLifeMs, "locationHalfLifeMs");

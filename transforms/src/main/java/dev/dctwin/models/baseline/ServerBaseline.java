@@ -37,8 +37,9 @@ public final class ServerBaseline {
   static final double[] SCORE_EDGES = DecayingHistogram.logEdges(64, 0.01, 1000);
 
   private static final Comparator<Ranked> MOST_IMPORTANT_FIRST =
-      Comparator.comparingDouble((Ranked r) -> -r.surprisal)
+      Comparator.comparing((Ranked r) -> r.excess <= 0)
           .thenComparingDouble(r -> -r.z)
+          .thenComparingDouble(r -> -r.surprisal)
           .thenComparing(r -> r.name);
 
   private final BaselineConfig config;
@@ -174,16 +175,16 @@ public final class ServerBaseline {
         explanation);
   }
 
+  /**
+   * The report's metrics, most important first: the metrics that raised the score (beyond their own
+   * tail) come first; within each group the larger deviation in the metric's own scales first, then
+   * the higher surprisal, then the name; at most {@code maxExplained}.
+   */
   private List<MetricExplanation> explain(List<Ranked> observed) {
-    List<Ranked> contributing = new ArrayList<>();
-    for (Ranked r : observed) {
-      if (r.excess > 0) {
-        contributing.add(r);
-      }
-    }
-    contributing.sort(MOST_IMPORTANT_FIRST);
+    List<Ranked> ranked = new ArrayList<>(observed);
+    ranked.sort(MOST_IMPORTANT_FIRST);
     List<MetricExplanation> out = new ArrayList<>();
-    for (Ranked r : contributing.subList(0, Math.min(config.maxExplained(), contributing.size()))) {
+    for (Ranked r : ranked.subList(0, Math.min(config.maxExplained(), ranked.size()))) {
       out.add(new MetricExplanation(r.name, r.observed, r.expected, r.scale, r.z, r.surprisal));
     }
     return List.copyOf(out);
