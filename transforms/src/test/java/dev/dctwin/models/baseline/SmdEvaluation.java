@@ -21,9 +21,9 @@ import java.util.zip.GZIPInputStream;
  * server for 40 and 200 metrics. Not a JUnit test (no {@code Test} suffix); run it with
  *
  * <pre>
- * mvn -B -q -pl transforms test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=dev.dctwin.models.baseline.SmdEvaluation \
- *   -Dexec.args="/work/shared/data/smd target/smd-preds"
+ * mvn -B -q -pl transforms test-compile
+ * java -cp transforms/target/classes:transforms/target/test-classes \
+ *   dev.dctwin.models.baseline.SmdEvaluation /work/shared/data/smd target/smd-preds
  * </pre>
  *
  * <p>Protocol: every train row, then every test row, of a machine in order, one report per row 60 s
