@@ -51,6 +51,13 @@ final class JsonFields {
     return new JsonFields(value, qualified(name));
   }
 
+  /** The names of this object's fields, in their order. */
+  List<String> names() {
+    List<String> names = new ArrayList<>(node.size());
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
   String string(String name) throws InvalidMessageException {
     JsonNode value = require(name);
     if (!value.isTextual()) {

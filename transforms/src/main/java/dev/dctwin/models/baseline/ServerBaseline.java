@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -344,4 +345,15 @@ public final class ServerBaseline {
       double z,
       double surprisal,
       double excess) {}
+
+  /** Equal when they encode to the same bytes: the encoding is the whole learned state. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ServerBaseline that && Arrays.equals(toBytes(), that.toBytes());
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(toBytes());
+  }
 }
