@@ -34,6 +34,7 @@ import dev.dctwin.domain.Measurement;
 import dev.dctwin.domain.MemoryMetrics;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MessageType;
+import dev.dctwin.domain.MetricEvidence;
 import dev.dctwin.domain.NetworkMetrics;
 import dev.dctwin.domain.ProcessMetrics;
 import dev.dctwin.domain.SensorReadings;
@@ -131,6 +132,9 @@ public final class WireCodec implements Serializable {
       node.put("category", alert.incidentType().category().name());
     }
     node.setAll((ObjectNode) json.valueToTree(message));
+    if (message instanceof Alert alert && alert.evidence().isEmpty()) {
+      node.remove("evidence");
+    }
     if (message instanceof ServerMetricReport report) {
       // Absent groups and no gauges are left out, as agents leave them out.
       List<String> absent = new ArrayList<>();
@@ -371,7 +375,20 @@ public final class WireCodec implements Serializable {
         f.time("eventTime"),
         rootCause == null ? null : parseEnum(IncidentType.class, "rootCause", rootCause),
         explainedBy,
-        f.optionalString("context"));
+        f.optionalString("context"),
+        evidence(f));
+  }
+
+  private static List<MetricEvidence> evidence(JsonFields f) throws InvalidMessageException {
+    List<MetricEvidence> evidence = new ArrayList<>();
+    for (JsonFields metric : f.optionalObjects("evidence")) {
+      evidence.add(
+          new MetricEvidence(
+              metric.string("metric"),
+              metric.number("observed", -Double.MAX_VALUE, Double.MAX_VALUE),
+              metric.number("expected", -Double.MAX_VALUE, Double.MAX_VALUE)));
+    }
+    return evidence;
   }
 
   private static <E extends Enum<E>> E enumValue(Class<E> type, JsonFields f, String name)

@@ -14,7 +14,8 @@ import java.io.Serializable;
  *     to infinity and every server would seem to fall silent. Silence that ends before the input
  *     does is detected either way, from the gap before the next report.
  * @param learnedBaseline whether every server twin learns a baseline of its metrics and opens
- *     METRIC_ANOMALY when they depart from it (transforms/.../models/baseline/BASELINE.md)
+ *     METRIC_ANOMALY when they depart from it
+ *     (transforms/src/main/java/dev/dctwin/models/baseline/BASELINE.md)
  */
 public record TwinsConfig(
     HealthThresholds health,
