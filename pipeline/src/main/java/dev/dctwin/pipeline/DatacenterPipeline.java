@@ -154,6 +154,15 @@ public final class DatacenterPipeline {
 
     void setTwinTimerAlignmentMs(Long value);
 
+    @Description(
+        "Whether every server twin learns a baseline of all its metrics and opens METRIC_ANOMALY"
+            + " when they depart from it (transforms/src/main/java/dev/dctwin/models/baseline/"
+            + "BASELINE.md).")
+    @Default.Boolean(true)
+    boolean getLearnedBaseline();
+
+    void setLearnedBaseline(boolean value);
+
     @Description("Seconds without a report after which a server counts as silent.")
     @Default.Long(60)
     long getSilenceAfterSeconds();
@@ -442,6 +451,7 @@ public final class DatacenterPipeline {
     return defaults
         .withHealth(defaults.health().withSilenceAfterMs(options.getSilenceAfterSeconds() * 1000))
         .withSilenceTimers(unbounded)
+        .withLearnedBaseline(options.getLearnedBaseline())
         .withTimerAlignmentMs(
             options.getTwinTimerAlignmentMs() != null
                 ? options.getTwinTimerAlignmentMs()

@@ -4,6 +4,9 @@ import dev.dctwin.pipeline.cli.BeamOptionsCommand;
 import dev.dctwin.pipeline.cli.Cli;
 import dev.dctwin.simulator.bench.BenchCommand;
 import dev.dctwin.simulator.demo.DemoCommand;
+import dev.dctwin.simulator.smd.SmdBenchCommand;
+import dev.dctwin.simulator.smd.SmdPredictionsCommand;
+import dev.dctwin.simulator.smd.SmdReplayCommand;
 import java.io.PrintStream;
 import java.util.List;
 import picocli.CommandLine;
@@ -33,6 +36,9 @@ import picocli.CommandLine.Spec;
       ScoreCommand.class,
       ReplayCommand.class,
       FleetBenchCommand.class,
+      SmdReplayCommand.class,
+      SmdPredictionsCommand.class,
+      SmdBenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -54,7 +60,7 @@ public final class Main implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "a subcommand is required: demo, bench, fleet, score, replay or fleet-bench");
+        "a subcommand is required: demo, bench, fleet, score, replay, fleet-bench or smd-*");
   }
 
   @Command(

@@ -51,6 +51,33 @@ final class JsonFields {
     return new JsonFields(value, qualified(name));
   }
 
+  /** The objects of an array field; empty when the field is absent or null. */
+  List<JsonFields> optionalObjects(String name) throws InvalidMessageException {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      return List.of();
+    }
+    if (!value.isArray()) {
+      throw wrongType(name, "an array of objects");
+    }
+    List<JsonFields> objects = new ArrayList<>(value.size());
+    int index = 0;
+    for (JsonNode item : value) {
+      if (!item.isObject()) {
+        throw wrongType(name, "an array of objects");
+      }
+      objects.add(new JsonFields(item, qualified(name) + "[" + index++ + "]"));
+    }
+    return objects;
+  }
+
+  /** The names of this object's fields, in their order. */
+  List<String> names() {
+    List<String> names = new ArrayList<>(node.size());
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
   String string(String name) throws InvalidMessageException {
     JsonNode value = require(name);
     if (!value.isTextual()) {

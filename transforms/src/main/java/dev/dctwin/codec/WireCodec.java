@@ -1,9 +1,11 @@
 package dev.dctwin.codec;
 
+import static dev.dctwin.domain.DeadLetterReason.FIELD_TOO_LONG;
 import static dev.dctwin.domain.DeadLetterReason.MISSING_FIELD;
 import static dev.dctwin.domain.DeadLetterReason.NOT_JSON;
 import static dev.dctwin.domain.DeadLetterReason.NOT_UTF8;
 import static dev.dctwin.domain.DeadLetterReason.PAYLOAD_TOO_LARGE;
+import static dev.dctwin.domain.DeadLetterReason.TOO_MANY_METRICS;
 import static dev.dctwin.domain.DeadLetterReason.UNKNOWN_MESSAGE_TYPE;
 import static dev.dctwin.domain.DeadLetterReason.WRONG_TYPE;
 
@@ -32,6 +34,7 @@ import dev.dctwin.domain.Measurement;
 import dev.dctwin.domain.MemoryMetrics;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MessageType;
+import dev.dctwin.domain.MetricEvidence;
 import dev.dctwin.domain.NetworkMetrics;
 import dev.dctwin.domain.ProcessMetrics;
 import dev.dctwin.domain.SensorReadings;
@@ -44,7 +47,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The JSON wire format of every {@link Message} (see {@code transforms/WIRE-FORMAT.md}): one object
@@ -57,6 +64,16 @@ import java.util.Locale;
 public final class WireCodec implements Serializable {
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
   private static final int MAX_NESTING_DEPTH = 32;
+
+  /**
+   * Named gauges per metric report: node_exporter exports a few hundred series per host; more is a
+   * misconfigured agent, whose reports would make every twin's baseline large.
+   */
+  public static final int MAX_GAUGES = 1_000;
+
+  /** Characters of a gauge's name (metric name and labels). */
+  public static final int MAX_GAUGE_NAME_LENGTH = 256;
+
   private static final int MAX_NUMBER_LENGTH = 64;
 
   private static final double ABSOLUTE_ZERO_CELSIUS = -273.15;
@@ -115,6 +132,24 @@ public final class WireCodec implements Serializable {
       node.put("category", alert.incidentType().category().name());
     }
     node.setAll((ObjectNode) json.valueToTree(message));
+    if (message instanceof Alert alert && alert.evidence().isEmpty()) {
+      node.remove("evidence");
+    }
+    if (message instanceof ServerMetricReport report) {
+      // Absent groups and no gauges are left out, as agents leave them out.
+      List<String> absent = new ArrayList<>();
+      node.fields()
+          .forEachRemaining(
+              field -> {
+                if (field.getValue().isNull()) {
+                  absent.add(field.getKey());
+                }
+              });
+      node.remove(absent);
+      if (report.gauges().isEmpty()) {
+        node.remove("gauges");
+      }
+    }
     try {
       return json.writeValueAsString(node);
     } catch (JsonProcessingException e) {
@@ -166,16 +201,7 @@ public final class WireCodec implements Serializable {
 
   private static Message decode(JsonFields f, MessageType type) throws InvalidMessageException {
     return switch (type) {
-      case METRICS ->
-          new ServerMetricReport(
-              f.string("serverId"),
-              f.time("eventTime"),
-              cpu(f.object("cpu")),
-              network(f.object("network")),
-              memory(f.object("memory")),
-              disk(f.object("disk")),
-              processes(f.object("processes")),
-              sensorsOrNull(f.optionalObject("sensors")));
+      case METRICS -> metrics(f);
       case SENSORS ->
           new BmcSensorReading(
               f.string("serverId"), f.time("eventTime"), sensors(f.object("sensors")));
@@ -207,6 +233,57 @@ public final class WireCodec implements Serializable {
               f.time("phenomenonTime"),
               f.number("result", -Double.MAX_VALUE, Double.MAX_VALUE));
     };
+  }
+
+  private static ServerMetricReport metrics(JsonFields f) throws InvalidMessageException {
+    JsonFields cpu = f.optionalObject("cpu");
+    JsonFields network = f.optionalObject("network");
+    JsonFields memory = f.optionalObject("memory");
+    JsonFields disk = f.optionalObject("disk");
+    JsonFields processes = f.optionalObject("processes");
+    JsonFields sensors = f.optionalObject("sensors");
+    SortedMap<String, Double> gauges = gauges(f.optionalObject("gauges"));
+    if (cpu == null
+        && network == null
+        && memory == null
+        && disk == null
+        && processes == null
+        && sensors == null
+        && gauges.isEmpty()) {
+      throw new InvalidMessageException(
+          MISSING_FIELD, "a metrics report needs a metric group or gauges");
+    }
+    return new ServerMetricReport(
+        f.string("serverId"),
+        f.time("eventTime"),
+        cpu == null ? null : cpu(cpu),
+        network == null ? null : network(network),
+        memory == null ? null : memory(memory),
+        disk == null ? null : disk(disk),
+        processes == null ? null : processes(processes),
+        sensors == null ? null : sensors(sensors),
+        gauges);
+  }
+
+  private static SortedMap<String, Double> gauges(JsonFields f) throws InvalidMessageException {
+    SortedMap<String, Double> gauges = new TreeMap<>();
+    if (f == null) {
+      return gauges;
+    }
+    List<String> names = f.names();
+    if (names.size() > MAX_GAUGES) {
+      throw new InvalidMessageException(
+          TOO_MANY_METRICS, names.size() + " gauges, more than " + MAX_GAUGES);
+    }
+    for (String name : names) {
+      if (name.isBlank() || name.length() > MAX_GAUGE_NAME_LENGTH) {
+        throw new InvalidMessageException(
+            name.isBlank() ? MISSING_FIELD : FIELD_TOO_LONG,
+            "gauge name of " + name.length() + " characters, not 1 to " + MAX_GAUGE_NAME_LENGTH);
+      }
+      gauges.put(name, f.number(name, -Double.MAX_VALUE, Double.MAX_VALUE));
+    }
+    return gauges;
   }
 
   private static CpuMetrics cpu(JsonFields f) throws InvalidMessageException {
@@ -274,10 +351,6 @@ public final class WireCodec implements Serializable {
         f.nonNegative("zombies"));
   }
 
-  private static SensorReadings sensorsOrNull(JsonFields f) throws InvalidMessageException {
-    return f == null ? null : sensors(f);
-  }
-
   private static SensorReadings sensors(JsonFields f) throws InvalidMessageException {
     return new SensorReadings(
         f.number("voltage", 0.0, MAX_PLAUSIBLE_VOLTS),
@@ -302,7 +375,20 @@ public final class WireCodec implements Serializable {
         f.time("eventTime"),
         rootCause == null ? null : parseEnum(IncidentType.class, "rootCause", rootCause),
         explainedBy,
-        f.optionalString("context"));
+        f.optionalString("context"),
+        evidence(f));
+  }
+
+  private static List<MetricEvidence> evidence(JsonFields f) throws InvalidMessageException {
+    List<MetricEvidence> evidence = new ArrayList<>();
+    for (JsonFields metric : f.optionalObjects("evidence")) {
+      evidence.add(
+          new MetricEvidence(
+              metric.string("metric"),
+              metric.number("observed", -Double.MAX_VALUE, Double.MAX_VALUE),
+              metric.number("expected", -Double.MAX_VALUE, Double.MAX_VALUE)));
+    }
+    return evidence;
   }
 
   private static <E extends Enum<E>> E enumValue(Class<E> type, JsonFields f, String name)

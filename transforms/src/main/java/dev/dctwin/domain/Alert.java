@@ -1,6 +1,7 @@
 package dev.dctwin.domain;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -9,7 +10,8 @@ import java.util.UUID;
  * <p>{@code incidentId} is derived only from the incident's content (level, entity, type and the
  * event time at which it opened), so a replay produces the same ids and sinks can de-duplicate.
  * {@code rootCause} is the incident type the correlation suspects; {@code explainedBy} is the id of
- * the rack or datacenter incident that explains a lower-level one, or null.
+ * the rack or datacenter incident that explains a lower-level one, or null. {@code evidence} is the
+ * incident's metric evidence (a learned-baseline incident's explaining metrics), empty otherwise.
  */
 public record Alert(
     String incidentId,
@@ -24,8 +26,45 @@ public record Alert(
     long eventTime,
     IncidentType rootCause,
     String explainedBy,
-    String context)
+    String context,
+    List<MetricEvidence> evidence)
     implements Message {
+
+  public Alert {
+    evidence = evidence == null ? List.of() : List.copyOf(evidence);
+  }
+
+  /** An alert without metric evidence. */
+  public Alert(
+      String incidentId,
+      AlertStatus status,
+      Level level,
+      String entity,
+      String datacenterId,
+      String rackId,
+      IncidentType incidentType,
+      Severity severity,
+      long openedAt,
+      long eventTime,
+      IncidentType rootCause,
+      String explainedBy,
+      String context) {
+    this(
+        incidentId,
+        status,
+        level,
+        entity,
+        datacenterId,
+        rackId,
+        incidentType,
+        severity,
+        openedAt,
+        eventTime,
+        rootCause,
+        explainedBy,
+        context,
+        List.of());
+  }
 
   @Override
   public MessageType type() {

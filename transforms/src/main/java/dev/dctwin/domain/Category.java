@@ -8,5 +8,7 @@ public enum Category {
   MEMORY,
   THERMAL,
   POWER,
-  AVAILABILITY
+  AVAILABILITY,
+  /** Any metrics, as the learned baseline judges them together. */
+  METRICS
 }

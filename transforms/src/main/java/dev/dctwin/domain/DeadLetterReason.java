@@ -11,6 +11,10 @@ public enum DeadLetterReason {
   TIMESTAMP_OUT_OF_RANGE,
   PAYLOAD_TOO_LARGE,
   UNKNOWN_MESSAGE_TYPE,
+  /** A string longer than the wire format allows for its field. */
+  FIELD_TOO_LONG,
+  /** A metric report with more named gauges than the wire format allows. */
+  TOO_MANY_METRICS,
   /** A valid message of a type that the receiving pipeline does not take as input. */
   UNEXPECTED_TYPE,
   /** A metric report of a server that is not commissioned. */

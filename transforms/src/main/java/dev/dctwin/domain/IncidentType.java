@@ -14,6 +14,8 @@ public enum IncidentType {
   THERMAL(Level.SERVER, Category.THERMAL, Severity.MAJOR),
   POWER_ANOMALY(Level.SERVER, Category.POWER, Severity.MAJOR),
   SERVER_SILENT(Level.SERVER, Category.AVAILABILITY, Severity.MAJOR),
+  /** The server's metrics depart from what its learned baseline expects. */
+  METRIC_ANOMALY(Level.SERVER, Category.METRICS, Severity.WARNING),
 
   TOR_SWITCH(Level.RACK, Category.NETWORK, Severity.CRITICAL),
   RACK_POWER(Level.RACK, Category.POWER, Severity.CRITICAL),

@@ -298,7 +298,8 @@ final class Correlator {
         eventTime,
         rootCause,
         explainedBy,
-        context);
+        context,
+        incident.evidence());
   }
 
   /**

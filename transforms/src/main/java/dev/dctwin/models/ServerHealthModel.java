@@ -19,6 +19,7 @@ import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.MemoryMetrics;
 import dev.dctwin.domain.NetworkMetrics;
+import dev.dctwin.domain.ProcessMetrics;
 import dev.dctwin.domain.SensorReadings;
 import dev.dctwin.domain.ServerMetricReport;
 import dev.dctwin.models.MetricSummary.Feature;
@@ -366,24 +367,34 @@ public final class ServerHealthModel {
 
   /** Computes every verdict from the window as it was before this report, and its summary. */
   private Observation observe(ServerWindow window, ServerMetricReport report) {
+    // A group the agent did not send gives no verdicts: its checks neither open nor resolve.
     Observer observer = new Observer(window, report.eventTime());
-    observer.checkDisk(report.disk());
-    observer.checkNetwork(report.network());
-    observer.checkCpu(report.cpu());
-    observer.checkMemory(
-        report.memory(), report.processes().blocked() + report.processes().paging());
+    DiskMetrics disk = report.disk();
+    if (disk != null) {
+      observer.checkDisk(disk);
+    }
+    if (report.network() != null) {
+      observer.checkNetwork(report.network());
+    }
+    if (report.cpu() != null) {
+      observer.checkCpu(report.cpu());
+    }
+    if (report.memory() != null) {
+      ProcessMetrics processes = report.processes();
+      observer.checkMemory(
+          report.memory(), processes == null ? 0.0 : processes.blocked() + processes.paging());
+    }
     SensorReadings sensors = report.sensors();
     if (sensors != null) {
       observer.checkSensors(sensors);
     }
-    DiskMetrics disk = report.disk();
     MetricSummary summary =
         new MetricSummary(
             report.eventTime(),
-            (float) (disk.opsRead() + disk.opsWrite()),
-            (float) disk.timeRead(),
-            (float) disk.timeWrite(),
-            (float) Math.max(0.0, report.memory().correctedErrors()),
+            disk == null ? Float.NaN : (float) (disk.opsRead() + disk.opsWrite()),
+            disk == null ? Float.NaN : (float) disk.timeRead(),
+            disk == null ? Float.NaN : (float) disk.timeWrite(),
+            report.memory() == null ? 0f : (float) Math.max(0.0, report.memory().correctedErrors()),
             sensors == null ? Float.NaN : (float) sensors.temperature(),
             sensors == null ? Float.NaN : (float) sensors.inputPower(),
             observer.outliers);

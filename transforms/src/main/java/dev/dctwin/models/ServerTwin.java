@@ -7,12 +7,20 @@ import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Message;
+import dev.dctwin.domain.MetricEvidence;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.domain.ServerMetricReport;
+import dev.dctwin.models.baseline.BaselineConfig;
+import dev.dctwin.models.baseline.BaselineVerdict;
+import dev.dctwin.models.baseline.Readiness;
+import dev.dctwin.models.baseline.ServerBaseline;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -51,19 +59,33 @@ public final class ServerTwin {
   public static final Comparator<Message> LIFECYCLE_ORDER =
       Comparator.comparingInt(ServerTwin::lifecycleRank);
 
+  /** Metrics of a learned-baseline incident's evidence, most important first. */
+  static final int MAX_EVIDENCE = 20;
+
   private final ServerHealthModel health;
   private final long silenceAfterMs;
   private final long sensorMaxAgeMs;
+  private final boolean learnBaseline;
 
-  public ServerTwin(HealthThresholds thresholds, long sensorMaxAgeMs) {
+  /**
+   * @param learnBaseline whether every server learns a {@link ServerBaseline} of its metrics and
+   *     opens METRIC_ANOMALY when they depart from it
+   */
+  public ServerTwin(HealthThresholds thresholds, long sensorMaxAgeMs, boolean learnBaseline) {
     this.health = new ServerHealthModel(thresholds);
     this.silenceAfterMs = thresholds.silenceAfterMs();
     this.sensorMaxAgeMs = sensorMaxAgeMs;
+    this.learnBaseline = learnBaseline;
   }
 
-  /** Default health thresholds and {@link #DEFAULT_SENSOR_MAX_AGE_MS}. */
+  /** Default health thresholds, {@link #DEFAULT_SENSOR_MAX_AGE_MS} and the learned baseline on. */
   public static ServerTwin withDefaults() {
-    return new ServerTwin(HealthThresholds.defaults(), DEFAULT_SENSOR_MAX_AGE_MS);
+    return new ServerTwin(HealthThresholds.defaults(), DEFAULT_SENSOR_MAX_AGE_MS, true);
+  }
+
+  /** How long until the server's learned baseline is ready; empty when it learns none. */
+  public Optional<Readiness> baselineReadiness(ServerTwinState state) {
+    return state.baseline() == null ? Optional.empty() : Optional.of(state.baseline().readiness());
   }
 
   /** The server whose twin takes {@code message}, or null when it is not for a server twin. */
@@ -137,6 +159,26 @@ public final class ServerTwin {
     return health.silenceDeadline(status);
   }
 
+  private static String anomalyContext(BaselineVerdict verdict, List<MetricEvidence> evidence) {
+    StringBuilder context =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "score %.1f above its learned threshold %.1f",
+                verdict.score(),
+                verdict.openThreshold()));
+    for (MetricEvidence metric : evidence.subList(0, Math.min(3, evidence.size()))) {
+      context.append(
+          String.format(
+              Locale.ROOT,
+              "; %s %.4g, expected %.4g",
+              metric.metric(),
+              metric.observed(),
+              metric.expected()));
+    }
+    return context.toString();
+  }
+
   private static int lifecycleRank(Message message) {
     return switch (message.type()) {
       case COMMISSION -> 0;
@@ -151,6 +193,7 @@ public final class ServerTwin {
     private BmcSensorReading sensors;
     private ServerStatus status;
     private ServerWindow window;
+    private ServerBaseline baseline;
     private final List<ServerIncidents> toRack = new ArrayList<>(2);
     private final List<ServerTwinDecision.Rejected> rejected = new ArrayList<>(1);
     private boolean reportAccepted;
@@ -160,6 +203,13 @@ public final class ServerTwin {
       sensors = state.sensors();
       status = state.status();
       window = state.window();
+      // A twin stored before the baseline was switched on starts learning now.
+      baseline =
+          !learnBaseline
+              ? null
+              : state.baseline() != null || identity == null
+                  ? state.baseline()
+                  : new ServerBaseline(BaselineConfig.DEFAULT);
     }
 
     void commission(CommissionServer commission) {
@@ -169,6 +219,7 @@ public final class ServerTwin {
       if (identity == null) {
         status = ServerStatus.initial();
         window = new ServerWindow();
+        baseline = learnBaseline ? new ServerBaseline(BaselineConfig.DEFAULT) : null;
       }
       identity = commission;
       tellRack(commission.eventTime(), false);
@@ -183,6 +234,7 @@ public final class ServerTwin {
       sensors = null;
       status = ServerStatus.initial();
       window = new ServerWindow();
+      baseline = null;
     }
 
     void sensors(BmcSensorReading reading) {
@@ -210,7 +262,46 @@ public final class ServerTwin {
         return;
       }
       reportAccepted = true;
-      apply(evaluation);
+      if (baseline == null) {
+        apply(evaluation);
+        return;
+      }
+      BaselineVerdict verdict =
+          baseline.observe(report.eventTime(), ReportMetrics.flatten(withSensors));
+      apply(withBaselineVerdict(evaluation, verdict, report.eventTime()));
+    }
+
+    /** The health model's evaluation with METRIC_ANOMALY opened or resolved as learned. */
+    private HealthEvaluation withBaselineVerdict(
+        HealthEvaluation evaluation, BaselineVerdict verdict, long eventTime) {
+      ServerStatus evaluated = evaluation.status();
+      Map<IncidentType, Incident> open = new EnumMap<>(IncidentType.class);
+      open.putAll(evaluated.open());
+      List<IncidentChange> changes = new ArrayList<>(evaluation.changes());
+      Incident anomaly = open.get(IncidentType.METRIC_ANOMALY);
+      if (verdict.opened() && anomaly == null) {
+        List<MetricEvidence> evidence =
+            verdict.explanation().stream()
+                .limit(MAX_EVIDENCE)
+                .map(e -> new MetricEvidence(e.metric(), e.observed(), e.expected()))
+                .toList();
+        Incident opened =
+            new Incident(
+                IncidentType.METRIC_ANOMALY,
+                IncidentType.METRIC_ANOMALY.defaultSeverity(),
+                eventTime,
+                anomalyContext(verdict, evidence),
+                evidence);
+        open.put(IncidentType.METRIC_ANOMALY, opened);
+        changes.add(new IncidentChange(opened, true, eventTime));
+      } else if (!verdict.incidentOpen() && anomaly != null) {
+        open.remove(IncidentType.METRIC_ANOMALY);
+        changes.add(new IncidentChange(anomaly, false, eventTime));
+      } else {
+        return evaluation;
+      }
+      return new HealthEvaluation(
+          new ServerStatus(open, evaluated.checks(), evaluated.lastReportTime()), changes, true);
     }
 
     void checkSilence(long now) {
@@ -256,7 +347,10 @@ public final class ServerTwin {
 
     ServerTwinDecision decision() {
       return new ServerTwinDecision(
-          new ServerTwinState(identity, sensors, status, window), toRack, rejected, reportAccepted);
+          new ServerTwinState(identity, sensors, status, window, baseline),
+          toRack,
+          rejected,
+          reportAccepted);
     }
   }
 }

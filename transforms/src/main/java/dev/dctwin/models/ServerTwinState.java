@@ -4,6 +4,8 @@ import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.domain.BmcSensorReading;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.SensorReadings;
+import dev.dctwin.models.baseline.BaselineConfig;
+import dev.dctwin.models.baseline.ServerBaseline;
 import java.util.Objects;
 
 /**
@@ -14,7 +16,8 @@ import java.util.Objects;
  * <p>Encoding, version 1: a version byte; a flag and the identity (server, rack and datacenter id,
  * commissioning time); a flag and the BMC reading (its time and the four readings as doubles; its
  * server is the identity's); then the {@link ServerStatus} and the {@link ServerWindow}, each as
- * its own versioned encoding prefixed by its length. A commissioned server with a BMC reading, two
+ * its own versioned encoding prefixed by its length; then the learned {@link ServerBaseline} the
+ * same way, or length 0 when the twin learns none. A commissioned server with a BMC reading, two
  * open incidents and 15 minutes of 10-second reports encodes in about 2.3 KB, 2,078 bytes of which
  * are the window.
  *
@@ -22,9 +25,15 @@ import java.util.Objects;
  * @param sensors the BMC's latest reading, or null; never of another server than {@code identity}
  * @param status the open incidents and hysteresis
  * @param window the window of recent reports, changed in place by the model
+ * @param baseline the learned baseline of the server's metrics, changed in place by the model, or
+ *     null when the twin learns none (switched off, or not commissioned)
  */
 public record ServerTwinState(
-    CommissionServer identity, BmcSensorReading sensors, ServerStatus status, ServerWindow window) {
+    CommissionServer identity,
+    BmcSensorReading sensors,
+    ServerStatus status,
+    ServerWindow window,
+    ServerBaseline baseline) {
 
   static final int VERSION = 1;
 
@@ -41,7 +50,7 @@ public record ServerTwinState(
 
   /** The state of a server that is not commissioned: nothing known, nothing seen. */
   public static ServerTwinState notCommissioned() {
-    return new ServerTwinState(null, null, ServerStatus.initial(), new ServerWindow());
+    return new ServerTwinState(null, null, ServerStatus.initial(), new ServerWindow(), null);
   }
 
   public boolean isCommissioned() {
@@ -68,9 +77,11 @@ public record ServerTwinState(
     }
     out.writeBytes(status.toBytes());
     out.writeBytes(window.toBytes());
+    out.writeBytes(baseline == null ? new byte[0] : baseline.toBytes());
     return out.toByteArray();
   }
 
+  /** Reads a state; its baseline, if any, learns with the one {@link BaselineConfig#DEFAULT}. */
   public static ServerTwinState fromBytes(byte[] bytes) {
     StateReader in = new StateReader(bytes, FORMAT);
     CommissionServer identity =
@@ -89,8 +100,14 @@ public record ServerTwinState(
     }
     ServerStatus status = ServerStatus.fromBytes(in.readBytes());
     ServerWindow window = ServerWindow.fromBytes(in.readBytes());
+    byte[] baseline = in.readBytes();
     in.expectEnd();
-    return new ServerTwinState(identity, sensors, status, window);
+    return new ServerTwinState(
+        identity,
+        sensors,
+        status,
+        window,
+        baseline.length == 0 ? null : ServerBaseline.fromBytes(baseline, BaselineConfig.DEFAULT));
   }
 
   private static String serverIdOf(CommissionServer identity) {

@@ -3,10 +3,13 @@ package dev.dctwin.models;
 import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
+import dev.dctwin.domain.MetricEvidence;
 import dev.dctwin.domain.Severity;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads what {@link StateWriter} wrote. Malformed input (a version the format does not read,
@@ -121,7 +124,13 @@ final class StateReader {
     IncidentType type = readEnum(IncidentType.class);
     Severity severity = readEnum(Severity.class);
     long openedAt = readLong();
-    return new Incident(type, severity, openedAt, readNullableString());
+    String context = readNullableString();
+    int count = readVarInt();
+    List<MetricEvidence> evidence = new ArrayList<>(Math.min(count, 64));
+    for (int i = 0; i < count; i++) {
+      evidence.add(new MetricEvidence(readString(), readDouble(), readDouble()));
+    }
+    return new Incident(type, severity, openedAt, context, evidence);
   }
 
   /** Fails unless every byte was consumed: trailing bytes mean the writer and reader disagree. */

@@ -2,6 +2,7 @@ package dev.dctwin.models;
 
 import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.domain.Incident;
+import dev.dctwin.domain.MetricEvidence;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -102,6 +103,12 @@ final class StateWriter {
     writeEnum(incident.severity());
     writeLong(incident.openedAt());
     writeNullableString(incident.context());
+    writeVarLong(incident.evidence().size());
+    for (MetricEvidence evidence : incident.evidence()) {
+      writeString(evidence.metric());
+      writeDouble(evidence.observed());
+      writeDouble(evidence.expected());
+    }
   }
 
   byte[] toByteArray() {

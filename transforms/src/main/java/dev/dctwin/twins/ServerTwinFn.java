@@ -77,7 +77,7 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
 
   @Setup
   public void setup() {
-    model = new ServerTwin(config.health(), config.sensorMaxAgeMs());
+    model = new ServerTwin(config.health(), config.sensorMaxAgeMs(), config.learnedBaseline());
   }
 
   @ProcessElement

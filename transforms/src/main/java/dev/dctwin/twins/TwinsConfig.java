@@ -13,6 +13,9 @@ import java.io.Serializable;
  *     reports stop. On for streams. Off for bounded files: at the end of a file the watermark jumps
  *     to infinity and every server would seem to fall silent. Silence that ends before the input
  *     does is detected either way, from the gap before the next report.
+ * @param learnedBaseline whether every server twin learns a baseline of its metrics and opens
+ *     METRIC_ANOMALY when they depart from it
+ *     (transforms/src/main/java/dev/dctwin/models/baseline/BASELINE.md)
  */
 public record TwinsConfig(
     HealthThresholds health,
@@ -20,7 +23,8 @@ public record TwinsConfig(
     DataCenterCorrelationConfig datacenter,
     boolean silenceTimers,
     long sensorMaxAgeMs,
-    long timerAlignmentMs)
+    long timerAlignmentMs,
+    boolean learnedBaseline)
     implements Serializable {
 
   public TwinsConfig {
@@ -37,19 +41,33 @@ public record TwinsConfig(
         DataCenterCorrelationConfig.defaults(),
         true,
         ServerTwin.DEFAULT_SENSOR_MAX_AGE_MS,
-        1_000);
+        1_000,
+        true);
   }
 
   public TwinsConfig withSilenceTimers(boolean enabled) {
-    return new TwinsConfig(health, rack, datacenter, enabled, sensorMaxAgeMs, timerAlignmentMs);
+    return new TwinsConfig(
+        health, rack, datacenter, enabled, sensorMaxAgeMs, timerAlignmentMs, learnedBaseline);
   }
 
   public TwinsConfig withTimerAlignmentMs(long alignmentMs) {
-    return new TwinsConfig(health, rack, datacenter, silenceTimers, sensorMaxAgeMs, alignmentMs);
+    return new TwinsConfig(
+        health, rack, datacenter, silenceTimers, sensorMaxAgeMs, alignmentMs, learnedBaseline);
   }
 
   public TwinsConfig withHealth(HealthThresholds thresholds) {
     return new TwinsConfig(
-        thresholds, rack, datacenter, silenceTimers, sensorMaxAgeMs, timerAlignmentMs);
+        thresholds,
+        rack,
+        datacenter,
+        silenceTimers,
+        sensorMaxAgeMs,
+        timerAlignmentMs,
+        learnedBaseline);
+  }
+
+  public TwinsConfig withLearnedBaseline(boolean enabled) {
+    return new TwinsConfig(
+        health, rack, datacenter, silenceTimers, sensorMaxAgeMs, timerAlignmentMs, enabled);
   }
 }

@@ -66,7 +66,8 @@ public class CoderFormatsTest {
               new MemoryMetrics(96e9, 60e9, 90e9, 2e9, 8e9, 256e9, 12e9, 3e9, 30e6, 0, 1, 0),
               new DiskMetrics(120, 180, 4, 30, 2.1e6, 8.4e6, 150, 420, 0.8, 1.6, 1),
               new ProcessMetrics(6, 412, 0, 0, 1, 0),
-              new SensorReadings(12.1, 24.5, 58.0, 310.0));
+              new SensorReadings(12.1, 24.5, 58.0, 310.0),
+              Map.of("m1", 0.25, "node_load1", 1.5));
       case SENSORS ->
           new BmcSensorReading("dc1-r01-s07", T0 + 250, new SensorReadings(12.1, 24.5, 58, 310));
       case COMMISSION -> new CommissionServer("dc1-r01-s07", "dc1-r01", "dc1", T0 - 60_000);

@@ -17,6 +17,8 @@ import dev.dctwin.domain.Severity;
 import dev.dctwin.golden.GoldenBytes;
 import dev.dctwin.models.MetricSummary.Feature;
 import dev.dctwin.models.ServerStatus.CheckHistory;
+import dev.dctwin.models.baseline.BaselineConfig;
+import dev.dctwin.models.baseline.ServerBaseline;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.Test;
@@ -50,7 +52,18 @@ public class ServerTwinStateTest {
         new CommissionServer(SERVER, "dc1-r01", "dc1", T0 - 60_000),
         new BmcSensorReading(SERVER, T0 + 5_000, new SensorReadings(12.1, 24.5, 58.0, 310.0)),
         status,
-        window);
+        window,
+        baseline());
+  }
+
+  /** A baseline that has learned three reports of the sample metrics. */
+  private static ServerBaseline baseline() {
+    ServerBaseline baseline = new ServerBaseline(BaselineConfig.DEFAULT);
+    for (int i = 0; i < 3; i++) {
+      baseline.observe(
+          T0 + i * 10_000L, ReportMetrics.flatten(SampleMessages.report(SERVER, T0 + i * 10_000L)));
+    }
+    return baseline;
   }
 
   @Test
@@ -100,9 +113,9 @@ public class ServerTwinStateTest {
     BmcSensorReading other = new BmcSensorReading("dc1-r01-s02", T0, SampleMessages.sensors());
     assertThrows(
         IllegalArgumentException.class,
-        () -> new ServerTwinState(state.identity(), other, state.status(), state.window()));
+        () -> new ServerTwinState(state.identity(), other, state.status(), state.window(), null));
     assertThrows(
         IllegalArgumentException.class,
-        () -> new ServerTwinState(null, state.sensors(), state.status(), state.window()));
+        () -> new ServerTwinState(null, state.sensors(), state.status(), state.window(), null));
   }
 }

@@ -1,0 +1,63 @@
+package dev.dctwin.models.baseline;
+
+/**
+ * What the baseline knows of one metric of one server: its level (an exponentially weighted mean),
+ * its spread (an exponentially weighted mean absolute deviation), both updated with Huber-clipped
+ * residuals, and a decaying histogram of its own standardised deviations, from which a new
+ * deviation gets its tail probability: how rare a deviation this large has been for this metric.
+ * The histogram calibrates each metric by itself: a spiky metric needs a larger deviation than a
+ * smooth one to be as surprising.
+ */
+final class MetricBaseline {
+  /** z bins: 0, then 31 log-spaced edges from 0.25 to 1000 scales. */
+  static final double[] Z_EDGES = DecayingHistogram.logEdges(32, 0.25, 1000);
+
+  /** Mean absolute deviation to standard deviation for normal data: sqrt(pi / 2). */
+  private static final double MEAN_ABS_TO_SIGMA = 1.2533141373155003;
+
+  long samples;
+  long lastSeenMs;
+  double level;
+  double meanAbsDeviation;
+  final DecayingHistogram deviations = new DecayingHistogram(Z_EDGES);
+
+  /** The scale of one standard deviation, never below the floors. */
+  double scale(BaselineConfig config) {
+    double floor =
+        Math.max(config.absoluteScaleFloor(), config.relativeScaleFloor() * Math.abs(level));
+    return Math.max(MEAN_ABS_TO_SIGMA * meanAbsDeviation, floor);
+  }
+
+  /** The surprisal {@code -log10(p)} of a deviation of {@code z} scales; 0 before any history. */
+  double surprisal(double z) {
+    double total = deviations.total();
+    if (samples == 0 || total <= 0) {
+      return 0;
+    }
+    double p = (deviations.massAbove(z) + 0.5) / (total + 1);
+    return -Math.log10(Math.min(1, p));
+  }
+
+  /**
+   * Learns from one observation: {@code rate} is the exponential-decay step for the time since the
+   * last report, {@code weight} how much this observation counts (1 normally).
+   */
+  void learn(double value, double z, double rate, float weight, BaselineConfig config) {
+    if (samples == 0) {
+      level = value;
+      meanAbsDeviation = 0;
+      samples = 1;
+      deviations.add(0, weight);
+      return;
+    }
+    samples++;
+    deviations.add(z, weight);
+    double step = Math.max(rate, 1.0 / samples) * weight;
+    double scale = scale(config);
+    double clip = config.huberClip() * scale;
+    double residual = value - level;
+    double clipped = Math.max(-clip, Math.min(clip, residual));
+    level += step * clipped;
+    meanAbsDeviation += step * (Math.min(Math.abs(residual), clip) - meanAbsDeviation);
+  }
+}

@@ -1,0 +1,359 @@
+package dev.dctwin.models.baseline;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The learned baseline of one server: learns online, one report at a time in event-time order and
+ * without labels, what the server's metrics usually look like; scores each report by how surprising
+ * it is; opens an incident when the score exceeds a high quantile of its own past scores and closes
+ * it once the scores are back below a lower quantile for a few reports; and explains an anomalous
+ * report by the metrics that made it surprising. BASELINE.md describes the model and its
+ * measurements.
+ *
+ * <p>Pure and deterministic: no clock (event times are epoch ms), no randomness, metrics are
+ * visited in name order. Memory is constant per metric: a few numbers and a 32-bin histogram; a
+ * metric absent for {@link BaselineConfig#calibrationHalfLifeMs()} is forgotten.
+ *
+ * <p>Not thread-safe; one instance per server, driven by its twin.
+ */
+public final class ServerBaseline {
+  /** The first byte of {@link #toBytes()}. */
+  public static final int ENCODING_VERSION = 1;
+
+  private static final String WHAT = "ServerBaseline state";
+
+  /** Score bins: 0, then 63 log-spaced edges from 0.01 to 1000. */
+  static final double[] SCORE_EDGES = DecayingHistogram.logEdges(64, 0.01, 1000);
+
+  private static final Comparator<Ranked> MOST_IMPORTANT_FIRST =
+      Comparator.comparing((Ranked r) -> r.excess <= 0)
+          .thenComparingDouble(r -> -r.z)
+          .thenComparingDouble(r -> -r.surprisal)
+          .thenComparing(r -> r.name);
+
+  private final BaselineConfig config;
+  private final TreeMap<String, MetricBaseline> metrics = new TreeMap<>();
+  private final DecayingHistogram scores = new DecayingHistogram(SCORE_EDGES);
+  private long reports;
+  private long firstMs;
+  private long lastMs;
+  private boolean open;
+  private int openRun;
+  private int closeRun;
+
+  public ServerBaseline(BaselineConfig config) {
+    this.config = config;
+  }
+
+  public BaselineConfig config() {
+    return config;
+  }
+
+  public long reports() {
+    return reports;
+  }
+
+  public boolean incidentOpen() {
+    return open;
+  }
+
+  /** The metrics the baseline currently tracks. */
+  public int metricCount() {
+    return metrics.size();
+  }
+
+  /** How many more reports and how much more event time until the model is ready. */
+  public Readiness readiness() {
+    long history = reports == 0 ? 0 : lastMs - firstMs;
+    return new Readiness(
+        Math.max(0, config.minReports() - reports),
+        reports == 0 ? config.minHistoryMs() : Math.max(0, config.minHistoryMs() - history));
+  }
+
+  /**
+   * Scores one report, decides, explains and then learns from it. {@code metricValues} maps metric
+   * names to values; absent or non-finite values are skipped. A report not newer than the last one
+   * is ignored (not {@code accepted}).
+   */
+  public BaselineVerdict observe(long timeMs, Map<String, Double> metricValues) {
+    if (reports > 0 && timeMs <= lastMs) {
+      return BaselineVerdict.ignored(readiness(), open);
+    }
+    boolean ready = readiness().ready();
+    long elapsed = reports == 0 ? 0 : timeMs - lastMs;
+
+    List<Ranked> observed = new ArrayList<>();
+    double score = 0;
+    for (Map.Entry<String, Double> entry : new TreeMap<>(metricValues).entrySet()) {
+      Double value = entry.getValue();
+      if (value == null || !Double.isFinite(value)) {
+        continue;
+      }
+      MetricBaseline metric = metrics.computeIfAbsent(entry.getKey(), k -> new MetricBaseline());
+      double expected = metric.level;
+      double scale = metric.scale(config);
+      double z = metric.samples == 0 ? 0 : Math.abs(value - expected) / scale;
+      double surprisal = metric.surprisal(z);
+      double excess =
+          metric.samples >= config.minReports()
+              ? Math.max(0, surprisal - config.metricTailLog10())
+              : 0;
+      score += excess;
+      observed.add(
+          new Ranked(entry.getKey(), metric, value, expected, scale, z, surprisal, excess));
+    }
+
+    double openThreshold = Double.NaN;
+    double closeThreshold = Double.NaN;
+    boolean anomalous = false;
+    boolean opened = false;
+    boolean closed = false;
+    if (ready) {
+      openThreshold = Math.max(config.minOpenScore(), scores.quantile(config.openQuantile()));
+      closeThreshold = scores.quantile(config.closeQuantile());
+      anomalous = score > openThreshold;
+      if (!open) {
+        openRun = anomalous ? openRun + 1 : 0;
+        if (openRun >= config.openAfter()) {
+          open = true;
+          opened = true;
+          closeRun = 0;
+        }
+      } else {
+        closeRun = score <= closeThreshold ? closeRun + 1 : 0;
+        if (closeRun >= config.closeAfter()) {
+          open = false;
+          closed = true;
+          openRun = 0;
+        }
+      }
+    }
+    List<MetricExplanation> explanation = open ? explain(observed) : List.of();
+
+    // Learn. A report above the close threshold counts less, so that an anomaly does not become
+    // its own baseline before it ends; a lasting change still becomes the new normal, slowly.
+    float weight = ready && score > closeThreshold ? (float) config.anomalousLearningWeight() : 1f;
+    double rate = decayStep(elapsed, config.locationHalfLifeMs());
+    float calibrationDecay = (float) (1 - decayStep(elapsed, config.calibrationHalfLifeMs()));
+    for (MetricBaseline metric : metrics.values()) {
+      metric.deviations.decay(calibrationDecay);
+    }
+    for (Ranked r : observed) {
+      r.metric.learn(r.observed, r.z, rate, weight, config);
+      r.metric.lastSeenMs = timeMs;
+    }
+    scores.decay((float) (1 - decayStep(elapsed, config.scoreHalfLifeMs())));
+    scores.add(score, 1f);
+    if (reports == 0) {
+      firstMs = timeMs;
+    }
+    reports++;
+    lastMs = timeMs;
+    forgetAbsentMetrics();
+
+    return new BaselineVerdict(
+        true,
+        readiness(),
+        score,
+        openThreshold,
+        closeThreshold,
+        anomalous,
+        open,
+        opened,
+        closed,
+        explanation);
+  }
+
+  /**
+   * The report's metrics, most important first: the metrics that raised the score (beyond their own
+   * tail) come first; within each group the larger deviation in the metric's own scales first, then
+   * the higher surprisal, then the name; at most {@code maxExplained}.
+   */
+  private List<MetricExplanation> explain(List<Ranked> observed) {
+    List<Ranked> ranked = new ArrayList<>(observed);
+    ranked.sort(MOST_IMPORTANT_FIRST);
+    List<MetricExplanation> out = new ArrayList<>();
+    for (Ranked r : ranked.subList(0, Math.min(config.maxExplained(), ranked.size()))) {
+      out.add(new MetricExplanation(r.name, r.observed, r.expected, r.scale, r.z, r.surprisal));
+    }
+    return List.copyOf(out);
+  }
+
+  private void forgetAbsentMetrics() {
+    Iterator<MetricBaseline> it = metrics.values().iterator();
+    while (it.hasNext()) {
+      if (lastMs - it.next().lastSeenMs > config.calibrationHalfLifeMs()) {
+        it.remove();
+      }
+    }
+  }
+
+  /** The exponential-decay step {@code 1 - 2^(-elapsed / halfLife)}. */
+  private static double decayStep(long elapsedMs, long halfLifeMs) {
+    return elapsedMs <= 0 ? 0 : -Math.expm1(-Math.log(2) * elapsedMs / (double) halfLifeMs);
+  }
+
+  /**
+   * The state as bytes: a version byte, then the counters, the score histogram and each metric in
+   * name order. Histogram bins are floats, as the model holds them, so a decoded model continues
+   * exactly where the encoded one stopped.
+   */
+  public byte[] toBytes() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(ENCODING_VERSION);
+      writeVarLong(out, reports);
+      out.writeLong(firstMs);
+      out.writeLong(lastMs);
+      out.writeBoolean(open);
+      writeVarLong(out, openRun);
+      writeVarLong(out, closeRun);
+      writeHistogram(out, scores);
+      writeVarLong(out, metrics.size());
+      for (Map.Entry<String, MetricBaseline> entry : metrics.entrySet()) {
+        MetricBaseline metric = entry.getValue();
+        out.writeUTF(entry.getKey());
+        writeVarLong(out, metric.samples);
+        writeVarLong(out, lastMs - metric.lastSeenMs);
+        out.writeDouble(metric.level);
+        out.writeDouble(metric.meanAbsDeviation);
+        writeHistogram(out, metric.deviations);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Decodes {@link #toBytes()}. Fails with {@link IllegalArgumentException} naming the state on an
+   * unknown version, a truncated encoding or trailing bytes.
+   */
+  public static ServerBaseline fromBytes(byte[] bytes, BaselineConfig config) {
+    ServerBaseline model = new ServerBaseline(config);
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    try {
+      int version = in.readUnsignedByte();
+      if (version != ENCODING_VERSION) {
+        throw new IllegalArgumentException(
+            WHAT + ": unsupported encoding version " + version + ", expected " + ENCODING_VERSION);
+      }
+      model.reports = readVarLong(in);
+      model.firstMs = in.readLong();
+      model.lastMs = in.readLong();
+      model.open = in.readBoolean();
+      model.openRun = (int) readVarLong(in);
+      model.closeRun = (int) readVarLong(in);
+      readHistogram(in, model.scores);
+      long count = readVarLong(in);
+      for (long i = 0; i < count; i++) {
+        String name = in.readUTF();
+        MetricBaseline metric = new MetricBaseline();
+        metric.samples = readVarLong(in);
+        metric.lastSeenMs = model.lastMs - readVarLong(in);
+        metric.level = in.readDouble();
+        metric.meanAbsDeviation = in.readDouble();
+        readHistogram(in, metric.deviations);
+        model.metrics.put(name, metric);
+      }
+      if (in.available() > 0) {
+        throw new IllegalArgumentException(WHAT + ": " + in.available() + " trailing bytes");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(WHAT + ": truncated encoding", e);
+    }
+    return model;
+  }
+
+  /** Histograms: the total, then a varint bitmap-free run of (gap, mass) for non-empty bins. */
+  private static void writeHistogram(DataOutputStream out, DecayingHistogram histogram)
+      throws IOException {
+    out.writeFloat(histogram.total());
+    int nonEmpty = 0;
+    for (int i = 0; i < histogram.bins(); i++) {
+      if (histogram.mass(i) != 0f) {
+        nonEmpty++;
+      }
+    }
+    writeVarLong(out, nonEmpty);
+    int previous = -1;
+    for (int i = 0; i < histogram.bins(); i++) {
+      if (histogram.mass(i) != 0f) {
+        writeVarLong(out, i - previous - 1);
+        out.writeFloat(histogram.mass(i));
+        previous = i;
+      }
+    }
+  }
+
+  private static void readHistogram(DataInputStream in, DecayingHistogram histogram)
+      throws IOException {
+    histogram.setTotal(in.readFloat());
+    long nonEmpty = readVarLong(in);
+    int bin = -1;
+    for (long k = 0; k < nonEmpty; k++) {
+      bin += (int) readVarLong(in) + 1;
+      if (bin < 0 || bin >= histogram.bins()) {
+        throw new IllegalArgumentException(WHAT + ": histogram bin out of range " + bin);
+      }
+      histogram.set(bin, in.readFloat());
+    }
+  }
+
+  private static void writeVarLong(DataOutputStream out, long value) throws IOException {
+    if (value < 0) {
+      throw new IllegalArgumentException("negative varint " + value);
+    }
+    long rest = value;
+    while (rest >= 0x80) {
+      out.writeByte((int) (rest & 0x7F) | 0x80);
+      rest >>>= 7;
+    }
+    out.writeByte((int) rest);
+  }
+
+  private static long readVarLong(DataInputStream in) throws IOException {
+    long value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      int b = in.readUnsignedByte();
+      value |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException(WHAT + ": malformed varint");
+  }
+
+  private record Ranked(
+      String name,
+      MetricBaseline metric,
+      double observed,
+      double expected,
+      double scale,
+      double z,
+      double surprisal,
+      double excess) {}
+
+  /** Equal when they encode to the same bytes: the encoding is the whole learned state. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ServerBaseline that && Arrays.equals(toBytes(), that.toBytes());
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(toBytes());
+  }
+}
