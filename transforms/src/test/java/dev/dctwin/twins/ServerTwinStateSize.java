@@ -5,6 +5,7 @@ import dev.dctwin.domain.BmcSensorReading;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.SampleMessages;
+import dev.dctwin.models.HealthThresholds;
 import dev.dctwin.models.ReportBuilder;
 import dev.dctwin.models.ServerTwin;
 import dev.dctwin.models.ServerTwinState;
@@ -27,10 +28,12 @@ public final class ServerTwinStateSize {
 
   /**
    * State bytes by cell (twin, inbox) after {@code reports} reports, 10 s apart, with the given
-   * fault.
+   * fault; with or without the learned baseline, whose own bound is ServerBaselineTest's.
    */
-  static long[] measure(int reports, boolean faulty) throws IOException {
-    ServerTwin model = ServerTwin.withDefaults();
+  static long[] measure(int reports, boolean faulty, boolean learnedBaseline) throws IOException {
+    ServerTwin model =
+        new ServerTwin(
+            HealthThresholds.defaults(), ServerTwin.DEFAULT_SENSOR_MAX_AGE_MS, learnedBaseline);
     ServerTwinState state =
         model
             .onMessage(
@@ -60,12 +63,19 @@ public final class ServerTwinStateSize {
   }
 
   public static void main(String[] args) throws IOException {
-    for (boolean faulty : new boolean[] {false, true}) {
-      long[] cells = measure(90, faulty);
-      System.out.printf(
-          "server twin state after 15 min of 10 s reports (%s): twin %d B, inbox %d B"
-              + " -> total %d B (goal <= 4096 B)%n",
-          faulty ? "4 open incidents" : "healthy", cells[0], cells[1], cells[0] + cells[1]);
+    for (boolean learned : new boolean[] {false, true}) {
+      for (boolean faulty : new boolean[] {false, true}) {
+        long[] cells = measure(90, faulty, learned);
+        System.out.printf(
+            "server twin state after 15 min of 10 s reports (%s, learned baseline %s): twin %d B,"
+                + " inbox %d B -> total %d B (goal <= %d B)%n",
+            faulty ? "4 open incidents" : "healthy",
+            learned ? "on" : "off",
+            cells[0],
+            cells[1],
+            cells[0] + cells[1],
+            learned ? 4096 + 32768 : 4096);
+      }
     }
   }
 }

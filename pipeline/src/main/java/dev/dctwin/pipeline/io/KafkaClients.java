@@ -16,6 +16,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * How dctwin's Kafka clients connect: bootstrap servers plus an optional client properties file
@@ -77,6 +79,19 @@ public final class KafkaClients implements Serializable {
 
   public <K, V> SerializableFunction<Map<String, Object>, Producer<K, V>> producerFactory() {
     return config -> new KafkaProducer<>(withSecrets(config));
+  }
+
+  /**
+   * A producer of string keys and values, idempotent, acks=all, for tools that feed topics (the
+   * simulator, benchmarks, tests); the job's own sinks configure theirs.
+   */
+  public KafkaProducer<String, String> stringProducer() {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    return new KafkaProducer<>(withSecrets(config), new StringSerializer(), new StringSerializer());
   }
 
   public Admin admin(Map<String, Object> overrides) {

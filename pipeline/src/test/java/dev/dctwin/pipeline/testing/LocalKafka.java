@@ -17,9 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The Kafka broker of {@code runner-configs/local/services.sh}: a plaintext listener on 9092 and a
@@ -83,18 +81,7 @@ public final class LocalKafka {
 
   /** A producer of string keys and values to any broker, idempotent, acks=all. */
   public static KafkaProducer<String, String> producer(String bootstrapServers) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.LINGER_MS_CONFIG,
-            5),
-        new StringSerializer(),
-        new StringSerializer());
+    return new KafkaClients(bootstrapServers, null).stringProducer();
   }
 
   /**

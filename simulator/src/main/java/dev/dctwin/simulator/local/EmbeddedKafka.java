@@ -24,8 +24,6 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -188,18 +186,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** A producer of string keys and values to any broker, idempotent, acks=all. */
   public static KafkaProducer<String, String> producer(String bootstrapServers) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.LINGER_MS_CONFIG,
-            5),
-        new StringSerializer(),
-        new StringSerializer());
+    return new KafkaClients(bootstrapServers, null).stringProducer();
   }
 
   @Override
