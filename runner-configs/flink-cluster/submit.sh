@@ -44,7 +44,7 @@ if [ -z "$jars" ]; then
     "$repo/pipeline/target/dctwin-pipeline.jar"; do
     if [ -f "$candidate" ]; then jars=$candidate; break; fi
   done
-  [ -n "$jars" ] || { echo "submit: no job jar; build one: mvn -B -Pflink-runner package -DskipTests" >&2; exit 2; }
+  [ -n "$jars" ] || { echo "submit: no job jar; build one: ./mvnw -B -pl pipeline -am -Pflink-runner package -Dmaven.test.skip=true" >&2; exit 2; }
 fi
 IFS=',' read -r -a job_jars <<<"$jars"
 for jar in "${job_jars[@]}"; do
