@@ -6,6 +6,8 @@ import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
+import dev.dctwin.domain.Level;
+import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.domain.ServerMetricReport;
@@ -38,6 +40,9 @@ import java.util.OptionalLong;
  *       commissioning before the first one. A timer at that deadline notices it; if none fired
  *       (bounded input runs without silence timers), the next report after the deadline does: the
  *       gap before it was a silence.
+ *   <li>A maintenance window of the server is located in its rack and datacenter and passed on to
+ *       the datacenter's {@link MaintenanceCalendar}; one of a server that is not commissioned is
+ *       rejected as {@link DeadLetterReason#UNKNOWN_ENTITY}.
  * </ul>
  */
 public final class ServerTwin {
@@ -76,6 +81,8 @@ public final class ServerTwin {
       return commission.serverId();
     } else if (message instanceof DecommissionServer decommission) {
       return decommission.serverId();
+    } else if (message instanceof MaintenanceWindow window && window.level() == Level.SERVER) {
+      return window.entity();
     }
     return null;
   }
@@ -102,6 +109,8 @@ public final class ServerTwin {
       step.decommission(decommission.eventTime());
     } else if (message instanceof ServerMetricReport report) {
       step.report(report);
+    } else if (message instanceof MaintenanceWindow window) {
+      step.maintenance(window);
     } else {
       step.sensors((BmcSensorReading) message);
     }
@@ -153,6 +162,7 @@ public final class ServerTwin {
     private ServerWindow window;
     private final List<ServerIncidents> toRack = new ArrayList<>(2);
     private final List<ServerTwinDecision.Rejected> rejected = new ArrayList<>(1);
+    private final List<MaintenanceWindow> maintenance = new ArrayList<>(0);
     private boolean reportAccepted;
 
     Step(ServerTwinState state) {
@@ -213,6 +223,20 @@ public final class ServerTwin {
       apply(evaluation);
     }
 
+    void maintenance(MaintenanceWindow window) {
+      if (identity == null) {
+        reject(DeadLetterReason.UNKNOWN_ENTITY, "server is not commissioned", window);
+      } else if (window.datacenterId() != null
+          && !window.datacenterId().equals(identity.datacenterId())) {
+        reject(
+            DeadLetterReason.UNKNOWN_ENTITY,
+            "server is commissioned in " + identity.datacenterId(),
+            window);
+      } else {
+        maintenance.add(window.locatedIn(identity.rackId(), identity.datacenterId()));
+      }
+    }
+
     void checkSilence(long now) {
       OptionalLong deadline = silenceDeadline(identity, status);
       if (deadline.isPresent() && deadline.getAsLong() <= now) {
@@ -256,7 +280,11 @@ public final class ServerTwin {
 
     ServerTwinDecision decision() {
       return new ServerTwinDecision(
-          new ServerTwinState(identity, sensors, status, window), toRack, rejected, reportAccepted);
+          new ServerTwinState(identity, sensors, status, window),
+          toRack,
+          rejected,
+          reportAccepted,
+          maintenance);
     }
   }
 }
