@@ -167,7 +167,7 @@ stop_alertmanager() {
 status() {
   for entry in mosquitto:1883 postgresql:5432 mariadb:3306 "kafka:$KAFKA_PORT" "kafka-sasl:$KAFKA_SASL_PORT" "alertmanager:$ALERTMANAGER_PORT"; do
     if port_open "${entry#*:}"; then state=up; else state=down; fi
-    printf '%-11s 127.0.0.1:%-5s %s\n' "${entry%%:*}" "${entry#*:}" "$state"
+    printf '%-12s 127.0.0.1:%-5s %s\n' "${entry%%:*}" "${entry#*:}" "$state"
   done
 }
 
