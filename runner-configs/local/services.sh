@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts (or reports) the local services dctwin's tests and local stack use, all on 127.0.0.1:
-# Mosquitto, PostgreSQL, MariaDB and a Kafka broker (KRaft, a JVM of its own from the kafka_2.13
-# jars of Maven Central). Idempotent: a service that already answers is reused.
+# Mosquitto, PostgreSQL, MariaDB, a Kafka broker (KRaft, a JVM of its own from the kafka_2.13
+# jars of Maven Central) and Prometheus Alertmanager (runner-configs/alertmanager/alertmanager.yml;
+# AlertmanagerRelayIT starts an instance of its own from the same package). Idempotent: a service
+# that already answers is reused.
 # Usage: services.sh start|status|stop [all]   (stop: the Kafka broker; stop all: every service)
 set -euo pipefail
 
@@ -16,6 +18,9 @@ KAFKA_DIR=${DCTWIN_KAFKA_DIR:-/var/tmp/dctwin-kafka}
 # The role whose connections from 127.0.0.1 need a password (scram-sha-256), so that tests can
 # check authentication although the local cluster trusts everyone else.
 PG_AUTH_ROLE=dctwin_auth
+# Not Alertmanager's default 9093: the Kafka controller listens there.
+ALERTMANAGER_PORT=${DCTWIN_ALERTMANAGER_PORT:-9095}
+ALERTMANAGER_DIR=${DCTWIN_ALERTMANAGER_DIR:-/var/tmp/dctwin-alertmanager}
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -140,10 +145,29 @@ start_mariadb() {
   wait_port mariadb 3306
 }
 
+start_alertmanager() {
+  need_package prometheus-alertmanager prometheus-alertmanager
+  port_open "$ALERTMANAGER_PORT" && return 0
+  mkdir -p "$ALERTMANAGER_DIR/data"
+  # --cluster.listen-address= (empty) turns off clustering: nothing listens beyond 127.0.0.1.
+  nohup prometheus-alertmanager --config.file="$repo/runner-configs/alertmanager/alertmanager.yml" \
+    --storage.path="$ALERTMANAGER_DIR/data" --web.listen-address="127.0.0.1:$ALERTMANAGER_PORT" \
+    --cluster.listen-address= >"$ALERTMANAGER_DIR/alertmanager.log" 2>&1 &
+  echo $! >"$ALERTMANAGER_DIR/alertmanager.pid"
+  wait_port alertmanager "$ALERTMANAGER_PORT"
+}
+
+stop_alertmanager() {
+  local pid_file="$ALERTMANAGER_DIR/alertmanager.pid"
+  [ -f "$pid_file" ] || return 0
+  kill "$(cat "$pid_file")" 2>/dev/null || true
+  rm -f "$pid_file"
+}
+
 status() {
-  for entry in mosquitto:1883 postgresql:5432 mariadb:3306 "kafka:$KAFKA_PORT" "kafka-sasl:$KAFKA_SASL_PORT"; do
+  for entry in mosquitto:1883 postgresql:5432 mariadb:3306 "kafka:$KAFKA_PORT" "kafka-sasl:$KAFKA_SASL_PORT" "alertmanager:$ALERTMANAGER_PORT"; do
     if port_open "${entry#*:}"; then state=up; else state=down; fi
-    printf '%-11s 127.0.0.1:%-5s %s\n' "${entry%%:*}" "${entry#*:}" "$state"
+    printf '%-12s 127.0.0.1:%-5s %s\n' "${entry%%:*}" "${entry#*:}" "$state"
   done
 }
 
@@ -154,6 +178,7 @@ case "${1:-start}" in
     require_password_for_auth_role
     start_mariadb
     start_kafka
+    start_alertmanager
     status
     ;;
   status) status ;;
@@ -163,6 +188,7 @@ case "${1:-start}" in
       start-stop-daemon --stop --oknodo --exec /usr/sbin/mosquitto
       pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main stop || true
       start-stop-daemon --stop --oknodo --exec /usr/sbin/mariadbd
+      stop_alertmanager
     fi
     status
     ;;

@@ -243,6 +243,8 @@ public final class DatacenterPipeline {
     if (sinks.contains(Sink.JDBC)) {
       JdbcTarget target = JdbcTarget.from(options);
       alerts.apply("AlertsToJdbc", WriteToJdbc.alerts(target, options.getJdbcBatchSize()));
+      alerts.apply(
+          "AlertEventsToJdbc", WriteToJdbc.alertEvents(target, options.getJdbcBatchSize()));
       deadLetters.apply(
           "DeadLettersToJdbc", WriteToJdbc.deadLetters(target, options.getJdbcBatchSize()));
     }

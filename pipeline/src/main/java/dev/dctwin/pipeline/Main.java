@@ -1,5 +1,6 @@
 package dev.dctwin.pipeline;
 
+import dev.dctwin.pipeline.alertmanager.RelayCommand;
 import dev.dctwin.pipeline.cli.BeamOptionsCommand;
 import dev.dctwin.pipeline.cli.Cli;
 import dev.dctwin.pipeline.join.JoinCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "dctwin-pipeline 0.1.0",
     description = "The dctwin job: digital twins of a datacenter on Apache Beam.",
-    subcommands = {Main.Run.class, Main.MachinePower.class, Main.Join.class})
+    subcommands = {Main.Run.class, Main.MachinePower.class, Main.Join.class, RelayCommand.class})
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
 
@@ -49,7 +50,8 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "a subcommand is required: run, machine-power or join");
+        spec.commandLine(),
+        "a subcommand is required: run, machine-power, join or alertmanager-relay");
   }
 
   @Command(name = "run", description = "The datacenter pipeline: sources -> twins -> alerts.")

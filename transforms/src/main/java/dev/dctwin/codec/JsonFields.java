@@ -101,6 +101,17 @@ final class JsonFields {
     return value.textValue();
   }
 
+  boolean optionalBoolean(String name) throws InvalidMessageException {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      return false;
+    }
+    if (!value.isBoolean()) {
+      throw wrongType(name, "true or false");
+    }
+    return value.booleanValue();
+  }
+
   List<String> strings(String name) throws InvalidMessageException {
     JsonNode value = require(name);
     if (!value.isArray()) {

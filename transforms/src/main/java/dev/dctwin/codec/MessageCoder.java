@@ -5,6 +5,7 @@ import dev.dctwin.domain.BmcSensorReading;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.GetUnhealthyRacks;
+import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Measurement;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MessageType;
@@ -20,14 +21,14 @@ import org.apache.beam.sdk.coders.CoderException;
 /**
  * Encodes any {@link Message}. Version 1: a {@link FormatVersion} byte, one byte for the {@link
  * MessageType} (its ordinal: the golden-bytes test of every type fails if the enum is reordered),
- * then the record in {@link RecordCoder}'s version 1 form without a version of its own. Messages
- * are validated once, when parsed from the wire; this coder only moves them between steps and into
- * state.
+ * then the record in {@link RecordCoder}'s version 1 form without a version of its own. Version 2:
+ * the same, with an {@link Alert} in its {@code RecordCoder} version 2 form ({@code inMaintenance})
+ * and the type {@link MaintenanceWindow}. Messages are validated once, when parsed from the wire;
+ * this coder only moves them between steps and into state.
  */
 public final class MessageCoder extends VersionedCoder<Message> {
   private static final long serialVersionUID = 1L;
-  private static final FormatVersion FORMAT = FormatVersion.of("MessageCoder", 1);
-  private static final int RECORD_VERSION = 1;
+  private static final FormatVersion FORMAT = FormatVersion.of("MessageCoder", 2, 1);
   private static final MessageCoder INSTANCE = new MessageCoder();
   private static final MessageType[] TYPES = MessageType.values();
   private static final Map<MessageType, RecordCoder<? extends Message>> CODERS = coders();
@@ -50,6 +51,7 @@ public final class MessageCoder extends VersionedCoder<Message> {
             case UNHEALTHY_RACKS -> RecordCoder.of(UnhealthyRacks.class);
             case ALERT -> RecordCoder.of(Alert.class);
             case MEASUREMENT -> RecordCoder.of(Measurement.class);
+            case MAINTENANCE -> RecordCoder.of(MaintenanceWindow.class);
           });
     }
     return coders;
@@ -68,13 +70,22 @@ public final class MessageCoder extends VersionedCoder<Message> {
     ((RecordCoder) CODERS.get(type)).encodeBody((Record) value, out);
   }
 
+  /** The {@link RecordCoder} version of a message body in {@code messageVersion}. */
+  private static int recordVersion(int messageVersion, MessageType type) {
+    return messageVersion >= 2 && type == MessageType.ALERT ? 2 : 1;
+  }
+
   @Override
   protected Message decodeBody(int version, InputStream in) throws IOException {
     int ordinal = in.read();
     if (ordinal < 0 || ordinal >= TYPES.length) {
       throw new CoderException("corrupt encoded message: type byte " + ordinal);
     }
-    return CODERS.get(TYPES[ordinal]).decodeBody(RECORD_VERSION, in);
+    MessageType type = TYPES[ordinal];
+    if (version == 1 && type == MessageType.MAINTENANCE) {
+      throw new CoderException("corrupt encoded message: no " + type + " in version 1");
+    }
+    return CODERS.get(type).decodeBody(recordVersion(version, type), in);
   }
 
   @Override

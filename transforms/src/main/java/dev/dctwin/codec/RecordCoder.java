@@ -1,5 +1,6 @@
 package dev.dctwin.codec;
 
+import dev.dctwin.domain.Alert;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -43,36 +44,59 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * <p>Version 1: a {@link FormatVersion} byte, then the components as above. The layout follows the
  * record's declaration, so a record that reaches state and changes its components is a new version
  * with a reader of the old one ({@code transforms/STATE-VERSIONS.md}); the golden-bytes test of
- * each domain record fails until it is.
+ * each domain record fails until it is. Versions are per record type: a component added to a record
+ * is listed in {@link #ADDED} with the version that added it, and an older version, which lacks it,
+ * reads as its default (false, 0 or null). Version 2 of {@link Alert} added {@code inMaintenance};
+ * every other record is at version 1.
  */
 public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final long serialVersionUID = 1L;
-  private static final int VERSION = 1;
+
+  /**
+   * Components added to a record after version 1, by record and name, with the version of that
+   * record's coder that added them. A record nested in another follows the version of the outer
+   * one: adding to it is a new version of every record that holds it.
+   */
+  private static final Map<Class<?>, Map<String, Integer>> ADDED =
+      Map.of(Alert.class, Map.of("inMaintenance", 2));
 
   private final Class<T> type;
-  private transient FieldCodec codec;
+  private transient Map<Integer, FieldCodec> codecs;
   private transient FormatVersion format;
 
   private RecordCoder(Class<T> type) {
     this.type = type;
-    this.codec = codecFor(type);
+    codec(currentVersion(type));
   }
 
   public static <T extends Record> RecordCoder<T> of(Class<T> type) {
     return new RecordCoder<>(type);
   }
 
-  private FieldCodec codec() {
-    if (codec == null) {
-      codec = codecFor(type);
+  /** The version this build writes for {@code type}: 1 plus the additions of {@link #ADDED}. */
+  public static int currentVersion(Class<?> type) {
+    return ADDED.getOrDefault(type, Map.of()).values().stream()
+        .mapToInt(Integer::intValue)
+        .max()
+        .orElse(1);
+  }
+
+  private FieldCodec codec(int version) {
+    if (codecs == null) {
+      codecs = new java.util.concurrent.ConcurrentHashMap<>();
     }
-    return codec;
+    return codecs.computeIfAbsent(version, v -> codecFor(type, v));
   }
 
   @Override
   protected FormatVersion format() {
     if (format == null) {
-      format = FormatVersion.of("RecordCoder(" + type.getSimpleName() + ")", VERSION);
+      int current = currentVersion(type);
+      int[] older = new int[current - 1];
+      for (int i = 0; i < older.length; i++) {
+        older[i] = i + 1;
+      }
+      format = FormatVersion.of("RecordCoder(" + type.getSimpleName() + ")", current, older);
     }
     return format;
   }
@@ -83,14 +107,14 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
       throw new CoderException("cannot encode a null " + type.getSimpleName());
     }
     DataOutputStream data = out instanceof DataOutputStream d ? d : new DataOutputStream(out);
-    codec().write(value, data);
+    codec(format().current()).write(value, data);
     data.flush();
   }
 
   @Override
   protected T decodeBody(int version, InputStream in) throws IOException {
     DataInputStream data = in instanceof DataInputStream d ? d : new DataInputStream(in);
-    Object value = codec().read(data);
+    Object value = codec(version).read(data);
     if (value == null) {
       throw new CoderException("a null " + type.getSimpleName() + " in the input");
     }
@@ -142,18 +166,18 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
     Object read(DataInputStream in) throws IOException;
   }
 
-  private static FieldCodec codecFor(Type type) {
+  private static FieldCodec codecFor(Type type, int version) {
     if (type instanceof ParameterizedType parameterized) {
       Class<?> raw = (Class<?>) parameterized.getRawType();
       Type[] arguments = parameterized.getActualTypeArguments();
       if (raw == List.class) {
-        return nullable(list(codecFor(arguments[0])));
+        return nullable(list(codecFor(arguments[0], version)));
       }
       if (raw == Set.class) {
-        return nullable(set(codecFor(arguments[0])));
+        return nullable(set(codecFor(arguments[0], version)));
       }
       if (raw == Map.class) {
-        return nullable(map(codecFor(arguments[0]), codecFor(arguments[1])));
+        return nullable(map(codecFor(arguments[0], version), codecFor(arguments[1], version)));
       }
       throw unsupported(type);
     }
@@ -194,7 +218,7 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
       return nullable(enumOf(clazz));
     }
     if (clazz.isRecord()) {
-      return nullable(record(clazz));
+      return nullable(record(clazz, version));
     }
     throw unsupported(type);
   }
@@ -333,16 +357,20 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
     };
   }
 
-  private static FieldCodec record(Class<?> recordType) {
+  private static FieldCodec record(Class<?> recordType, int version) {
     RecordComponent[] components = recordType.getRecordComponents();
     Method[] accessors = new Method[components.length];
     FieldCodec[] codecs = new FieldCodec[components.length];
     Class<?>[] parameterTypes = new Class<?>[components.length];
+    Map<String, Integer> added = ADDED.getOrDefault(recordType, Map.of());
     for (int i = 0; i < components.length; i++) {
       accessors[i] = components[i].getAccessor();
       accessors[i].setAccessible(true);
-      codecs[i] = codecFor(components[i].getGenericType());
       parameterTypes[i] = components[i].getType();
+      codecs[i] =
+          added.getOrDefault(components[i].getName(), 1) > version
+              ? absent(parameterTypes[i])
+              : codecFor(components[i].getGenericType(), version);
     }
     Constructor<?> canonical;
     try {
@@ -380,6 +408,25 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
               "invalid " + recordType.getSimpleName() + ": " + e.getCause().getMessage(),
               e.getCause());
         }
+      }
+    };
+  }
+
+  /** A component that the version read does not have: written never, read as its default. */
+  private static FieldCodec absent(Class<?> componentType) {
+    Object defaultValue =
+        componentType.isPrimitive()
+            ? java.lang.reflect.Array.get(java.lang.reflect.Array.newInstance(componentType, 1), 0)
+            : null;
+    return new FieldCodec() {
+      @Override
+      public void write(Object value, DataOutputStream out) {
+        throw new IllegalStateException("older versions are read, never written");
+      }
+
+      @Override
+      public Object read(DataInputStream in) {
+        return defaultValue;
       }
     };
   }

@@ -4,6 +4,7 @@ import static dev.dctwin.domain.DeadLetterReason.FIELD_TOO_LONG;
 import static dev.dctwin.domain.DeadLetterReason.MISSING_FIELD;
 import static dev.dctwin.domain.DeadLetterReason.NOT_JSON;
 import static dev.dctwin.domain.DeadLetterReason.NOT_UTF8;
+import static dev.dctwin.domain.DeadLetterReason.OUT_OF_RANGE;
 import static dev.dctwin.domain.DeadLetterReason.PAYLOAD_TOO_LARGE;
 import static dev.dctwin.domain.DeadLetterReason.TOO_MANY_METRICS;
 import static dev.dctwin.domain.DeadLetterReason.UNKNOWN_MESSAGE_TYPE;
@@ -30,6 +31,7 @@ import dev.dctwin.domain.DiskMetrics;
 import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
+import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Measurement;
 import dev.dctwin.domain.MemoryMetrics;
 import dev.dctwin.domain.Message;
@@ -226,6 +228,7 @@ public final class WireCodec implements Serializable {
               f.strings("racks"),
               f.time("eventTime"));
       case ALERT -> alert(f);
+      case MAINTENANCE -> maintenance(f);
       case MEASUREMENT ->
           new Measurement(
               f.string("thing"),
@@ -376,7 +379,8 @@ public final class WireCodec implements Serializable {
         rootCause == null ? null : parseEnum(IncidentType.class, "rootCause", rootCause),
         explainedBy,
         f.optionalString("context"),
-        evidence(f));
+        evidence(f),
+        f.optionalBoolean("inMaintenance"));
   }
 
   private static List<MetricEvidence> evidence(JsonFields f) throws InvalidMessageException {
@@ -389,6 +393,42 @@ public final class WireCodec implements Serializable {
               metric.number("expected", -Double.MAX_VALUE, Double.MAX_VALUE)));
     }
     return evidence;
+  }
+
+  private static MaintenanceWindow maintenance(JsonFields f) throws InvalidMessageException {
+    Level level = enumValue(Level.class, f, "level");
+    String entity = f.string("entity");
+    long start = f.time("start");
+    long end = f.time("end");
+    if (end <= start) {
+      throw new InvalidMessageException(
+          OUT_OF_RANGE, "end=" + end + " is not after start=" + start);
+    }
+    if (end - start > MaintenanceWindow.MAX_DURATION_MS) {
+      throw new InvalidMessageException(
+          OUT_OF_RANGE,
+          "the window lasts "
+              + (end - start)
+              + " ms, more than the maximum of 30 days ("
+              + MaintenanceWindow.MAX_DURATION_MS
+              + " ms)");
+    }
+    String datacenterId =
+        switch (level) {
+          case SERVER -> f.optionalString("datacenterId");
+          case RACK -> f.string("datacenterId");
+          case DATACENTER -> entity;
+        };
+    return new MaintenanceWindow(
+        level,
+        entity,
+        datacenterId,
+        null,
+        start,
+        end,
+        f.optionalString("reason"),
+        f.optionalString("by"),
+        f.time("eventTime"));
   }
 
   private static <E extends Enum<E>> E enumValue(Class<E> type, JsonFields f, String name)

@@ -12,6 +12,8 @@ import java.util.UUID;
  * {@code rootCause} is the incident type the correlation suspects; {@code explainedBy} is the id of
  * the rack or datacenter incident that explains a lower-level one, or null. {@code evidence} is the
  * incident's metric evidence (a learned-baseline incident's explaining metrics), empty otherwise.
+ * {@code inMaintenance}: the incident opened during a maintenance window of its entity or of one
+ * above it; it is recorded but does not page.
  */
 public record Alert(
     String incidentId,
@@ -27,14 +29,15 @@ public record Alert(
     IncidentType rootCause,
     String explainedBy,
     String context,
-    List<MetricEvidence> evidence)
+    List<MetricEvidence> evidence,
+    boolean inMaintenance)
     implements Message {
 
   public Alert {
     evidence = evidence == null ? List.of() : List.copyOf(evidence);
   }
 
-  /** An alert without metric evidence. */
+  /** An alert without metric evidence, outside maintenance. */
   public Alert(
       String incidentId,
       AlertStatus status,
@@ -63,7 +66,62 @@ public record Alert(
         rootCause,
         explainedBy,
         context,
-        List.of());
+        List.of(),
+        false);
+  }
+
+  /** An alert with metric evidence, outside maintenance. */
+  public Alert(
+      String incidentId,
+      AlertStatus status,
+      Level level,
+      String entity,
+      String datacenterId,
+      String rackId,
+      IncidentType incidentType,
+      Severity severity,
+      long openedAt,
+      long eventTime,
+      IncidentType rootCause,
+      String explainedBy,
+      String context,
+      List<MetricEvidence> evidence) {
+    this(
+        incidentId,
+        status,
+        level,
+        entity,
+        datacenterId,
+        rackId,
+        incidentType,
+        severity,
+        openedAt,
+        eventTime,
+        rootCause,
+        explainedBy,
+        context,
+        evidence,
+        false);
+  }
+
+  /** This alert, marked as in maintenance or not. */
+  public Alert withInMaintenance(boolean marked) {
+    return new Alert(
+        incidentId,
+        status,
+        level,
+        entity,
+        datacenterId,
+        rackId,
+        incidentType,
+        severity,
+        openedAt,
+        eventTime,
+        rootCause,
+        explainedBy,
+        context,
+        evidence,
+        marked);
   }
 
   @Override

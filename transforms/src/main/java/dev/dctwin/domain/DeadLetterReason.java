@@ -22,7 +22,9 @@ public enum DeadLetterReason {
   /** A record behind the watermark. */
   LATE,
   /** A record earlier than one already processed for its series. */
-  OUT_OF_ORDER;
+  OUT_OF_ORDER,
+  /** A message about a server, rack or datacenter that the twin that owns it does not know. */
+  UNKNOWN_ENTITY;
 
   /** The name of the Beam counter for this reason. */
   public String counterName() {

@@ -11,7 +11,8 @@ public sealed interface Message
         GetUnhealthyRacks,
         UnhealthyRacks,
         Alert,
-        Measurement {
+        Measurement,
+        MaintenanceWindow {
 
   MessageType type();
 

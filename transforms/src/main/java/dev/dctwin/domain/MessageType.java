@@ -11,7 +11,8 @@ public enum MessageType {
   GET_UNHEALTHY_RACKS("get_unhealthy_racks"),
   UNHEALTHY_RACKS("unhealthy_racks"),
   ALERT("alert"),
-  MEASUREMENT("measurement");
+  MEASUREMENT("measurement"),
+  MAINTENANCE("maintenance");
 
   private final String wireName;
 

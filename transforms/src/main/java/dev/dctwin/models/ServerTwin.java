@@ -6,6 +6,8 @@ import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
+import dev.dctwin.domain.Level;
+import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MetricEvidence;
 import dev.dctwin.domain.ServerIncidents;
@@ -46,6 +48,9 @@ import java.util.OptionalLong;
  *       commissioning before the first one. A timer at that deadline notices it; if none fired
  *       (bounded input runs without silence timers), the next report after the deadline does: the
  *       gap before it was a silence.
+ *   <li>A maintenance window of the server is located in its rack and datacenter and passed on to
+ *       the datacenter's {@link MaintenanceCalendar}; one of a server that is not commissioned is
+ *       rejected as {@link DeadLetterReason#UNKNOWN_ENTITY}.
  * </ul>
  */
 public final class ServerTwin {
@@ -98,6 +103,8 @@ public final class ServerTwin {
       return commission.serverId();
     } else if (message instanceof DecommissionServer decommission) {
       return decommission.serverId();
+    } else if (message instanceof MaintenanceWindow window && window.level() == Level.SERVER) {
+      return window.entity();
     }
     return null;
   }
@@ -124,6 +131,8 @@ public final class ServerTwin {
       step.decommission(decommission.eventTime());
     } else if (message instanceof ServerMetricReport report) {
       step.report(report);
+    } else if (message instanceof MaintenanceWindow window) {
+      step.maintenance(window);
     } else {
       step.sensors((BmcSensorReading) message);
     }
@@ -196,6 +205,7 @@ public final class ServerTwin {
     private ServerBaseline baseline;
     private final List<ServerIncidents> toRack = new ArrayList<>(2);
     private final List<ServerTwinDecision.Rejected> rejected = new ArrayList<>(1);
+    private final List<MaintenanceWindow> maintenance = new ArrayList<>(0);
     private boolean reportAccepted;
 
     Step(ServerTwinState state) {
@@ -304,6 +314,20 @@ public final class ServerTwin {
           new ServerStatus(open, evaluated.checks(), evaluated.lastReportTime()), changes, true);
     }
 
+    void maintenance(MaintenanceWindow window) {
+      if (identity == null) {
+        reject(DeadLetterReason.UNKNOWN_ENTITY, "server is not commissioned", window);
+      } else if (window.datacenterId() != null
+          && !window.datacenterId().equals(identity.datacenterId())) {
+        reject(
+            DeadLetterReason.UNKNOWN_ENTITY,
+            "server is commissioned in " + identity.datacenterId(),
+            window);
+      } else {
+        maintenance.add(window.locatedIn(identity.rackId(), identity.datacenterId()));
+      }
+    }
+
     void checkSilence(long now) {
       OptionalLong deadline = silenceDeadline(identity, status);
       if (deadline.isPresent() && deadline.getAsLong() <= now) {
@@ -350,7 +374,8 @@ public final class ServerTwin {
           new ServerTwinState(identity, sensors, status, window, baseline),
           toRack,
           rejected,
-          reportAccepted);
+          reportAccepted,
+          maintenance);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.dctwin.models;
 
 import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.ServerIncidents;
 import java.util.List;
@@ -16,16 +17,28 @@ import java.util.List;
  *     left one for the old rack, then one for the new)
  * @param rejected the input the twin did not take, for the dead-letter output and its counters
  * @param reportAccepted whether a metric report was evaluated: for the count of processed reports
+ * @param maintenance the server's maintenance windows, located in its rack and datacenter: for the
+ *     datacenter's maintenance calendar
  */
 public record ServerTwinDecision(
     ServerTwinState state,
     List<ServerIncidents> toRack,
     List<Rejected> rejected,
-    boolean reportAccepted) {
+    boolean reportAccepted,
+    List<MaintenanceWindow> maintenance) {
 
   public ServerTwinDecision {
     toRack = List.copyOf(toRack);
     rejected = List.copyOf(rejected);
+    maintenance = List.copyOf(maintenance);
+  }
+
+  public ServerTwinDecision(
+      ServerTwinState state,
+      List<ServerIncidents> toRack,
+      List<Rejected> rejected,
+      boolean reportAccepted) {
+    this(state, toRack, rejected, reportAccepted, List.of());
   }
 
   /**

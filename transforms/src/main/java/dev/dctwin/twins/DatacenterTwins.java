@@ -7,6 +7,7 @@ import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.GetUnhealthyRacks;
+import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.domain.UnhealthyRacks;
@@ -29,17 +30,20 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * The three layers of digital twins as one transform. Input: metric reports, the BMC's sensor
  * readings (attached by the server twin to the reports that follow them), provisioning events and
- * operator queries, timestamped with their event time. Output: {@link #ALERTS} at server, rack and
- * datacenter level, {@link #ANSWERS} to queries, and {@link #DEAD_LETTERS} (reports and readings of
- * uncommissioned servers, out-of-order reports, messages that are not an input of the twins).
+ * operator queries and maintenance windows, timestamped with their event time. Output: {@link
+ * #ALERTS} at server, rack and datacenter level, marked when in maintenance, {@link #ANSWERS} to
+ * queries, and {@link #DEAD_LETTERS} (reports and readings of uncommissioned servers, out-of-order
+ * reports, maintenance of unknown servers, messages that are not an input of the twins).
  *
  * <pre>
  * messages --route--> ServerTwin (by server) --incidents--> RackTwin (by rack)
- *              |                                             |  server alerts --> ALERTS
- *              |                                             v  rack changes
- *              +--queries-------------------------> DataCenterTwin (by datacenter)
- *                                                      rack + datacenter alerts --> ALERTS
- *                                                      answers --> ANSWERS
+ *              |          | server windows                  |  server alerts ----------+
+ *              |          |                                 v  rack changes            |
+ *              +--queries-|---------------------> DataCenterTwin (by datacenter)       |
+ *              |          |                           rack + datacenter alerts --------+
+ *              |          v                           answers --> ANSWERS              v
+ *              +--rack and datacenter windows--> Maintenance (by datacenter) <-- all alerts
+ *                                                    marked alerts --> ALERTS
  * </pre>
  */
 public final class DatacenterTwins extends PTransform<PCollection<Message>, PCollectionTuple> {
@@ -49,6 +53,7 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
 
   private static final TupleTag<KV<String, Message>> TO_SERVERS = new TupleTag<>() {};
   private static final TupleTag<KV<String, Message>> TO_DATACENTERS = new TupleTag<>() {};
+  private static final TupleTag<KV<String, Message>> TO_MAINTENANCE = new TupleTag<>() {};
   private static final TupleTag<DeadLetter> NOT_FOR_TWINS = new TupleTag<>() {};
 
   private final TwinsConfig config;
@@ -75,9 +80,12 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
         messages.apply(
             "RouteToTwins",
             ParDo.of(new RouteFn())
-                .withOutputTags(TO_SERVERS, TupleTagList.of(TO_DATACENTERS).and(NOT_FOR_TWINS)));
+                .withOutputTags(
+                    TO_SERVERS,
+                    TupleTagList.of(TO_DATACENTERS).and(TO_MAINTENANCE).and(NOT_FOR_TWINS)));
     routed.get(TO_SERVERS).setCoder(keyedMessages);
     routed.get(TO_DATACENTERS).setCoder(keyedMessages);
+    routed.get(TO_MAINTENANCE).setCoder(keyedMessages);
     routed.get(NOT_FOR_TWINS).setCoder(deadLetterCoder);
 
     PCollectionTuple servers =
@@ -87,11 +95,14 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
                 "ServerTwins",
                 ParDo.of(new ServerTwinFn(config))
                     .withOutputTags(
-                        ServerTwinFn.TO_RACK, TupleTagList.of(ServerTwinFn.DEAD_LETTERS)));
+                        ServerTwinFn.TO_RACK,
+                        TupleTagList.of(ServerTwinFn.DEAD_LETTERS)
+                            .and(ServerTwinFn.TO_MAINTENANCE)));
     servers
         .get(ServerTwinFn.TO_RACK)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RecordCoder.of(ServerIncidents.class)));
     servers.get(ServerTwinFn.DEAD_LETTERS).setCoder(deadLetterCoder);
+    servers.get(ServerTwinFn.TO_MAINTENANCE).setCoder(keyedMessages);
 
     PCollectionTuple racks =
         servers
@@ -116,10 +127,19 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
     datacenters.get(DataCenterTwinFn.ALERTS).setCoder(alertCoder);
     datacenters.get(DataCenterTwinFn.ANSWERS).setCoder(RecordCoder.of(UnhealthyRacks.class));
 
-    PCollection<Alert> alerts =
+    PCollection<KV<String, Message>> alertsByDatacenter =
         PCollectionList.of(racks.get(RackTwinFn.SERVER_ALERTS))
             .and(datacenters.get(DataCenterTwinFn.ALERTS))
-            .apply("AllAlerts", Flatten.pCollections());
+            .apply("AllAlerts", Flatten.pCollections())
+            .apply("ByDatacenter", ParDo.of(new KeyByDatacenterFn()))
+            .setCoder(keyedMessages);
+    PCollection<Alert> alerts =
+        PCollectionList.of(alertsByDatacenter)
+            .and(routed.get(TO_MAINTENANCE))
+            .and(servers.get(ServerTwinFn.TO_MAINTENANCE))
+            .apply("AlertsAndWindows", Flatten.pCollections())
+            .apply("Maintenance", ParDo.of(new MaintenanceFn(config)))
+            .setCoder(alertCoder);
     PCollection<DeadLetter> deadLetters =
         PCollectionList.of(routed.get(NOT_FOR_TWINS))
             .and(servers.get(ServerTwinFn.DEAD_LETTERS))
@@ -128,6 +148,14 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
     return PCollectionTuple.of(ALERTS, alerts)
         .and(ANSWERS, datacenters.get(DataCenterTwinFn.ANSWERS))
         .and(DEAD_LETTERS, deadLetters);
+  }
+
+  /** Every alert to its datacenter's maintenance calendar. */
+  static final class KeyByDatacenterFn extends DoFn<Alert, KV<String, Message>> {
+    @ProcessElement
+    public void processElement(@Element Alert alert, OutputReceiver<KV<String, Message>> out) {
+      out.output(KV.of(alert.datacenterId(), alert));
+    }
   }
 
   /** Sends each message to the twin that owns it. */
@@ -143,6 +171,9 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
         out.get(TO_SERVERS).output(KV.of(serverId, message));
       } else if (message instanceof GetUnhealthyRacks query) {
         out.get(TO_DATACENTERS).output(KV.of(query.datacenterId(), message));
+      } else if (message instanceof MaintenanceWindow window) {
+        // Rack and datacenter windows: the wire format requires their datacenter.
+        out.get(TO_MAINTENANCE).output(KV.of(window.datacenterId(), message));
       } else {
         notForTwins.inc();
         out.get(NOT_FOR_TWINS)

@@ -4,6 +4,7 @@ import dev.dctwin.codec.MessageCoder;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.models.ServerTwin;
@@ -43,6 +44,7 @@ import org.joda.time.Instant;
 final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerIncidents>> {
   static final TupleTag<KV<String, ServerIncidents>> TO_RACK = new TupleTag<>() {};
   static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+  static final TupleTag<KV<String, Message>> TO_MAINTENANCE = new TupleTag<>() {};
 
   // What the twin keeps per server: one cell for the model's state, one for its inputs and timer.
   @StateId("server")
@@ -132,6 +134,9 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
                   rejection.detail(),
                   CODEC.encode(rejection.message()),
                   System.currentTimeMillis()));
+    }
+    for (MaintenanceWindow window : decision.maintenance()) {
+      out.get(TO_MAINTENANCE).output(KV.of(window.datacenterId(), window));
     }
     if (decision.reportAccepted()) {
       reports.inc();

@@ -19,6 +19,7 @@ import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
+import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Measurement;
 import dev.dctwin.domain.MemoryMetrics;
 import dev.dctwin.domain.Message;
@@ -44,11 +45,12 @@ import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
 
 /**
- * Pins version 1 of the codec's encodings, one golden file per type ({@code
- * src/test/resources/golden}): every domain record in {@link RecordCoder}'s form, every message
- * type in {@link MessageCoder}'s and a raw message in {@link RawMessageCoder}'s. Any of them can
- * reach Beam state or a checkpoint (the twins' inboxes, the join's buffer, the outputs Flink holds
- * back during a checkpoint).
+ * Pins the codec's encodings, one golden file per type and version ({@code
+ * src/test/resources/golden}): every domain record in {@link RecordCoder}'s form at its current
+ * version, every message type in {@link MessageCoder}'s and a raw message in {@link
+ * RawMessageCoder}'s. Any of them can reach Beam state or a checkpoint (the twins' inboxes, the
+ * join's buffer, the outputs Flink holds back during a checkpoint). The files of older versions
+ * stay and must still decode.
  */
 @RunWith(JUnit4.class)
 public class CoderFormatsTest {
@@ -89,8 +91,21 @@ public class CoderFormatsTest {
               T0 + 30_000,
               IncidentType.TOR_SWITCH,
               "3f2b6c1e-0000-3000-8000-000000000002",
-              "31 of 40 servers lose packets or are silent");
+              "31 of 40 servers lose packets or are silent",
+              List.of(),
+              true);
       case MEASUREMENT -> new Measurement("R0815", "vaTorque_C11", 1_554_096_380_468L, -4.44);
+      case MAINTENANCE ->
+          new MaintenanceWindow(
+              Level.SERVER,
+              "dc1-r01-s05",
+              "dc1",
+              "dc1-r01",
+              T0,
+              T0 + 7_200_000,
+              "disk swap",
+              "ops",
+              T0 - 60_000);
     };
   }
 
@@ -126,14 +141,36 @@ public class CoderFormatsTest {
   public void everyDomainRecordIsPinned() {
     for (Record sample : records()) {
       GoldenBytes.assertPinned(
-          "RecordCoder-" + sample.getClass().getSimpleName(), 1, coderOf(sample), sample);
+          "RecordCoder-" + sample.getClass().getSimpleName(),
+          RecordCoder.currentVersion(sample.getClass()),
+          coderOf(sample),
+          sample);
     }
+  }
+
+  @Test
+  public void anAlertOfVersion1IsOutsideMaintenance() {
+    Alert alert = (Alert) message(MessageType.ALERT);
+    GoldenBytes.assertDecodes(
+        "RecordCoder-Alert", 1, RecordCoder.of(Alert.class), alert.withInMaintenance(false));
   }
 
   @Test
   public void everyMessageTypeIsPinned() {
     for (MessageType type : MessageType.values()) {
-      GoldenBytes.assertPinned("MessageCoder-" + type, 1, MessageCoder.of(), message(type));
+      GoldenBytes.assertPinned("MessageCoder-" + type, 2, MessageCoder.of(), message(type));
+    }
+  }
+
+  @Test
+  public void version1MessagesStillDecode() {
+    for (MessageType type : MessageType.values()) {
+      if (type == MessageType.MAINTENANCE) {
+        continue; // new in version 2
+      }
+      Message expected =
+          message(type) instanceof Alert alert ? alert.withInMaintenance(false) : message(type);
+      GoldenBytes.assertDecodes("MessageCoder-" + type, 1, MessageCoder.of(), expected);
     }
   }
 
@@ -149,24 +186,36 @@ public class CoderFormatsTest {
   @Test
   public void anUnknownVersionIsRejectedNamingTheTypeAndTheVersions() throws Exception {
     Alert alert = (Alert) message(MessageType.ALERT);
-    assertRejectsVersion2(RecordCoder.of(Alert.class), alert, "RecordCoder(Alert)");
-    assertRejectsVersion2(MessageCoder.of(), alert, "MessageCoder");
+    assertRejectsVersion(3, RecordCoder.of(Alert.class), alert, "RecordCoder(Alert)", "1, 2");
+    assertRejectsVersion(3, MessageCoder.of(), alert, "MessageCoder", "1, 2");
+    assertRejectsVersion2(RecordCoder.of(Measurement.class), message(MessageType.MEASUREMENT));
     assertRejectsVersion2(
         RawMessageCoder.of(), new RawMessage("mqtt:x", new byte[] {1}, 5L), "RawMessageCoder");
   }
 
+  private static void assertRejectsVersion2(RecordCoder<Measurement> coder, Message value)
+      throws Exception {
+    assertRejectsVersion2(coder, (Measurement) value, "RecordCoder(Measurement)");
+  }
+
   /** A value that {@code coder} writes, with version 2 in place of 1, is a CoderException. */
   static <T> void assertRejectsVersion2(Coder<T> coder, T value, String state) throws Exception {
+    assertRejectsVersion(2, coder, value, state, null);
+  }
+
+  private static <T> void assertRejectsVersion(
+      int version, Coder<T> coder, T value, String state, String versionsRead) throws Exception {
     byte[] bytes = CoderUtils.encodeToByteArray(coder, value);
-    assertThat(state + " starts with its version", bytes[0], equalTo((byte) 1));
-    bytes[0] = 2;
+    assertThat(state + " starts with its version", bytes[0], equalTo((byte) (version - 1)));
+    bytes[0] = (byte) version;
     CoderException error =
         assertThrows(CoderException.class, () -> CoderUtils.decodeFromByteArray(coder, bytes));
     assertThat(
         error.getMessage(),
         allOf(
-            containsString(state + ": unknown format version 2"),
-            containsString("reads version 1")));
+            containsString(state + ": unknown format version " + version),
+            containsString(
+                versionsRead == null ? "reads version 1" : "reads versions " + versionsRead)));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -80,6 +80,9 @@ public class RecordCoderTest {
               null,
               "context with \"quotes\"");
       case MEASUREMENT -> new Measurement("machine-1", "vaTorque_C11", 9L, Double.NaN);
+      case MAINTENANCE ->
+          new dev.dctwin.domain.MaintenanceWindow(
+              Level.DATACENTER, "dc1", "dc1", null, 10L, 20L, null, "ops", 9L);
     };
   }
 

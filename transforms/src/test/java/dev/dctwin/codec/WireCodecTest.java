@@ -97,6 +97,59 @@ public class WireCodecTest {
   }
 
   @Test
+  public void decodesTheMaintenanceMessageOfTheIssue() throws Exception {
+    String json =
+        "{\"type\":\"maintenance\",\"entity\":\"dc1-r01-s05\",\"level\":\"SERVER\","
+            + "\"start\":\"2025-11-21T10:00:00Z\",\"end\":1763726400000,"
+            + "\"reason\":\"disk swap\",\"by\":\"ops\",\"eventTime\":1763719140000}";
+    assertThat(
+        codec.decode(json.getBytes(StandardCharsets.UTF_8), null),
+        equalTo(
+            new dev.dctwin.domain.MaintenanceWindow(
+                dev.dctwin.domain.Level.SERVER,
+                "dc1-r01-s05",
+                null,
+                null,
+                SampleMessages.T0,
+                SampleMessages.T0 + 7_200_000,
+                "disk swap",
+                "ops",
+                SampleMessages.T0 - 60_000)));
+  }
+
+  @Test
+  public void rejectsMaintenanceWindowsThatMakeNoSense() {
+    String good =
+        "{\"type\":\"maintenance\",\"entity\":\"dc1-r01\",\"level\":\"RACK\","
+            + "\"datacenterId\":\"dc1\",\"start\":1763719200000,\"end\":1763726400000,"
+            + "\"eventTime\":1763719140000}";
+    assertReason(
+        good.replace("\"end\":1763726400000", "\"end\":1763719100000"),
+        DeadLetterReason.OUT_OF_RANGE,
+        "end=1763719100000 is not after start=1763719200000");
+    assertReason(
+        good.replace("\"end\":1763726400000", "\"end\":1763719200000"),
+        DeadLetterReason.OUT_OF_RANGE,
+        "end=1763719200000 is not after start=1763719200000");
+    assertReason(
+        good.replace("\"end\":1763726400000", "\"end\":1766400000000"),
+        DeadLetterReason.OUT_OF_RANGE,
+        "the window lasts 2680800000 ms, more than the maximum of 30 days (2592000000 ms)");
+    assertReason(
+        good.replace("\"RACK\"", "\"ROW\""),
+        DeadLetterReason.WRONG_TYPE,
+        "level must be one of [SERVER, RACK, DATACENTER]");
+    assertReason(
+        good.replace("\"datacenterId\":\"dc1\",", ""),
+        DeadLetterReason.MISSING_FIELD,
+        "datacenterId is missing");
+    assertReason(
+        good.replace("\"entity\":\"dc1-r01\",", ""),
+        DeadLetterReason.MISSING_FIELD,
+        "entity is missing");
+  }
+
+  @Test
   public void rejectsDeepNestingAsNotJson() {
     String deep = "{\"a\":".repeat(1000) + "1" + "}".repeat(1000);
     assertReason(deep, DeadLetterReason.NOT_JSON);
@@ -122,6 +175,15 @@ public class WireCodecTest {
 
   private void assertReason(String payload, DeadLetterReason reason) {
     assertReason(payload.getBytes(StandardCharsets.UTF_8), reason);
+  }
+
+  private void assertReason(String payload, DeadLetterReason reason, String detail) {
+    InvalidMessageException e =
+        assertThrows(
+            InvalidMessageException.class,
+            () -> codec.decode(payload.getBytes(StandardCharsets.UTF_8), null));
+    assertThat(e.reason(), equalTo(reason));
+    assertThat(e.getMessage(), equalTo(detail));
   }
 
   private void assertReason(byte[] payload, DeadLetterReason reason) {

@@ -60,6 +60,16 @@ public final class SampleMessages {
             IncidentType.TOR_SWITCH,
             null,
             "31 of 40 servers lose packets or are silent"),
-        new Measurement("R0815", "vaTorque_C11", 1_554_096_380_468L, -4.44));
+        new Measurement("R0815", "vaTorque_C11", 1_554_096_380_468L, -4.44),
+        new MaintenanceWindow(
+            Level.RACK,
+            "dc1-r03",
+            "dc1",
+            null,
+            T0,
+            T0 + 7_200_000,
+            "ToR firmware",
+            "ops",
+            T0 - 60_000));
   }
 }

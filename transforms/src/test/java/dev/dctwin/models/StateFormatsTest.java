@@ -81,6 +81,28 @@ public class StateFormatsTest {
     return window;
   }
 
+  static MaintenanceState maintenanceState() {
+    java.util.SortedMap<String, MaintenanceState.Window> windows = new java.util.TreeMap<>();
+    windows.put(
+        MaintenanceState.key(dev.dctwin.domain.Level.SERVER, "dc1-r01-s05"),
+        new MaintenanceState.Window(
+            dev.dctwin.domain.Level.SERVER, "dc1-r01-s05", T0, T0 + 7_200_000));
+    windows.put(
+        MaintenanceState.key(dev.dctwin.domain.Level.RACK, "dc1-r02"),
+        new MaintenanceState.Window(dev.dctwin.domain.Level.RACK, "dc1-r02", T0, T0 + 600_000));
+    return new MaintenanceState(
+        "dc1", windows, new java.util.TreeSet<>(java.util.Set.of("80371d44-e735-3f2e")));
+  }
+
+  @Test
+  public void maintenanceStateIsPinned() {
+    assertPinned(
+        "MaintenanceState",
+        maintenanceState(),
+        MaintenanceState::toBytes,
+        MaintenanceState::fromBytes);
+  }
+
   @Test
   public void rackStateIsPinned() {
     assertPinned("RackState", rackState(), RackState::toBytes, RackState::fromBytes);

@@ -10,10 +10,14 @@ import static org.junit.Assert.assertThrows;
 
 import dev.dctwin.codec.MessageCoder;
 import dev.dctwin.codec.RecordCoder;
+import dev.dctwin.domain.Alert;
+import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
+import dev.dctwin.domain.Level;
+import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.domain.Severity;
@@ -105,16 +109,42 @@ public class InboxTest {
             new ServerIncidents("dc1-r03-s01", "dc1-r03", "dc1", Map.of(), T0, false)));
   }
 
-  /** The server and datacenter twins' inbox: messages. */
+  /**
+   * The server and datacenter twins' and the maintenance calendar's inbox: messages. The inbox is
+   * at version 1 around messages of {@code MessageCoder} version 2 ({@code
+   * Inbox-Message-MessageCoder2}); the inbox of version 1 messages ({@code Inbox-Message}) still
+   * decodes.
+   */
   @Test
   public void anInboxOfMessagesIsPinned() throws Exception {
-    assertPinned(
-        "Inbox-Message",
-        MessageCoder.of(),
+    List<Message> messages =
         List.of(
             new CommissionServer("dc1-r03-s11", "dc1-r03", "dc1", T0),
             new GetUnhealthyRacks("q-43", "dc1", T0 + 10_000),
-            new GetUnhealthyRacks("q-42", "dc1", T0 + 10_000)));
+            new GetUnhealthyRacks("q-42", "dc1", T0 + 10_000));
+    assertDecodes("Inbox-Message", MessageCoder.of(), messages);
+    List<Message> version2 = new ArrayList<>(messages);
+    version2.add(
+        new MaintenanceWindow(
+            Level.RACK, "dc1-r03", "dc1", null, T0, T0 + 60_000, "ToR", "ops", T0 + 10_000));
+    version2.add(
+        new Alert(
+            "i-1",
+            AlertStatus.OPENED,
+            Level.SERVER,
+            "dc1-r03-s11",
+            "dc1",
+            "dc1-r03",
+            IncidentType.DISK_FAILURE,
+            Severity.CRITICAL,
+            T0,
+            T0 + 10_000,
+            IncidentType.DISK_FAILURE,
+            null,
+            null,
+            java.util.List.of(),
+            true));
+    assertPinned("Inbox-Message-MessageCoder2", MessageCoder.of(), version2);
   }
 
   @Test
@@ -125,14 +155,15 @@ public class InboxTest {
     byte[] bytes = CoderUtils.encodeToByteArray(coder, inbox);
     for (int at = 0; at < 2; at++) {
       byte[] unknown = bytes.clone();
-      unknown[at] = 2;
+      unknown[at] = 3;
       CoderException error =
           assertThrows(CoderException.class, () -> CoderUtils.decodeFromByteArray(coder, unknown));
       assertThat(
           error.getMessage(),
           containsString(
-              (at == 0 ? "Inbox" : "MessageCoder")
-                  + ": unknown format version 2; this build reads version 1"));
+              at == 0
+                  ? "Inbox: unknown format version 3; this build reads version 1"
+                  : "MessageCoder: unknown format version 3; this build reads versions 1, 2"));
     }
   }
 
@@ -151,7 +182,14 @@ public class InboxTest {
     inbox.wakeUpAt(T0 + 1_000);
     Coder<Inbox<T>> coder = Inbox.coder(valueCoder);
     GoldenBytes.assertPinned(state, 1, CoderUtils.encodeToByteArray(coder, inbox));
+    assertDecodes(state, valueCoder, values);
+  }
 
+  /** Checks that the pinned inbox of {@code values}, as {@link #assertPinned} wrote it, decodes. */
+  private static <T> void assertDecodes(String state, Coder<T> valueCoder, List<T> values)
+      throws Exception {
+    Comparator<T> tieOrder = Comparator.comparing(Object::toString);
+    Coder<Inbox<T>> coder = Inbox.coder(valueCoder);
     Inbox<T> decoded = CoderUtils.decodeFromByteArray(coder, GoldenBytes.read(state, 1));
     assertThat(decoded.wakeUpAt(), equalTo(T0 + 1_000));
     assertThat(decoded.earliest(), equalTo(OptionalLong.of(T0)));

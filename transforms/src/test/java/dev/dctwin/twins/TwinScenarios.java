@@ -15,6 +15,7 @@ import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
+import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.UnhealthyRacks;
 import dev.dctwin.models.ReportBuilder;
@@ -117,6 +118,83 @@ public abstract class TwinScenarios {
                   servers.stream().map(Alert::explainedBy).collect(Collectors.toList()),
                   everyItem(equalTo(rack.get(0).incidentId())));
               assertThat(at(opened, Level.DATACENTER), hasSize(0));
+              return null;
+            });
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  public void aDiskFailureInAMaintenanceWindowIsMarkedAndTheSameFailureAfterItIsNot() {
+    // s03's disk fails from minute 3 to 5, in its window [2, 7), and again from minute 9.
+    FleetScenario scenario =
+        new FleetScenario(1, 5, 14 * MINUTE)
+            .behaviour(
+                (server, time) -> {
+                  ReportBuilder report = ReportBuilder.at(server, time);
+                  boolean failed =
+                      server.equals("dc1-r01-s03")
+                          && ((time >= T0 + 3 * MINUTE && time < T0 + 5 * MINUTE)
+                              || time >= T0 + 9 * MINUTE);
+                  return Optional.of(failed ? report.failedDisks(1) : report);
+                })
+            .with(
+                new MaintenanceWindow(
+                    Level.SERVER,
+                    "dc1-r01-s03",
+                    null,
+                    null,
+                    T0 + 2 * MINUTE,
+                    T0 + 7 * MINUTE,
+                    "disk swap",
+                    "ops",
+                    T0 + MINUTE))
+            .with(
+                new MaintenanceWindow(
+                    Level.SERVER,
+                    "dc1-r01-s99",
+                    null,
+                    null,
+                    T0 + 2 * MINUTE,
+                    T0 + 7 * MINUTE,
+                    null,
+                    null,
+                    T0 + MINUTE));
+    PCollectionTuple twins = runTwins(scenario, T0 + 14 * MINUTE);
+    PAssert.that(twins.get(DatacenterTwins.ALERTS))
+        .satisfies(
+            all -> {
+              List<Alert> list = new ArrayList<>();
+              all.forEach(list::add);
+              list.sort(java.util.Comparator.comparingLong(Alert::eventTime));
+              assertThat(describe(list), list, hasSize(4));
+              for (Alert alert : list) {
+                assertThat(alert.entity(), equalTo("dc1-r01-s03"));
+                assertThat(alert.incidentType(), equalTo(IncidentType.DISK_FAILURE));
+                assertThat(
+                    describe(list),
+                    alert.inMaintenance(),
+                    equalTo(alert.openedAt() < T0 + 7 * MINUTE));
+              }
+              assertThat(
+                  list.stream().map(Alert::status).collect(Collectors.toList()),
+                  equalTo(
+                      List.of(
+                          AlertStatus.OPENED,
+                          AlertStatus.RESOLVED,
+                          AlertStatus.OPENED,
+                          AlertStatus.RESOLVED)));
+              assertThat(list.get(0).inMaintenance(), equalTo(true));
+              assertThat(list.get(2).inMaintenance(), equalTo(false));
+              return null;
+            });
+    PAssert.that(twins.get(DatacenterTwins.DEAD_LETTERS))
+        .satisfies(
+            letters -> {
+              List<DeadLetter> list = new ArrayList<>();
+              letters.forEach(list::add);
+              assertThat(describe(list), list, hasSize(1));
+              assertThat(list.get(0).reason(), equalTo(DeadLetterReason.UNKNOWN_ENTITY));
+              assertThat(list.get(0).source(), equalTo("twin:dc1-r01-s99"));
               return null;
             });
     pipeline.run().waitUntilFinish();

@@ -53,6 +53,17 @@ public enum JdbcDialect {
     }
 
     @Override
+    String insertAlertEvent(String table) {
+      return "INSERT INTO "
+          + table
+          + " ("
+          + ALERT_EVENT_COLUMNS
+          + ") VALUES ("
+          + ALERT_EVENT_PARAMETERS
+          + ") ON CONFLICT (incident_id, transition) DO NOTHING";
+    }
+
+    @Override
     void setTime(PreparedStatement statement, int index, Long epochMillis) throws SQLException {
       if (epochMillis == null) {
         statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
@@ -93,6 +104,18 @@ public enum JdbcDialect {
     }
 
     @Override
+    String insertAlertEvent(String table) {
+      // Not INSERT IGNORE: that would also turn other errors (a too long value) into warnings.
+      return "INSERT INTO "
+          + table
+          + " ("
+          + ALERT_EVENT_COLUMNS
+          + ") VALUES ("
+          + ALERT_EVENT_PARAMETERS
+          + ") ON DUPLICATE KEY UPDATE incident_id = incident_id";
+    }
+
+    @Override
     void setTime(PreparedStatement statement, int index, Long epochMillis) throws SQLException {
       if (epochMillis == null) {
         statement.setNull(index, Types.TIMESTAMP);
@@ -111,6 +134,12 @@ public enum JdbcDialect {
   private static final String ALERT_PARAMETERS =
       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
   static final String DEAD_LETTER_COLUMNS = "id, source, reason, detail, payload, received_at";
+  static final String ALERT_EVENT_COLUMNS =
+      "incident_id, transition, event_time, level, entity, datacenter_id, rack_id,"
+          + " incident_type, category, severity, root_cause, explained_by, in_maintenance,"
+          + " context, opened_at";
+  private static final String ALERT_EVENT_PARAMETERS =
+      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
   private final String migrations;
 
@@ -126,6 +155,8 @@ public enum JdbcDialect {
   abstract String upsertAlert(String table);
 
   abstract String insertDeadLetter(String table);
+
+  abstract String insertAlertEvent(String table);
 
   abstract void setTime(PreparedStatement statement, int index, Long epochMillis)
       throws SQLException;

@@ -38,6 +38,23 @@ public final class WriteToJdbc {
         batchSize);
   }
 
+  /**
+   * Every alert as a row of the append-only {@code alert_events}: inserted once per incident and
+   * transition, a repeated one is ignored.
+   */
+  public static PTransform<PCollection<Alert>, PDone> alertEvents(
+      JdbcTarget target, long batchSize) {
+    JdbcDialect dialect = target.dialect();
+    return new Write<>(
+        JdbcIO.<Alert>write()
+            .withStatement(dialect.insertAlertEvent(target.table("alert_events")))
+            .withPreparedStatementSetter(
+                (Alert alert, PreparedStatement statement) ->
+                    bindAlertEvent(dialect, alert, statement)),
+        target,
+        batchSize);
+  }
+
   public static PTransform<PCollection<DeadLetter>, PDone> deadLetters(
       JdbcTarget target, long batchSize) {
     JdbcDialect dialect = target.dialect();
@@ -72,6 +89,26 @@ public final class WriteToJdbc {
     dialect.setTime(statement, ++i, alert.eventTime());
     statement.setString(++i, resolved ? null : alert.id());
     statement.setString(++i, resolved ? alert.id() : null);
+  }
+
+  static void bindAlertEvent(JdbcDialect dialect, Alert alert, PreparedStatement statement)
+      throws SQLException {
+    int i = 0;
+    statement.setString(++i, alert.incidentId());
+    statement.setString(++i, alert.status().name());
+    dialect.setTime(statement, ++i, alert.eventTime());
+    statement.setString(++i, alert.level().name());
+    statement.setString(++i, alert.entity());
+    statement.setString(++i, alert.datacenterId());
+    statement.setString(++i, alert.rackId());
+    statement.setString(++i, alert.incidentType().name());
+    statement.setString(++i, alert.incidentType().category().name());
+    statement.setString(++i, alert.severity().name());
+    statement.setString(++i, alert.rootCause() == null ? null : alert.rootCause().name());
+    statement.setString(++i, alert.explainedBy());
+    statement.setBoolean(++i, alert.inMaintenance());
+    statement.setString(++i, alert.context());
+    dialect.setTime(statement, ++i, alert.openedAt());
   }
 
   static void bindDeadLetter(JdbcDialect dialect, DeadLetter letter, PreparedStatement statement)
