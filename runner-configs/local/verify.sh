@@ -8,5 +8,6 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 runner-configs/local/services.sh start
 ./mvnw -B verify "$@"
-./mvnw -B -pl pipeline -Pdataflow-runner test-compile failsafe:integration-test failsafe:verify \
-  -Dit.test=DataflowTranslationIT
+# -am: the pipeline's modules from this tree, not whatever an earlier build left in ~/.m2.
+./mvnw -B -pl pipeline -am -Pdataflow-runner test-compile failsafe:integration-test failsafe:verify \
+  -Dit.test=DataflowTranslationIT -Dfailsafe.failIfNoSpecifiedTests=false
