@@ -7,7 +7,11 @@ import dev.dctwin.simulator.demo.DemoCommand;
 import dev.dctwin.simulator.smd.SmdBenchCommand;
 import dev.dctwin.simulator.smd.SmdPredictionsCommand;
 import dev.dctwin.simulator.smd.SmdReplayCommand;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,6 +51,18 @@ public final class Main implements Runnable {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && (args[0].equals("demo") || args[0].equals("bench"))) {
+      // Their consoles are a live view and progress lines; the libraries' warnings (Kafka readers
+      // woken up on cancel, Flink restarts) go to a file.
+      Path log = Path.of("target", "dctwin-" + args[0] + ".log");
+      try {
+        Files.createDirectories(log.getParent());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      System.getProperties().putIfAbsent("org.slf4j.simpleLogger.logFile", log.toString());
+      System.err.println("library logs: " + log);
+    }
     Cli.quietLibraryLogs();
     System.exit(run(args, System.out, System.err));
   }
