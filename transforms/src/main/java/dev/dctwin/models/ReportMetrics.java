@@ -7,19 +7,20 @@ import dev.dctwin.domain.NetworkMetrics;
 import dev.dctwin.domain.ProcessMetrics;
 import dev.dctwin.domain.SensorReadings;
 import dev.dctwin.domain.ServerMetricReport;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Every metric of a report by one name, as the learned baseline reads them: the typed fields as
  * {@code group.field} ({@code cpu.user}, {@code disk.timeRead}, ...) and the named gauges as they
- * are. A group the report does not have contributes nothing: absent, not zero.
+ * are. A group the report does not have contributes nothing: absent, not zero. Sorted by name, the
+ * order in which the baseline reads them, so it need not sort them again per report.
  */
 public final class ReportMetrics {
   private ReportMetrics() {}
 
-  public static Map<String, Double> flatten(ServerMetricReport report) {
-    Map<String, Double> metrics = new HashMap<>(64 + report.gauges().size() * 2);
+  public static SortedMap<String, Double> flatten(ServerMetricReport report) {
+    SortedMap<String, Double> metrics = new TreeMap<>();
     CpuMetrics cpu = report.cpu();
     if (cpu != null) {
       metrics.put("cpu.idle", cpu.idle());

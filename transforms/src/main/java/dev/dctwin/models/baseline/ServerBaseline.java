@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -96,7 +97,7 @@ public final class ServerBaseline {
 
     List<Ranked> observed = new ArrayList<>();
     double score = 0;
-    for (Map.Entry<String, Double> entry : new TreeMap<>(metricValues).entrySet()) {
+    for (Map.Entry<String, Double> entry : inNameOrder(metricValues).entrySet()) {
       Double value = entry.getValue();
       if (value == null || !Double.isFinite(value)) {
         continue;
@@ -355,5 +356,12 @@ public final class ServerBaseline {
   @Override
   public int hashCode() {
     return Arrays.hashCode(toBytes());
+  }
+
+  /** The metrics by name; a map already sorted by name is taken as it is, not copied. */
+  private static SortedMap<String, Double> inNameOrder(Map<String, Double> metricValues) {
+    return metricValues instanceof SortedMap<String, Double> sorted && sorted.comparator() == null
+        ? sorted
+        : new TreeMap<>(metricValues);
   }
 }
