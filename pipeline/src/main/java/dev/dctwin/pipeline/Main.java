@@ -5,6 +5,7 @@ import dev.dctwin.pipeline.cli.BeamOptionsCommand;
 import dev.dctwin.pipeline.cli.Cli;
 import dev.dctwin.pipeline.join.JoinCommand;
 import dev.dctwin.pipeline.join.MachinePowerCommand;
+import dev.dctwin.pipeline.view.ViewCommand;
 import java.io.PrintStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +21,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "dctwin-pipeline 0.1.0",
     description = "The dctwin job: digital twins of a datacenter on Apache Beam.",
-    subcommands = {Main.Run.class, Main.MachinePower.class, Main.Join.class, RelayCommand.class})
+    subcommands = {
+      Main.Run.class,
+      Main.MachinePower.class,
+      Main.Join.class,
+      RelayCommand.class,
+      ViewCommand.class
+    })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
 
@@ -51,7 +58,7 @@ public final class Main implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "a subcommand is required: run, machine-power, join or alertmanager-relay");
+        "a subcommand is required: run, machine-power, join, alertmanager-relay or view");
   }
 
   @Command(name = "run", description = "The datacenter pipeline: sources -> twins -> alerts.")

@@ -3,33 +3,26 @@ package dev.dctwin.pipeline.alertmanager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dctwin.codec.InvalidMessageException;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.Level;
 import dev.dctwin.domain.MessageType;
 import dev.dctwin.pipeline.io.KafkaClients;
+import dev.dctwin.pipeline.io.TopicReplay;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,32 +118,18 @@ public final class AlertmanagerRelay implements AutoCloseable {
 
   /** Relays until {@link #close}. */
   public void run() {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (KafkaConsumer<byte[], String> consumer =
-        new KafkaConsumer<>(
-            kafka.withSecrets(config), new ByteArrayDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-              .map(info -> new TopicPartition(topic, info.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> catchUpTo = consumer.endOffsets(partitions);
+    try (TopicReplay replay = TopicReplay.start(kafka, List.of(topic), Duration.ofMillis(500))) {
       boolean caughtUp = false;
       long lastResend = System.nanoTime();
-      LOG.info("relay: reading {} ({} partitions) from the beginning", topic, partitions.size());
+      LOG.info("relay: reading {} from the beginning", topic);
       while (running) {
         List<Alert> changes = new ArrayList<>();
-        for (ConsumerRecord<byte[], String> record : consumer.poll(Duration.ofMillis(200))) {
-          Alert alert = decode(record);
-          if (alert != null) {
+        for (ConsumerRecord<byte[], String> record : replay.poll(Duration.ofMillis(200))) {
+          if (TopicReplay.decode(codec, record, MessageType.ALERT, LOG) instanceof Alert alert) {
             apply(alert, caughtUp, changes);
           }
         }
-        if (!caughtUp
-            && partitions.stream().allMatch(p -> consumer.position(p) >= catchUpTo.get(p))) {
+        if (!caughtUp && replay.caughtUp()) {
           caughtUp = true;
           LOG.info(
               "relay: caught up, {} open incidents; posting them to {}",
@@ -182,21 +161,6 @@ public final class AlertmanagerRelay implements AutoCloseable {
   /** Alerts posted so far, for tests and the log. */
   public long posted() {
     return posted;
-  }
-
-  private Alert decode(ConsumerRecord<byte[], String> record) {
-    try {
-      return (Alert)
-          codec.decode(record.value().getBytes(StandardCharsets.UTF_8), MessageType.ALERT);
-    } catch (InvalidMessageException | ClassCastException | NullPointerException e) {
-      LOG.warn(
-          "relay: skipping record {}-{}@{}: not an alert ({})",
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          e.getMessage());
-      return null;
-    }
   }
 
   /**
