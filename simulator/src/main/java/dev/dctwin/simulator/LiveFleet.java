@@ -43,13 +43,23 @@ public final class LiveFleet {
    * over {@code [now - history, now + live)}.
    */
   public static LiveFleet plan(long seed, long nowMs, Duration history, Duration live) {
+    return plan(seed, nowMs, history, live, "default");
+  }
+
+  /**
+   * The default topology with the faults of {@code faults} (as {@code fleet --faults}: {@code
+   * default}, {@code none} or items such as {@code TOR_SWITCH_FAILURE:dc1-r02@4m30s+2m}, whose
+   * times count from {@code now - history}).
+   */
+  public static LiveFleet plan(
+      long seed, long nowMs, Duration history, Duration live, String faults) {
     if (history.isNegative() || live.isNegative() || live.isZero()) {
       throw new IllegalArgumentException("history must not be negative and live must be positive");
     }
     FleetConfig config =
         FleetConfig.defaults(seed)
             // "default" scales the default layout to the run; FaultSpec.DEFAULT itself would not.
-            .withFaults("default")
+            .withFaults(faults)
             .withDuration(history.plus(live).toMillis())
             .withStart(nowMs - history.toMillis());
     return new LiveFleet(config, nowMs);

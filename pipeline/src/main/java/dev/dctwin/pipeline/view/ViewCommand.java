@@ -116,7 +116,7 @@ public final class ViewCommand implements Callable<Integer> {
   }
 
   /** {@code host:port}, {@code [v6]:port} or {@code :port} (loopback). */
-  static InetSocketAddress address(String listen) {
+  public static InetSocketAddress address(String listen) {
     int colon = listen.lastIndexOf(':');
     if (colon < 0) {
       throw new UsageException("--listen=" + listen + " is not host:port");

@@ -8,6 +8,8 @@ import dev.dctwin.pipeline.DatacenterPipeline;
 import dev.dctwin.pipeline.cli.UsageException;
 import dev.dctwin.pipeline.io.KafkaClients;
 import dev.dctwin.pipeline.io.MqttKafkaBridge;
+import dev.dctwin.pipeline.view.ViewCommand;
+import dev.dctwin.pipeline.view.ViewService;
 import dev.dctwin.simulator.LiveFleet;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,6 +59,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  */
 public final class DemoCommand {
   private static final String DATACENTER = "dc1";
+  private static final String DEFAULT_VIEW = "127.0.0.1:8088";
 
   /** After the fleet's end, how far event time must move for the last held alerts to leave. */
   private static final Duration DRAIN = Duration.ofSeconds(35);
@@ -99,6 +102,23 @@ public final class DemoCommand {
     String getDatabase();
 
     void setDatabase(String value);
+
+    @Description(
+        "The fleet's faults, as for 'fleet --faults': default, none, or items such as"
+            + " TOR_SWITCH_FAILURE:dc1-r02@14m+2m,DISK_FAILURE:dc1-r04-s07@14m+2m (times from the"
+            + " start of the history).")
+    @Default.String("default")
+    String getFaults();
+
+    void setFaults(String value);
+
+    @Description(
+        "host:port of the operator web view (port 0: any free one; 'none': no web view). Without"
+            + " this flag a busy 8088 falls back to a free port.")
+    @Default.String("127.0.0.1:8088")
+    String getView();
+
+    void setView(String value);
 
     @Description("Seconds between two frames of the live view.")
     @Default.Integer(5)
@@ -183,7 +203,14 @@ public final class DemoCommand {
 
     // The bridge maps MQTT topic a/b to Kafka topic a.b.
     String mqttQueries = prefix.replace('.', '/') + "queries";
-    LiveFleet fleet = LiveFleet.plan(options.getSeed(), System.currentTimeMillis(), history, live);
+    LiveFleet fleet;
+    try {
+      fleet =
+          LiveFleet.plan(
+              options.getSeed(), System.currentTimeMillis(), history, live, options.getFaults());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--faults: " + e.getMessage());
+    }
     PrintWriter writer = new PrintWriter(out, true, StandardCharsets.UTF_8);
     writer.printf(
         Locale.ROOT,
@@ -197,11 +224,13 @@ public final class DemoCommand {
     fleet.describeFaults(writer);
 
     AtomicReference<PipelineResult> job = new AtomicReference<>();
-    try (LiveView view =
+    try (WebView web = WebView.start(options, clients, prefix, out);
+        LiveView view =
             new LiveView(
                 stack.kafkaBootstrapServers(),
                 options.getKafkaAlertsTopic(),
                 options.getKafkaAnswersTopic(),
+                web.url(),
                 out);
         Bridge bridge =
             Bridge.start(stack.mqttServerUri(), mqttQueries, prefix + "queries", clients);
@@ -581,6 +610,57 @@ public final class DemoCommand {
         bridge.close();
       } catch (MqttException e) {
         // Closing anyway.
+      }
+    }
+  }
+
+  /** The operator web view over the demo's topics, or none ({@code --view=none}). */
+  private record WebView(ViewService service) implements AutoCloseable {
+    static WebView start(Options options, KafkaClients clients, String prefix, PrintStream out) {
+      String listen = options.getView();
+      if (listen.equalsIgnoreCase("none")) {
+        return new WebView(null);
+      }
+      ViewService.Settings settings =
+          new ViewService.Settings(
+              clients,
+              ViewCommand.address(listen),
+              options.getKafkaAlertsTopic(),
+              prefix + "provisioning",
+              options.getKafkaDeadLettersTopic(),
+              options.getKafkaTopics(),
+              options.getKafkaConsumerGroup());
+      ViewService service;
+      try {
+        service = ViewService.start(settings);
+      } catch (IllegalStateException e) {
+        if (!listen.equals(DEFAULT_VIEW)) {
+          throw new UsageException("--view=" + listen + ": " + e.getMessage());
+        }
+        service =
+            ViewService.start(
+                new ViewService.Settings(
+                    clients,
+                    ViewCommand.address("127.0.0.1:0"),
+                    settings.alertsTopic(),
+                    settings.provisioningTopic(),
+                    settings.deadLettersTopic(),
+                    settings.inputTopics(),
+                    settings.consumerGroup()));
+      }
+      out.printf("view:     %s (the operator web view: open it in a browser)%n", service.url());
+      out.flush();
+      return new WebView(service);
+    }
+
+    String url() {
+      return service == null ? null : service.url().toString();
+    }
+
+    @Override
+    public void close() {
+      if (service != null) {
+        service.close();
       }
     }
   }

@@ -49,7 +49,16 @@ final class LiveView implements AutoCloseable {
   private long lastFrameNanos = System.nanoTime();
   private long parsedAtLastFrame;
 
-  LiveView(String bootstrapServers, String alertsTopic, String answersTopic, PrintStream out) {
+  /** The web view's address, repeated in every frame; null without a web view. */
+  private final String webUrl;
+
+  LiveView(
+      String bootstrapServers,
+      String alertsTopic,
+      String answersTopic,
+      String webUrl,
+      PrintStream out) {
+    this.webUrl = webUrl;
     this.alertsTopic = new TopicWatcher(bootstrapServers, alertsTopic, true);
     this.answersTopic = new TopicWatcher(bootstrapServers, answersTopic, true);
     this.out = out;
@@ -119,6 +128,9 @@ final class LiveView implements AutoCloseable {
             "dctwin demo  %s UTC  %s%n",
             CLOCK.format(Instant.ofEpochMilli(System.currentTimeMillis())),
             phase));
+    if (webUrl != null) {
+      frame.append(String.format(Locale.ROOT, "  web view   %s%n", webUrl));
+    }
     frame.append(
         String.format(
             Locale.ROOT,

@@ -9,7 +9,9 @@
   // Read by the tests and shown in the footer. Times are ms since the page's navigation started.
   const metrics = {
     renders: 0, racks: 0, snapshotBytes: 0,
-    firstRenderMs: null, firstFrameMs: null, lastRenderMs: null, lastLoadMs: null,
+    // firstLoadMs, lastLoadMs: snapshot fetched, parsed, rendered and laid out; lastRenderMs: the
+    // rendering and layout alone; firstFrameMs: the first frame with the fleet, from navigation.
+    firstLoadMs: null, firstRenderMs: null, firstFrameMs: null, lastRenderMs: null, lastLoadMs: null,
   };
   window.dctwinView = metrics;
 
@@ -19,7 +21,7 @@
     timeline: new Map(),
     selected: null, // {kind: 'rack', dc, rack} or {kind: 'incident', id}
     refreshTimer: 0, timelineTimer: 0, inFlight: false, again: false, hellos: 0,
-    typesFilled: false,
+    typesFilled: false, firstLoadStarted: false, fallbackTimer: 0,
   };
 
   const $ = (id) => document.getElementById(id);
@@ -74,6 +76,7 @@
       metrics.snapshotBytes = text.length;
       if (metrics.firstRenderMs === null) {
         metrics.firstRenderMs = t2;
+        metrics.firstLoadMs = t2 - t0;
         requestAnimationFrame(() => setTimeout(() => {
           metrics.firstFrameMs = performance.now();
           showPerf();
@@ -143,29 +146,33 @@
   }
 
   // rack: [id, servers, worst severity, worst rack-level severity, unhealthy, rack incidents, maintenance]
+  // One element and one text node per rack: a big fleet is thousands of them.
   function rackCell(dcId, rack) {
     const [id, servers, worst, worstOwn, unhealthy, own, maintenance] = rack;
     const severity = worst >= 0 ? SEVERITIES[worst] : 'none';
-    const cell = el('button', 'rack sev-' + severity);
-    cell.type = 'button';
-    if (worstOwn >= 0 && worstOwn === worst) cell.classList.add('own');
-    if (maintenance & 1) cell.classList.add('maint');
+    const cell = document.createElement('div');
+    let className = 'rack sev-' + severity;
+    if (worstOwn >= 0 && worstOwn === worst) className += ' own';
+    if (maintenance & 1) className += ' maint';
     const selected = state.selected;
     if (selected && selected.kind === 'rack' && selected.dc === dcId && selected.rack === id) {
-      cell.classList.add('selected');
+      className += ' selected';
     }
+    cell.className = className;
+    cell.tabIndex = 0;
+    cell.setAttribute('role', 'button');
     cell.dataset.dc = dcId;
     cell.dataset.rack = id;
     cell.dataset.severity = severity;
     cell.dataset.unhealthy = unhealthy;
     cell.dataset.rackIncidents = own;
+    if (own > 0) cell.dataset.inc = '▲' + own;
     cell.title = id + ': ' + servers + ' servers, ' + unhealthy + ' unhealthy, ' + own
       + ' rack incidents' + (maintenance & 1 ? ', in maintenance' : '')
       + (maintenance & 2 ? ', incidents in maintenance' : '');
     const prefix = dcId + '-';
-    cell.append(el('span', 'rack-id', id.startsWith(prefix) ? id.slice(prefix.length) : id));
-    cell.append(el('span', 'rack-count', unhealthy > 0 ? unhealthy + '/' + servers : String(servers)));
-    if (own > 0) cell.append(el('span', 'rack-inc', '▲' + own));
+    cell.textContent = (id.startsWith(prefix) ? id.slice(prefix.length) : id) + '\n'
+      + (unhealthy > 0 ? unhealthy + '/' + servers : servers);
     return cell;
   }
 
@@ -404,6 +411,8 @@
       rows.push(alert);
     }
     rows.sort((a, b) => b.eventTime - a.eventTime || a.alertId.localeCompare(b.alertId));
+    const byIncident = new Map();
+    for (const alert of state.timeline.values()) byIncident.set(alert.id, alert);
     const fragment = document.createDocumentFragment();
     for (const alert of rows.slice(0, TIMELINE_ROWS)) {
       const item = el('li', alert.inMaintenance ? 'in-maint' : null);
@@ -414,9 +423,11 @@
       item.append(el('span', null, alert.level));
       item.append(el('span', null, alert.entity));
       item.append(el('span', null, alert.type + ' ' + alert.severity.toLowerCase()));
+      const by = alert.explainedBy && byIncident.get(alert.explainedBy);
       item.append(el('span', 'muted', alert.inMaintenance ? 'in maintenance'
-        : alert.explainedBy ? 'explained by ' + alert.explainedBy
-          : alert.context || ''));
+        : by ? 'explained by ' + by.type + ' on ' + by.entity
+          : alert.explainedBy ? 'explained by incident ' + alert.explainedBy
+            : alert.context || ''));
       fragment.append(item);
     }
     $('timeline').replaceChildren(fragment);
@@ -447,13 +458,20 @@
   }
 
   function showPerf() {
-    const parts = ['rendered ' + number(metrics.racks) + ' racks in ' + number(metrics.lastRenderMs, 1) + ' ms',
-      'snapshot load and render ' + number(metrics.lastLoadMs, 1) + ' ms'];
+    const parts = [number(metrics.racks) + ' racks rendered in ' + number(metrics.lastRenderMs, 1) + ' ms',
+      'snapshot loaded and rendered in ' + number(metrics.lastLoadMs, 1) + ' ms'];
     if (metrics.firstFrameMs !== null) parts.push('first frame ' + number(metrics.firstFrameMs, 0) + ' ms after navigation');
     $('perf').textContent = parts.join(' · ');
   }
 
   // ---- live ----
+
+  async function firstLoad() {
+    if (state.firstLoadStarted) return;
+    state.firstLoadStarted = true;
+    await refresh();
+    loadTimeline().catch((error) => setConn('down', error.message));
+  }
 
   function reloadAll() {
     loadTimeline().catch((error) => setConn('down', error.message));
@@ -467,8 +485,15 @@
       state.connected = true;
       state.hellos++;
       setConn(state.caughtUp ? 'live' : 'wait', state.caughtUp ? 'live' : 'catching up');
-      // A reconnect may have missed events, and a restarted service is another instance.
-      if (state.hellos > 1 || hello.instance !== state.instance || hello.seq !== state.seq) reloadAll();
+      // A reconnect may have missed events (and a restarted service is another instance): load
+      // everything again.
+      // The first snapshot is asked for once the stream is open, so that no event falls between.
+      if (state.hellos === 1) {
+        clearTimeout(state.fallbackTimer);
+        firstLoad();
+      } else {
+        reloadAll();
+      }
     });
     source.addEventListener('alert', (event) => {
       const alert = JSON.parse(event.data);
@@ -500,14 +525,14 @@
   }
 
   function onKey(event) {
-    if (event.key === 'Enter' && event.target instanceof Element && event.target.matches('.incident')) onClick(event);
+    if (event.key === 'Enter' && event.target instanceof Element && event.target.matches('.incident, .rack')) onClick(event);
   }
 
   document.addEventListener('click', onClick);
   document.addEventListener('keydown', onKey);
   for (const id of ['f-level', 'f-type', 'f-maint']) $(id).addEventListener('change', renderTimeline);
   setInterval(() => { if (state.timeline.size > 0) renderTimeline(); }, 30000);
-  refresh();
-  loadTimeline().catch((error) => setConn('down', error.message));
   connect();
+  // Should the stream not open (too many pages), the page still loads, and retries the stream.
+  state.fallbackTimer = setTimeout(firstLoad, 2000);
 })();
