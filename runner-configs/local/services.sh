@@ -2,8 +2,9 @@
 # Starts (or reports) the local services dctwin's tests and local stack use, all on 127.0.0.1:
 # Mosquitto, PostgreSQL, MariaDB, a Kafka broker (KRaft, a JVM of its own from the kafka_2.13
 # jars of Maven Central) and Prometheus Alertmanager (runner-configs/alertmanager/alertmanager.yml;
-# AlertmanagerRelayIT starts an instance of its own from the same package). Idempotent: a service
-# that already answers is reused.
+# AlertmanagerRelayIT starts an instance of its own from the same package). Also installs Debian's
+# chromium and chromium-driver, which the web view's tests drive headless (no service to start).
+# Idempotent: a service that already answers is reused.
 # Usage: services.sh start|status|stop [all]   (stop: the Kafka broker; stop all: every service)
 set -euo pipefail
 
@@ -164,6 +165,12 @@ stop_alertmanager() {
   rm -f "$pid_file"
 }
 
+# The web view's tests (DemoWebViewIT, LargeFleetWebViewIT) drive these with Selenium.
+install_browser() {
+  need_package chromium chromium
+  need_package chromedriver chromium-driver
+}
+
 status() {
   for entry in mosquitto:1883 postgresql:5432 mariadb:3306 "kafka:$KAFKA_PORT" "kafka-sasl:$KAFKA_SASL_PORT" "alertmanager:$ALERTMANAGER_PORT"; do
     if port_open "${entry#*:}"; then state=up; else state=down; fi
@@ -179,6 +186,7 @@ case "${1:-start}" in
     start_mariadb
     start_kafka
     start_alertmanager
+    install_browser
     status
     ;;
   status) status ;;

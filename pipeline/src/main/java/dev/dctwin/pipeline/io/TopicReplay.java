@@ -42,6 +42,7 @@ public final class TopicReplay implements AutoCloseable {
   private final Map<TopicPartition, Long> catchUpTo = new HashMap<>();
   private final Set<String> missing = new LinkedHashSet<>();
   private boolean caughtUp;
+  private boolean started;
   private long lastCheck;
 
   private TopicReplay(KafkaConsumer<byte[], String> consumer, List<String> topics) {
@@ -50,26 +51,26 @@ public final class TopicReplay implements AutoCloseable {
   }
 
   /**
-   * Starts a replay of {@code topics}. {@code fetchMaxWait} bounds how long the broker holds an
-   * empty fetch: what a live reader adds to the latency of each record.
+   * A replay of {@code topics}, from the first {@link #poll}. {@code fetchMaxWait} bounds how long
+   * the broker holds an empty fetch: what a live reader adds to the latency of each record.
    */
   public static TopicReplay start(KafkaClients kafka, List<String> topics, Duration fetchMaxWait) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchMaxWait.toMillis());
-    TopicReplay replay =
-        new TopicReplay(
-            new KafkaConsumer<>(
-                kafka.withSecrets(config), new ByteArrayDeserializer(), new StringDeserializer()),
-            topics);
-    replay.assignNew(true);
-    return replay;
+    return new TopicReplay(
+        new KafkaConsumer<>(
+            kafka.withSecrets(config), new ByteArrayDeserializer(), new StringDeserializer()),
+        topics);
   }
 
   /** The next records of any of the topics, waiting at most {@code timeout}. */
   public ConsumerRecords<byte[], String> poll(Duration timeout) {
-    if (System.nanoTime() - lastCheck >= RECHECK.toNanos()) {
+    if (!started) {
+      started = true;
+      assignNew(true);
+    } else if (System.nanoTime() - lastCheck >= RECHECK.toNanos()) {
       assignNew(false);
     }
     ConsumerRecords<byte[], String> records =
@@ -102,6 +103,11 @@ public final class TopicReplay implements AutoCloseable {
   /** The topics this replay reads. */
   public List<String> topics() {
     return topics;
+  }
+
+  /** Ends a blocking call of the reading thread with a WakeupException; any thread may call it. */
+  public void wakeup() {
+    consumer.wakeup();
   }
 
   @Override

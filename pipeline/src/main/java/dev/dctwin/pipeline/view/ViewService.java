@@ -97,6 +97,7 @@ public final class ViewService implements AutoCloseable {
   private final ScheduledExecutorService sampler;
   private final Thread feed;
   private volatile boolean running = true;
+  private volatile TopicReplay replay;
   private FleetView view = new FleetView();
   private Admin admin;
   private Map<String, List<TopicPartition>> inputPartitions = Map.of();
@@ -146,6 +147,10 @@ public final class ViewService implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    TopicReplay reading = replay;
+    if (reading != null) {
+      reading.wakeup();
+    }
     events.close();
     server.stop(0);
     sampler.shutdownNow();
@@ -172,6 +177,10 @@ public final class ViewService implements AutoCloseable {
                   settings.provisioningTopic(),
                   settings.deadLettersTopic()),
               Duration.ofMillis(100))) {
+        this.replay = replay;
+        if (!running) {
+          return;
+        }
         LOG.info("view: reading {} from the beginning", replay.topics());
         boolean caughtUp = false;
         while (running) {

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.junit.AssumptionViolatedException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -107,6 +109,23 @@ public final class Chromium implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted while waiting for " + what);
+      }
+    }
+  }
+
+  /**
+   * Clicks the element {@code find} returns, as a person would; finds it again when a live update
+   * of the page replaced it in between.
+   */
+  public void click(Supplier<WebElement> find) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        find.get().click();
+        return;
+      } catch (StaleElementReferenceException e) {
+        if (attempt == 10) {
+          throw e;
+        }
       }
     }
   }

@@ -270,6 +270,7 @@
       if (worst >= 0 && server.incidents.some((i) => !i.explainedBy)) cell.classList.add('own');
       if (server.maintenance && server.maintenance.active) cell.classList.add('maint');
       cell.dataset.server = server.id;
+      cell.dataset.severity = worst >= 0 ? SEVERITIES[worst] : 'none';
       cell.title = server.id + (server.incidents.length ? ': ' + server.incidents.map((i) => i.type).join(', ') : '');
       const prefix = data.rack + '-';
       cell.textContent = server.id.startsWith(prefix) ? server.id.slice(prefix.length) : server.id;
