@@ -144,8 +144,12 @@ public final class ViewService implements AutoCloseable {
     }
   }
 
+  /** Stops serving and reading; a second call does nothing. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (!running) {
+      return;
+    }
     running = false;
     TopicReplay reading = replay;
     if (reading != null) {

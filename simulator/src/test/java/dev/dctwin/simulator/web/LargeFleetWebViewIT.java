@@ -77,11 +77,15 @@ public class LargeFleetWebViewIT {
   }
 
   private ViewService startView(String prefix) {
+    return startView(prefix, 0);
+  }
+
+  private ViewService startView(String prefix, int port) {
     ViewService view =
         ViewService.start(
             new ViewService.Settings(
                 new KafkaClients(kafka.bootstrapServers(), null),
-                new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", port),
                 prefix + "alerts",
                 prefix + "provisioning",
                 prefix + "dead-letters",
@@ -382,6 +386,66 @@ public class LargeFleetWebViewIT {
           0L,
           chromium.script(
               "return document.querySelectorAll('img, iframe, svg, b, i, #fleet script').length"));
+    }
+  }
+
+  @Test
+  public void aPageFindsARestartedServiceAgainWithTheFullState() throws Exception {
+    String prefix = topicsOf("restart");
+    long now = System.currentTimeMillis();
+    List<Message> fleet = new ArrayList<>();
+    for (String rack : List.of("dc1-r01", "dc1-r02")) {
+      for (int s = 1; s <= 4; s++) {
+        fleet.add(new CommissionServer(rack + "-s0" + s, rack, "dc1", now - 600_000));
+      }
+    }
+    publish(
+        prefix,
+        fleet,
+        List.of(
+            alert(
+                Level.SERVER,
+                "dc1-r01-s01",
+                "dc1",
+                "dc1-r01",
+                IncidentType.DISK_FAILURE,
+                now - 60_000,
+                null)));
+    ViewService first = startView(prefix);
+    int port = first.url().getPort();
+    try (Chromium chromium = Chromium.start(folder.newFolder("profile").toPath())) {
+      chromium.driver().get(first.url().toString());
+      Chromium.await(
+          "the disk failure",
+          Duration.ofSeconds(30),
+          () -> "CRITICAL".equals(severity(chromium, "dc1", "dc1-r01")),
+          () -> severity(chromium, "dc1", "dc1-r01"));
+      chromium.script("window.dctwinNotReloaded = true");
+
+      first.close();
+      Chromium.await(
+          "the page noticing the service is gone",
+          Duration.ofSeconds(10),
+          () -> chromium.driver().findElement(By.id("conn")).getText().equals("reconnecting"),
+          () -> chromium.driver().findElement(By.id("conn")).getText());
+      // A rack incident opens while the service is down: the page learns it from the restarted
+      // service, which rebuilds its state from the topics.
+      Alert tor =
+          alert(
+              Level.RACK, "dc1-r02", "dc1", "dc1-r02", IncidentType.TOR_SWITCH, now - 30_000, null);
+      send(prefix + "alerts", List.of(CODEC.encodeToString(tor)));
+      try (ViewService second = startView(prefix, port)) {
+        Chromium.await(
+            "the new incident after the reconnect",
+            Duration.ofSeconds(30),
+            () -> "CRITICAL".equals(severity(chromium, "dc1", "dc1-r02")),
+            () -> chromium.driver().findElement(By.id("conn")).getText());
+        assertEquals("CRITICAL", severity(chromium, "dc1", "dc1-r01"));
+        assertEquals("live", chromium.driver().findElement(By.id("conn")).getText());
+        assertEquals(true, chromium.script("return window.dctwinNotReloaded === true"));
+      }
+    } finally {
+      first.close();
     }
   }
 
