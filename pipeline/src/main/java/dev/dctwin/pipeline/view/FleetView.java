@@ -255,8 +255,8 @@ public final class FleetView {
    * windows, and every server with its open incidents and windows. Null for an unknown rack.
    */
   public ObjectNode rack(String datacenterId, String rackId, long nowMs) {
-    Datacenter dc = datacenters.get(datacenterId);
-    if (dc == null || !dc.racks.containsKey(rackId)) {
+    Datacenter dc = datacenterId == null ? null : datacenters.get(datacenterId);
+    if (dc == null || rackId == null || !dc.racks.containsKey(rackId)) {
       return null;
     }
     ObjectNode root = JSON.objectNode();

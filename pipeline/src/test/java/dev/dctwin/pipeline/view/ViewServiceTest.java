@@ -81,6 +81,7 @@ public class ViewServiceTest {
     assertEquals(200, get("/view.css").statusCode());
     assertEquals(404, get("/nothing-here").statusCode());
     assertEquals(404, get("/api/rack?dc=x&rack=y").statusCode());
+    assertEquals(404, get("/api/rack").statusCode());
     assertEquals(404, get("/api/incident?id=x").statusCode());
 
     HttpResponse<String> post =

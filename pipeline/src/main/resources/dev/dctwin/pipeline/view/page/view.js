@@ -445,7 +445,7 @@
     $('stat-backlog').textContent = stats.backlog < 0 ? 'unknown (no committed offsets)'
       : number(stats.backlog) + ' messages';
     $('stat-newest').textContent = stats.newestAlertEventTime < 0 ? 'none yet'
-      : 'event time ' + clock(stats.newestAlertEventTime) + ' UTC';
+      : 'event time ' + clock(stats.newestAlertEventTime) + ' UTC, ' + ago(stats.newestAlertEventTime);
     $('stat-open').textContent = number(stats.openIncidents);
     const reasons = Object.entries(stats.deadLetters.byReason)
       .map(([reason, count]) => reason + ' ' + number(count)).join(', ');
