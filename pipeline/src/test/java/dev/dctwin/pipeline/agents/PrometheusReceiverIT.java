@@ -180,14 +180,17 @@ public class PrometheusReceiverIT {
     }
   }
 
-  /** With -Ddctwin.captureAgents: the first three bodies, as the decoders' fixtures. */
+  /**
+   * With -Ddctwin.captureAgents: the bodies (at most six), as the decoders' fixtures. Prometheus
+   * may split one scrape over two requests.
+   */
   private static void capture(List<byte[]> bodies) throws IOException {
     Path dir = RealAgents.captureDir();
     if (dir == null) {
       return;
     }
     Files.createDirectories(dir);
-    for (int i = 0; i < Math.min(3, bodies.size()); i++) {
+    for (int i = 0; i < Math.min(6, bodies.size()); i++) {
       Files.write(dir.resolve("prometheus-remote-write-" + (i + 1) + ".bin"), bodies.get(i));
     }
     System.err.println(
