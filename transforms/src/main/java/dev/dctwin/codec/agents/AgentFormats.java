@@ -13,12 +13,12 @@ public final class AgentFormats {
    * @throws IllegalArgumentException naming the known formats when there is none of that name
    */
   public static AgentFormat byName(String name) {
-    // One case per format of the decoders (transforms' agents contract); names() lists the same.
-    return switch (name) {
-      default ->
-          throw new IllegalArgumentException(
-              "unknown agent format '" + name + "'; known formats: " + String.join(", ", names()));
-    };
+    // One case per format of the decoders (the agents contract); names() lists the same.
+    switch (name) {
+      default:
+        throw new IllegalArgumentException(
+            "unknown agent format '" + name + "'; known formats: " + String.join(", ", names()));
+    }
   }
 
   /** The names of the formats {@link #byName} knows, sorted. */
