@@ -1,5 +1,6 @@
 package dev.dctwin.pipeline;
 
+import dev.dctwin.pipeline.agents.ReceiverCommand;
 import dev.dctwin.pipeline.alertmanager.RelayCommand;
 import dev.dctwin.pipeline.cli.BeamOptionsCommand;
 import dev.dctwin.pipeline.cli.Cli;
@@ -20,7 +21,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "dctwin-pipeline 0.1.0",
     description = "The dctwin job: digital twins of a datacenter on Apache Beam.",
-    subcommands = {Main.Run.class, Main.MachinePower.class, Main.Join.class, RelayCommand.class})
+    subcommands = {
+      Main.Run.class,
+      Main.MachinePower.class,
+      Main.Join.class,
+      RelayCommand.class,
+      ReceiverCommand.class
+    })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
 
@@ -51,7 +58,8 @@ public final class Main implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "a subcommand is required: run, machine-power, join or alertmanager-relay");
+        "a subcommand is required: run, machine-power, join, alertmanager-relay or"
+            + " prometheus-receiver");
   }
 
   @Command(name = "run", description = "The datacenter pipeline: sources -> twins -> alerts.")
