@@ -16,6 +16,7 @@
 #                           (pid file taskmanager-ID.pid), for more than one; default: none
 #   classpath               prints the cluster's classpath (resolved once with Maven, then cached)
 # Environment: DCTWIN_FLINK_DIR (work directory), DCTWIN_FLINK_REST_PORT (instead of rest.port),
+#   DCTWIN_FLINK_RPC_PORT (instead of jobmanager.rpc.port; with the REST port, for a second cluster),
 #   DCTWIN_FLINK_TM_SLOTS (slots of TaskManagers started now, instead of
 #   taskmanager.numberOfTaskSlots), DCTWIN_FLINK_CONF_DIR (instead of this directory),
 #   DCTWIN_FLINK_START_TIMEOUT (seconds, default 120), JAVA_HOME.
@@ -38,12 +39,14 @@ conf() { sed -n "s/^$1:[[:space:]]*//p" "$CONF_DIR/flink-conf.yaml" | tail -n 1;
 REST_PORT=${DCTWIN_FLINK_REST_PORT:-$(conf rest.port)}
 REST_PORT=${REST_PORT:-8081}
 REST="http://127.0.0.1:$REST_PORT"
+RPC_PORT=${DCTWIN_FLINK_RPC_PORT:-}
 
 # Per-installation settings, as dynamic properties: they win over flink-conf.yaml.
 dynamic_properties() {
   printf '%s\n' -D "io.tmp.dirs=$WORK/tmp" -D "web.tmpdir=$WORK/web" \
     -D "state.backend.rocksdb.localdir=$WORK/rocksdb" \
     -D "state.backend.rocksdb.log.dir=$WORK/rocksdb/log" -D "rest.port=$REST_PORT"
+  if [ -n "$RPC_PORT" ]; then printf '%s\n' -D "jobmanager.rpc.port=$RPC_PORT"; fi
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Starts (or reports) the local services dctwin's tests and local stack use, all on 127.0.0.1:
 # Mosquitto, PostgreSQL, MariaDB, a Kafka broker (KRaft, a JVM of its own from the kafka_2.13
-# jars of Maven Central) and Prometheus Alertmanager (runner-configs/alertmanager/alertmanager.yml;
-# AlertmanagerRelayIT starts an instance of its own from the same package). Also installs Debian's
-# chromium and chromium-driver, which the web view's tests drive headless (no service to start).
-# Idempotent: a service that already answers is reused.
+# jars of Maven Central), Prometheus Alertmanager (runner-configs/alertmanager/alertmanager.yml;
+# AlertmanagerRelayIT starts an instance of its own from the same package) and Prometheus'
+# node_exporter (127.0.0.1:9100). It also installs the real monitoring agents of
+# runner-configs/agents/ (collectd with write_kafka, Prometheus, stress-ng) without starting them:
+# the tests that use them start their own with the project's configs; and Debian's chromium and
+# chromium-driver, which the web view's tests drive headless. Idempotent: a service that already
+# answers is reused.
 # Usage: services.sh start|status|stop [all]   (stop: the Kafka broker; stop all: every service)
 set -euo pipefail
 
@@ -22,6 +25,9 @@ PG_AUTH_ROLE=dctwin_auth
 # Not Alertmanager's default 9093: the Kafka controller listens there.
 ALERTMANAGER_PORT=${DCTWIN_ALERTMANAGER_PORT:-9095}
 ALERTMANAGER_DIR=${DCTWIN_ALERTMANAGER_DIR:-/var/tmp/dctwin-alertmanager}
+# runner-configs/agents/prometheus.yml scrapes it there.
+NODE_EXPORTER_PORT=${DCTWIN_NODE_EXPORTER_PORT:-9100}
+NODE_EXPORTER_DIR=${DCTWIN_NODE_EXPORTER_DIR:-/var/tmp/dctwin-node-exporter}
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -41,6 +47,50 @@ need_package() {
     echo "services: installing $package"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
   fi
+}
+
+# Installs Debian packages without letting their init scripts start a daemon: Debian's collectd,
+# prometheus and prometheus-node-exporter start one listening on every interface when nothing
+# forbids it (a Docker image's policy-rc.d does; a plain machine has none).
+install_without_starting() {
+  local forbid=/usr/sbin/policy-rc.d created=
+  if [ ! -e "$forbid" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$forbid" && chmod +x "$forbid" && created=1
+  fi
+  local rc=0
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || rc=$?
+  [ -n "$created" ] && rm -f "$forbid"
+  return $rc
+}
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+# The agents of runner-configs/agents/ that the tests run for real: collectd (write_kafka needs
+# libyajl2 for JSON and librdkafka1), Prometheus (promtool too), node_exporter, stress-ng.
+need_agents() {
+  local missing=()
+  for package in collectd-core libyajl2 librdkafka1 prometheus prometheus-node-exporter stress-ng; do
+    installed "$package" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "services: installing ${missing[*]}"
+  install_without_starting "${missing[@]}"
+}
+
+start_node_exporter() {
+  port_open "$NODE_EXPORTER_PORT" && return 0
+  mkdir -p "$NODE_EXPORTER_DIR"
+  nohup prometheus-node-exporter --web.listen-address="127.0.0.1:$NODE_EXPORTER_PORT" \
+    >"$NODE_EXPORTER_DIR/node-exporter.log" 2>&1 &
+  echo $! >"$NODE_EXPORTER_DIR/node-exporter.pid"
+  wait_port node-exporter "$NODE_EXPORTER_PORT"
+}
+
+stop_node_exporter() {
+  local pid_file="$NODE_EXPORTER_DIR/node-exporter.pid"
+  [ -f "$pid_file" ] || return 0
+  kill "$(cat "$pid_file")" 2>/dev/null || true
+  rm -f "$pid_file"
 }
 
 start_mosquitto() {
@@ -172,9 +222,9 @@ install_browser() {
 }
 
 status() {
-  for entry in mosquitto:1883 postgresql:5432 mariadb:3306 "kafka:$KAFKA_PORT" "kafka-sasl:$KAFKA_SASL_PORT" "alertmanager:$ALERTMANAGER_PORT"; do
+  for entry in mosquitto:1883 postgresql:5432 mariadb:3306 "kafka:$KAFKA_PORT" "kafka-sasl:$KAFKA_SASL_PORT" "alertmanager:$ALERTMANAGER_PORT" "node-exporter:$NODE_EXPORTER_PORT"; do
     if port_open "${entry#*:}"; then state=up; else state=down; fi
-    printf '%-12s 127.0.0.1:%-5s %s\n' "${entry%%:*}" "${entry#*:}" "$state"
+    printf '%-13s 127.0.0.1:%-5s %s\n' "${entry%%:*}" "${entry#*:}" "$state"
   done
 }
 
@@ -186,6 +236,8 @@ case "${1:-start}" in
     start_mariadb
     start_kafka
     start_alertmanager
+    need_agents
+    start_node_exporter
     install_browser
     status
     ;;
@@ -197,6 +249,7 @@ case "${1:-start}" in
       pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main stop || true
       start-stop-daemon --stop --oknodo --exec /usr/sbin/mariadbd
       stop_alertmanager
+      stop_node_exporter
     fi
     status
     ;;

@@ -8,8 +8,10 @@ import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.RawMessage;
 import dev.dctwin.domain.UnhealthyRacks;
+import dev.dctwin.models.agents.AssemblyConfig;
 import dev.dctwin.pipeline.cli.Cli;
 import dev.dctwin.pipeline.cli.UsageException;
+import dev.dctwin.pipeline.io.AgentOptions;
 import dev.dctwin.pipeline.io.AtEventTime;
 import dev.dctwin.pipeline.io.JdbcOptions;
 import dev.dctwin.pipeline.io.JdbcTarget;
@@ -22,6 +24,7 @@ import dev.dctwin.pipeline.io.ParseBySource;
 import dev.dctwin.pipeline.io.Preflight;
 import dev.dctwin.pipeline.io.ReadJsonLines;
 import dev.dctwin.pipeline.io.SchemaMigrations;
+import dev.dctwin.pipeline.io.SourceFormats;
 import dev.dctwin.pipeline.io.WriteDeadLetters;
 import dev.dctwin.pipeline.io.WriteJsonLines;
 import dev.dctwin.pipeline.io.WriteToJdbc;
@@ -60,7 +63,8 @@ import org.joda.time.Instant;
  *
  * <pre>
  * file | mqtt | kafka | both --> ParseBySource --> AtEventTime --> Twins --> alerts, answers
- *                                     |                             |
+ *   (wire format or an agent's)       |            (agents' samples |
+ *                                     |             become reports) |
  *                                     +------ dead letters <--------+
  * sinks: file (bounded runs), kafka (exactly once where the runner checkpoints), jdbc (upserts)
  * </pre>
@@ -97,7 +101,8 @@ public final class DatacenterPipeline {
   }
 
   /** Flags of {@code dctwin-pipeline.jar run}. */
-  public interface Options extends MqttOptions, KafkaOptions, JdbcOptions, CheckpointingOptions {
+  public interface Options
+      extends MqttOptions, KafkaOptions, AgentOptions, JdbcOptions, CheckpointingOptions {
     @Description(
         "Where messages come from: file (JSON-lines files in --inputDir), mqtt, kafka, or both"
             + " (mqtt and kafka).")
@@ -115,7 +120,10 @@ public final class DatacenterPipeline {
 
     void setSinks(List<String> value);
 
-    @Description("Folder of *.jsonl files of wire-format messages (required with --source=file).")
+    @Description(
+        "Folder of *.jsonl files (required with --source=file): wire-format messages, or an"
+            + " agent's payloads in *.collectd.jsonl, *.telegraf.jsonl, *.otlp.jsonl (OTLP JSON)"
+            + " and *.prom.jsonl (prometheus-kafka-adapter JSON), one per line.")
     String getInputDir();
 
     void setInputDir(String value);
@@ -163,6 +171,15 @@ public final class DatacenterPipeline {
 
     void setLearnedBaseline(boolean value);
 
+    @Description(
+        "Reporting interval of the reports assembled from monitoring agents' samples, in seconds:"
+            + " one report per host and interval (transforms/src/main/java/dev/dctwin/models/"
+            + "agents/ASSEMBLY.md).")
+    @Default.Long(10)
+    long getAgentReportIntervalSeconds();
+
+    void setAgentReportIntervalSeconds(long value);
+
     @Description("Seconds without a report after which a server counts as silent.")
     @Default.Long(60)
     long getSilenceAfterSeconds();
@@ -185,7 +202,12 @@ public final class DatacenterPipeline {
    * Runs the pipeline until it ends (bounded input) or forever (streams), then prints a summary.
    */
   static int run(Options options, PrintStream out) {
-    PipelineResult result = start(options);
+    return run(options, out, SourceFormats.AGENT_FORMATS);
+  }
+
+  /** As {@link #run(Options, PrintStream)}, with the agent formats of {@code formats}. */
+  static int run(Options options, PrintStream out, SourceFormats.Registry formats) {
+    PipelineResult result = start(options, formats);
     result.waitUntilFinish();
     printSummary(result, options, out);
     return Cli.EXIT_OK;
@@ -198,20 +220,33 @@ public final class DatacenterPipeline {
    * each with a one-line message.
    */
   public static PipelineResult start(Options options) {
+    return start(options, SourceFormats.AGENT_FORMATS);
+  }
+
+  /** As {@link #start(Options)}, with the agent formats of {@code registry} (tests have theirs). */
+  static PipelineResult start(Options options, SourceFormats.Registry registry) {
     Source source = parse(Source.class, "--source", options.getSource());
     Set<Sink> sinks = sinks(options, source);
     boolean bounded = isBounded(options, source);
+    SourceFormats formats;
+    try {
+      formats = SourceFormats.of(options.getTopicFormats(), registry);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
     validate(options, source, sinks, bounded);
     if (options.getMqttTrustStore() != null) {
       System.setProperty("javax.net.ssl.trustStore", options.getMqttTrustStore());
     }
-    preflight(options, source, sinks);
+    preflight(options, source, sinks, formats);
 
     Pipeline pipeline = Pipeline.create(options);
     PCollectionTuple parsed =
-        read(pipeline.begin(), options, source)
+        read(pipeline.begin(), options, source, formats)
             .apply(
-                "ParseMessages", ParseBySource.withMaxPayloadBytes(options.getMaxPayloadBytes()));
+                "ParseMessages",
+                ParseBySource.withMaxPayloadBytes(options.getMaxPayloadBytes())
+                    .withFormats(formats, options.getMaxAgentPayloadBytes()));
     PCollection<Message> messages = parsed.get(ParseMessages.MESSAGES);
     messages =
         source == Source.FILE
@@ -251,7 +286,8 @@ public final class DatacenterPipeline {
     return pipeline.run();
   }
 
-  private static PCollection<RawMessage> read(PBegin begin, Options options, Source source) {
+  private static PCollection<RawMessage> read(
+      PBegin begin, Options options, Source source, SourceFormats formats) {
     if (source == Source.FILE) {
       return begin.apply(
           "ReadFiles",
@@ -270,7 +306,7 @@ public final class DatacenterPipeline {
           begin.apply("ReadMqtt", maxReadTime == null ? mqtt : mqtt.withMaxReadTime(maxReadTime)));
     }
     if (source == Source.KAFKA || source == Source.BOTH) {
-      KafkaSource kafka = KafkaSource.from(options);
+      KafkaSource kafka = KafkaSource.from(options).withFormats(formats);
       if (maxReadTime != null) {
         kafka = kafka.withMaxReadTime(maxReadTime);
       }
@@ -395,6 +431,11 @@ public final class DatacenterPipeline {
       throw new UsageException(
           "--sinks=file needs a bounded run: --source=file, or --maxReadTimeSeconds");
     }
+    if (options.getAgentReportIntervalSeconds() <= 0) {
+      throw new UsageException(
+          "--agentReportIntervalSeconds must be positive, not "
+              + options.getAgentReportIntervalSeconds());
+    }
     if (sinks.contains(Sink.JDBC)) {
       if (options.getJdbcUrl() == null) {
         throw new UsageException("--sinks=jdbc needs --jdbcUrl");
@@ -408,13 +449,14 @@ public final class DatacenterPipeline {
     }
   }
 
-  private static void preflight(Options options, Source source, Set<Sink> sinks) {
+  private static void preflight(
+      Options options, Source source, Set<Sink> sinks, SourceFormats formats) {
     if (source == Source.MQTT || source == Source.BOTH) {
       Preflight.mqtt(options);
     }
     List<String> topics = new ArrayList<>();
     if (source == Source.KAFKA || source == Source.BOTH) {
-      topics.addAll(options.getKafkaTopics());
+      topics.addAll(KafkaSource.from(options).withFormats(formats).topics());
     }
     if (sinks.contains(Sink.KAFKA)) {
       topics.add(options.getKafkaAlertsTopic());
@@ -451,6 +493,9 @@ public final class DatacenterPipeline {
   static TwinsConfig twinsConfig(Options options, boolean unbounded) {
     TwinsConfig defaults = TwinsConfig.defaults();
     return defaults
+        .withAssembly(
+            AssemblyConfig.defaults()
+                .withIntervalMs(options.getAgentReportIntervalSeconds() * 1000))
         .withHealth(defaults.health().withSilenceAfterMs(options.getSilenceAfterSeconds() * 1000))
         .withSilenceTimers(unbounded)
         .withLearnedBaseline(options.getLearnedBaseline())

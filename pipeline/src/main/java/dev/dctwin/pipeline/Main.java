@@ -1,5 +1,6 @@
 package dev.dctwin.pipeline;
 
+import dev.dctwin.pipeline.agents.ReceiverCommand;
 import dev.dctwin.pipeline.alertmanager.RelayCommand;
 import dev.dctwin.pipeline.cli.BeamOptionsCommand;
 import dev.dctwin.pipeline.cli.Cli;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Spec;
       Main.MachinePower.class,
       Main.Join.class,
       RelayCommand.class,
+      ReceiverCommand.class,
       ViewCommand.class
     })
 public final class Main implements Runnable {
@@ -58,7 +60,8 @@ public final class Main implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "a subcommand is required: run, machine-power, join, alertmanager-relay or view");
+        "a subcommand is required: run, machine-power, join, alertmanager-relay,"
+            + " prometheus-receiver or view");
   }
 
   @Command(name = "run", description = "The datacenter pipeline: sources -> twins -> alerts.")

@@ -44,6 +44,16 @@ public class DatacenterPipelineOptionsTest {
   }
 
   @Test
+  public void aTopicFormatThatThisBuildCannotDecodeIsAUsageError() {
+    assertThat(
+        run("run", "--source=kafka", "--sinks=kafka", "--topicFormats=agents=pigeon-json"),
+        equalTo(Cli.EXIT_USAGE));
+    assertThat(
+        oneLineError(),
+        containsString("--topicFormats entry 'agents=pigeon-json' is not TOPIC=FORMAT"));
+  }
+
+  @Test
   public void theTwinsTimerAlignmentMustBePositive() {
     assertThat(
         run("run", "--source=kafka", "--sinks=kafka", "--twinTimerAlignmentMs=0"),

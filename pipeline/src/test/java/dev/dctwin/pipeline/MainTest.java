@@ -78,8 +78,21 @@ public class MainTest {
   @Test
   public void topLevelHelpListsSubcommands() {
     assertThat(run("--help"), equalTo(Cli.EXIT_OK));
-    for (String subcommand : List.of("run", "machine-power", "join")) {
+    for (String subcommand :
+        List.of("run", "machine-power", "join", "alertmanager-relay", "prometheus-receiver")) {
       assertThat(stdout(), containsString(subcommand));
     }
+  }
+
+  @Test
+  public void prometheusReceiverNeedsKafkaAndTakesHostPort() {
+    assertThat(run("prometheus-receiver"), equalTo(Cli.EXIT_USAGE));
+    assertThat(stderr(), containsString("--kafkaBootstrapServers"));
+    err.reset();
+    assertThat(
+        run("prometheus-receiver", "--kafkaBootstrapServers=127.0.0.1:1", "--listen=9201"),
+        equalTo(Cli.EXIT_USAGE));
+    assertThat(stderr().lines().count(), equalTo(1L));
+    assertThat(stderr(), containsString("--listen=9201 is not host:port"));
   }
 }

@@ -143,12 +143,25 @@ final class JsonFields {
     return number;
   }
 
-  double percent(String name) throws InvalidMessageException {
-    return number(name, 0.0, 100.0);
+  /**
+   * A metric of a group: a number in its range, or NaN when it is null (the agent does not report
+   * it). A field left out is {@code MISSING_FIELD}, so that a misspelt name is not taken for a
+   * metric that is not reported.
+   */
+  double reported(String name, double min, double max) throws InvalidMessageException {
+    JsonNode value = node.get(name);
+    if (value != null && value.isNull()) {
+      return Double.NaN;
+    }
+    return number(name, min, max);
   }
 
-  double nonNegative(String name) throws InvalidMessageException {
-    return number(name, 0.0, Double.MAX_VALUE);
+  double reportedPercent(String name) throws InvalidMessageException {
+    return reported(name, 0.0, 100.0);
+  }
+
+  double reportedNonNegative(String name) throws InvalidMessageException {
+    return reported(name, 0.0, Double.MAX_VALUE);
   }
 
   /** A time as epoch milliseconds (integral number) or an ISO-8601 instant with offset. */

@@ -1,5 +1,6 @@
 package dev.dctwin.codec;
 
+import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.BmcSensorReading;
 import dev.dctwin.domain.CommissionServer;
@@ -23,12 +24,14 @@ import org.apache.beam.sdk.coders.CoderException;
  * MessageType} (its ordinal: the golden-bytes test of every type fails if the enum is reordered),
  * then the record in {@link RecordCoder}'s version 1 form without a version of its own. Version 2:
  * the same, with an {@link Alert} in its {@code RecordCoder} version 2 form ({@code inMaintenance})
- * and the type {@link MaintenanceWindow}. Messages are validated once, when parsed from the wire;
- * this coder only moves them between steps and into state.
+ * and the type {@link MaintenanceWindow}. Version 3: a {@link CommissionServer} in its {@code
+ * RecordCoder} version 2 form ({@code hostname}) and the type {@link AgentSamples}. Messages are
+ * validated once, when parsed from the wire; this coder only moves them between steps and into
+ * state.
  */
 public final class MessageCoder extends VersionedCoder<Message> {
   private static final long serialVersionUID = 1L;
-  private static final FormatVersion FORMAT = FormatVersion.of("MessageCoder", 2, 1);
+  private static final FormatVersion FORMAT = FormatVersion.of("MessageCoder", 3, 1, 2);
   private static final MessageCoder INSTANCE = new MessageCoder();
   private static final MessageType[] TYPES = MessageType.values();
   private static final Map<MessageType, RecordCoder<? extends Message>> CODERS = coders();
@@ -52,6 +55,7 @@ public final class MessageCoder extends VersionedCoder<Message> {
             case ALERT -> RecordCoder.of(Alert.class);
             case MEASUREMENT -> RecordCoder.of(Measurement.class);
             case MAINTENANCE -> RecordCoder.of(MaintenanceWindow.class);
+            case SAMPLES -> RecordCoder.of(AgentSamples.class);
           });
     }
     return coders;
@@ -72,7 +76,20 @@ public final class MessageCoder extends VersionedCoder<Message> {
 
   /** The {@link RecordCoder} version of a message body in {@code messageVersion}. */
   private static int recordVersion(int messageVersion, MessageType type) {
-    return messageVersion >= 2 && type == MessageType.ALERT ? 2 : 1;
+    return switch (type) {
+      case ALERT -> messageVersion >= 2 ? 2 : 1;
+      case COMMISSION -> messageVersion >= 3 ? 2 : 1;
+      default -> 1;
+    };
+  }
+
+  /** The first version of this coder that has messages of {@code type}. */
+  private static int firstVersionOf(MessageType type) {
+    return switch (type) {
+      case MAINTENANCE -> 2;
+      case SAMPLES -> 3;
+      default -> 1;
+    };
   }
 
   @Override
@@ -82,8 +99,8 @@ public final class MessageCoder extends VersionedCoder<Message> {
       throw new CoderException("corrupt encoded message: type byte " + ordinal);
     }
     MessageType type = TYPES[ordinal];
-    if (version == 1 && type == MessageType.MAINTENANCE) {
-      throw new CoderException("corrupt encoded message: no " + type + " in version 1");
+    if (version < firstVersionOf(type)) {
+      throw new CoderException("corrupt encoded message: no " + type + " in version " + version);
     }
     return CODERS.get(type).decodeBody(recordVersion(version, type), in);
   }

@@ -1,6 +1,7 @@
 package dev.dctwin.codec;
 
 import dev.dctwin.domain.Alert;
+import dev.dctwin.domain.CommissionServer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -46,8 +47,8 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * with a reader of the old one ({@code transforms/STATE-VERSIONS.md}); the golden-bytes test of
  * each domain record fails until it is. Versions are per record type: a component added to a record
  * is listed in {@link #ADDED} with the version that added it, and an older version, which lacks it,
- * reads as its default (false, 0 or null). Version 2 of {@link Alert} added {@code inMaintenance};
- * every other record is at version 1.
+ * reads as its default (false, 0 or null). Version 2 of {@link Alert} added {@code inMaintenance},
+ * version 2 of {@link CommissionServer} {@code hostname}; every other record is at version 1.
  */
 public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final long serialVersionUID = 1L;
@@ -58,7 +59,9 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
    * one: adding to it is a new version of every record that holds it.
    */
   private static final Map<Class<?>, Map<String, Integer>> ADDED =
-      Map.of(Alert.class, Map.of("inMaintenance", 2));
+      Map.of(
+          Alert.class, Map.of("inMaintenance", 2),
+          CommissionServer.class, Map.of("hostname", 2));
 
   private final Class<T> type;
   private transient Map<Integer, FieldCodec> codecs;

@@ -20,7 +20,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.BmcSensorReading;
@@ -37,6 +39,7 @@ import dev.dctwin.domain.MemoryMetrics;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MessageType;
 import dev.dctwin.domain.MetricEvidence;
+import dev.dctwin.domain.MetricSample;
 import dev.dctwin.domain.NetworkMetrics;
 import dev.dctwin.domain.ProcessMetrics;
 import dev.dctwin.domain.SensorReadings;
@@ -52,6 +55,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -76,7 +80,13 @@ public final class WireCodec implements Serializable {
   /** Characters of a gauge's name (metric name and labels). */
   public static final int MAX_GAUGE_NAME_LENGTH = 256;
 
+  /** Characters of a host name (commissioning, agent samples) and of a sample's name. */
+  public static final int MAX_NAME_LENGTH = 256;
+
   private static final int MAX_NUMBER_LENGTH = 64;
+
+  private static final List<String> METRIC_GROUPS =
+      List.of("cpu", "network", "memory", "disk", "processes", "sensors");
 
   private static final double ABSOLUTE_ZERO_CELSIUS = -273.15;
   private static final double MAX_PLAUSIBLE_CELSIUS = 1_000.0;
@@ -136,6 +146,26 @@ public final class WireCodec implements Serializable {
     node.setAll((ObjectNode) json.valueToTree(message));
     if (message instanceof Alert alert && alert.evidence().isEmpty()) {
       node.remove("evidence");
+    }
+    if (message instanceof CommissionServer commission && commission.hostname() == null) {
+      node.remove("hostname");
+    }
+    if (message instanceof ServerMetricReport || message instanceof BmcSensorReading) {
+      // A metric not reported (NaN) is written as null, which the decoder reads back as NaN.
+      for (String group : METRIC_GROUPS) {
+        if (node.get(group) instanceof ObjectNode fields) {
+          List<String> notReported = new ArrayList<>();
+          fields
+              .fields()
+              .forEachRemaining(
+                  field -> {
+                    if (field.getValue().isNumber() && Double.isNaN(field.getValue().asDouble())) {
+                      notReported.add(field.getKey());
+                    }
+                  });
+          notReported.forEach(name -> fields.set(name, NullNode.getInstance()));
+        }
+      }
     }
     if (message instanceof ServerMetricReport report) {
       // Absent groups and no gauges are left out, as agents leave them out.
@@ -212,7 +242,8 @@ public final class WireCodec implements Serializable {
               f.string("serverId"),
               f.string("rackId"),
               f.string("datacenterId"),
-              f.time("eventTime"));
+              f.time("eventTime"),
+              hostname(f));
       case DECOMMISSION ->
           new DecommissionServer(
               f.string("serverId"),
@@ -235,7 +266,59 @@ public final class WireCodec implements Serializable {
               f.string("quantity"),
               f.time("phenomenonTime"),
               f.number("result", -Double.MAX_VALUE, Double.MAX_VALUE));
+      case SAMPLES -> samples(f);
     };
+  }
+
+  private static String hostname(JsonFields f) throws InvalidMessageException {
+    String hostname = f.optionalString("hostname");
+    if (hostname != null) {
+      requireName("hostname", hostname);
+    }
+    return hostname;
+  }
+
+  private static void requireName(String field, String name) throws InvalidMessageException {
+    if (name.isBlank()) {
+      throw new InvalidMessageException(MISSING_FIELD, field + " is blank");
+    }
+    if (name.length() > MAX_NAME_LENGTH) {
+      throw new InvalidMessageException(
+          FIELD_TOO_LONG,
+          field + " of " + name.length() + " characters, more than " + MAX_NAME_LENGTH);
+    }
+  }
+
+  private static AgentSamples samples(JsonFields f) throws InvalidMessageException {
+    String host = f.string("host");
+    requireName("host", host);
+    long eventTime = f.time("eventTime");
+    List<MetricSample> samples = new ArrayList<>();
+    for (JsonFields sample : f.optionalObjects("samples")) {
+      String name = sample.string("name");
+      requireName("sample name", name);
+      Map<String, String> labels = new TreeMap<>();
+      JsonFields labelFields = sample.optionalObject("labels");
+      if (labelFields != null) {
+        for (String label : labelFields.names()) {
+          labels.put(label, labelFields.optionalString(label));
+        }
+        if (labels.containsValue(null)) {
+          throw new InvalidMessageException(WRONG_TYPE, "label values must be strings");
+        }
+      }
+      samples.add(
+          new MetricSample(
+              name,
+              labels,
+              sample.number("value", -Double.MAX_VALUE, Double.MAX_VALUE),
+              sample.time("time"),
+              enumValue(MetricSample.Kind.class, sample, "kind")));
+    }
+    if (samples.isEmpty()) {
+      throw new InvalidMessageException(MISSING_FIELD, "samples is missing or empty");
+    }
+    return new AgentSamples(host, eventTime, samples);
   }
 
   private static ServerMetricReport metrics(JsonFields f) throws InvalidMessageException {
@@ -291,75 +374,75 @@ public final class WireCodec implements Serializable {
 
   private static CpuMetrics cpu(JsonFields f) throws InvalidMessageException {
     return new CpuMetrics(
-        f.percent("idle"),
-        f.percent("user"),
-        f.percent("system"),
-        f.percent("nice"),
-        f.percent("interrupt"),
-        f.percent("softirq"),
-        f.percent("steal"),
-        f.percent("ioWait"));
+        f.reportedPercent("idle"),
+        f.reportedPercent("user"),
+        f.reportedPercent("system"),
+        f.reportedPercent("nice"),
+        f.reportedPercent("interrupt"),
+        f.reportedPercent("softirq"),
+        f.reportedPercent("steal"),
+        f.reportedPercent("ioWait"));
   }
 
   private static NetworkMetrics network(JsonFields f) throws InvalidMessageException {
     return new NetworkMetrics(
-        f.nonNegative("droppedIn"),
-        f.nonNegative("droppedOut"),
-        f.nonNegative("errorsIn"),
-        f.nonNegative("errorsOut"),
-        f.nonNegative("packetsIn"),
-        f.nonNegative("packetsOut"),
-        f.nonNegative("octetsIn"),
-        f.nonNegative("octetsOut"));
+        f.reportedNonNegative("droppedIn"),
+        f.reportedNonNegative("droppedOut"),
+        f.reportedNonNegative("errorsIn"),
+        f.reportedNonNegative("errorsOut"),
+        f.reportedNonNegative("packetsIn"),
+        f.reportedNonNegative("packetsOut"),
+        f.reportedNonNegative("octetsIn"),
+        f.reportedNonNegative("octetsOut"));
   }
 
   private static MemoryMetrics memory(JsonFields f) throws InvalidMessageException {
     return new MemoryMetrics(
-        f.nonNegative("used"),
-        f.nonNegative("free"),
-        f.nonNegative("cached"),
-        f.nonNegative("buffered"),
-        f.nonNegative("slab"),
-        f.nonNegative("total"),
-        f.nonNegative("bandwidthLocal"),
-        f.nonNegative("bandwidthRemote"),
-        f.nonNegative("llcBytes"),
-        f.nonNegative("correctedErrors"),
-        f.nonNegative("uncorrectedErrors"),
-        f.nonNegative("throttlingEvents"));
+        f.reportedNonNegative("used"),
+        f.reportedNonNegative("free"),
+        f.reportedNonNegative("cached"),
+        f.reportedNonNegative("buffered"),
+        f.reportedNonNegative("slab"),
+        f.reportedNonNegative("total"),
+        f.reportedNonNegative("bandwidthLocal"),
+        f.reportedNonNegative("bandwidthRemote"),
+        f.reportedNonNegative("llcBytes"),
+        f.reportedNonNegative("correctedErrors"),
+        f.reportedNonNegative("uncorrectedErrors"),
+        f.reportedNonNegative("throttlingEvents"));
   }
 
   private static DiskMetrics disk(JsonFields f) throws InvalidMessageException {
     return new DiskMetrics(
-        f.nonNegative("ioTime"),
-        f.nonNegative("weightedIoTime"),
-        f.nonNegative("mergedRead"),
-        f.nonNegative("mergedWrite"),
-        f.nonNegative("octetsRead"),
-        f.nonNegative("octetsWrite"),
-        f.nonNegative("opsRead"),
-        f.nonNegative("opsWrite"),
-        f.nonNegative("timeRead"),
-        f.nonNegative("timeWrite"),
-        f.nonNegative("failedDevices"));
+        f.reportedNonNegative("ioTime"),
+        f.reportedNonNegative("weightedIoTime"),
+        f.reportedNonNegative("mergedRead"),
+        f.reportedNonNegative("mergedWrite"),
+        f.reportedNonNegative("octetsRead"),
+        f.reportedNonNegative("octetsWrite"),
+        f.reportedNonNegative("opsRead"),
+        f.reportedNonNegative("opsWrite"),
+        f.reportedNonNegative("timeRead"),
+        f.reportedNonNegative("timeWrite"),
+        f.reportedNonNegative("failedDevices"));
   }
 
   private static ProcessMetrics processes(JsonFields f) throws InvalidMessageException {
     return new ProcessMetrics(
-        f.nonNegative("running"),
-        f.nonNegative("sleeping"),
-        f.nonNegative("blocked"),
-        f.nonNegative("paging"),
-        f.nonNegative("stopped"),
-        f.nonNegative("zombies"));
+        f.reportedNonNegative("running"),
+        f.reportedNonNegative("sleeping"),
+        f.reportedNonNegative("blocked"),
+        f.reportedNonNegative("paging"),
+        f.reportedNonNegative("stopped"),
+        f.reportedNonNegative("zombies"));
   }
 
   private static SensorReadings sensors(JsonFields f) throws InvalidMessageException {
     return new SensorReadings(
-        f.number("voltage", 0.0, MAX_PLAUSIBLE_VOLTS),
-        f.number("temperature", ABSOLUTE_ZERO_CELSIUS, MAX_PLAUSIBLE_CELSIUS),
-        f.nonNegative("airflow"),
-        f.nonNegative("inputPower"));
+        f.reported("voltage", 0.0, MAX_PLAUSIBLE_VOLTS),
+        f.reported("temperature", ABSOLUTE_ZERO_CELSIUS, MAX_PLAUSIBLE_CELSIUS),
+        f.reportedNonNegative("airflow"),
+        f.reportedNonNegative("inputPower"));
   }
 
   private static Alert alert(JsonFields f) throws InvalidMessageException {

@@ -8,8 +8,14 @@ import java.util.List;
  * port, Telegraf's {@code host} tag, OpenTelemetry's {@code host.name}); the report assembly maps
  * it to a server id. {@code eventTime} is the latest sample time of the batch.
  */
-public record AgentSamples(String host, long eventTime, List<MetricSample> samples) {
+public record AgentSamples(String host, long eventTime, List<MetricSample> samples)
+    implements Message {
   public AgentSamples {
     samples = List.copyOf(samples);
+  }
+
+  @Override
+  public MessageType type() {
+    return MessageType.SAMPLES;
   }
 }

@@ -24,7 +24,12 @@ public enum DeadLetterReason {
   /** A record earlier than one already processed for its series. */
   OUT_OF_ORDER,
   /** A message about a server, rack or datacenter that the twin that owns it does not know. */
-  UNKNOWN_ENTITY;
+  UNKNOWN_ENTITY,
+  /**
+   * An agent's sample for an interval whose report was emitted more than the allowed lateness
+   * before it arrived.
+   */
+  LATE_SAMPLE;
 
   /** The name of the Beam counter for this reason. */
   public String counterName() {

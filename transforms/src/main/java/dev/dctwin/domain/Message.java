@@ -12,7 +12,8 @@ public sealed interface Message
         UnhealthyRacks,
         Alert,
         Measurement,
-        MaintenanceWindow {
+        MaintenanceWindow,
+        AgentSamples {
 
   MessageType type();
 

@@ -12,7 +12,9 @@ public enum MessageType {
   UNHEALTHY_RACKS("unhealthy_racks"),
   ALERT("alert"),
   MEASUREMENT("measurement"),
-  MAINTENANCE("maintenance");
+  MAINTENANCE("maintenance"),
+  /** A monitoring agent's samples of one host, before the report assembly. */
+  SAMPLES("samples");
 
   private final String wireName;
 

@@ -6,8 +6,8 @@ import java.util.TreeMap;
 
 /**
  * One value of one series as a monitoring agent reported it (collectd, Prometheus, Telegraf,
- * OpenTelemetry), after its format's decoder put it into dctwin's vocabulary: {@code name} is one of
- * the canonical names of {@code transforms/AGENTS.md} (such as {@code cpu.time} or {@code
+ * OpenTelemetry), after its format's decoder put it into dctwin's vocabulary: {@code name} is one
+ * of the canonical names of {@code transforms/AGENTS.md} (such as {@code cpu.time} or {@code
  * network.octetsIn}) when the sample feeds a typed field of the report, otherwise the agent's own
  * metric name. {@code labels} tell series of one name apart (sorted, so that equal samples encode
  * to equal bytes). {@code time} is the sample's event time in epoch milliseconds.

@@ -2,9 +2,10 @@ package dev.dctwin.models;
 
 /**
  * What the window keeps of one report: only the features that need history (baselines and rates),
- * as floats. Sensor features are NaN when the report had no sensor readings. {@code outliers} has
- * one bit per {@link Feature} whose value met its anomaly condition; those values stay out of the
- * baseline, so that an ongoing anomaly does not become its own reference.
+ * as floats. A feature is NaN when the report did not have it (no sensor readings, a metric its
+ * agent does not report); the baselines skip NaN. {@code outliers} has one bit per {@link Feature}
+ * whose value met its anomaly condition; those values stay out of the baseline, so that an ongoing
+ * anomaly does not become its own reference.
  */
 record MetricSummary(
     long eventTime,
@@ -39,8 +40,9 @@ record MetricSummary(
     }
   }
 
+  /** Whether either sensor feature is known: the window then stores both. */
   boolean hasSensors() {
-    return !Float.isNaN(inletCelsius);
+    return !Float.isNaN(inletCelsius) || !Float.isNaN(inputWatts);
   }
 
   boolean isOutlier(Feature feature) {

@@ -13,8 +13,9 @@ import java.util.TreeMap;
 /**
  * Every metric of a report by one name, as the learned baseline reads them: the typed fields as
  * {@code group.field} ({@code cpu.user}, {@code disk.timeRead}, ...) and the named gauges as they
- * are. A group the report does not have contributes nothing: absent, not zero. Sorted by name, the
- * order in which the baseline reads them, so it need not sort them again per report.
+ * are. A group the report does not have, and a field that is NaN (not reported), contributes
+ * nothing: absent, not zero. Sorted by name, the order in which the baseline reads them, so it need
+ * not sort them again per report.
  */
 public final class ReportMetrics {
   private ReportMetrics() {}
@@ -23,68 +24,74 @@ public final class ReportMetrics {
     SortedMap<String, Double> metrics = new TreeMap<>();
     CpuMetrics cpu = report.cpu();
     if (cpu != null) {
-      metrics.put("cpu.idle", cpu.idle());
-      metrics.put("cpu.user", cpu.user());
-      metrics.put("cpu.system", cpu.system());
-      metrics.put("cpu.nice", cpu.nice());
-      metrics.put("cpu.interrupt", cpu.interrupt());
-      metrics.put("cpu.softirq", cpu.softirq());
-      metrics.put("cpu.steal", cpu.steal());
-      metrics.put("cpu.ioWait", cpu.ioWait());
+      put(metrics, "cpu.idle", cpu.idle());
+      put(metrics, "cpu.user", cpu.user());
+      put(metrics, "cpu.system", cpu.system());
+      put(metrics, "cpu.nice", cpu.nice());
+      put(metrics, "cpu.interrupt", cpu.interrupt());
+      put(metrics, "cpu.softirq", cpu.softirq());
+      put(metrics, "cpu.steal", cpu.steal());
+      put(metrics, "cpu.ioWait", cpu.ioWait());
     }
     NetworkMetrics network = report.network();
     if (network != null) {
-      metrics.put("network.droppedIn", network.droppedIn());
-      metrics.put("network.droppedOut", network.droppedOut());
-      metrics.put("network.errorsIn", network.errorsIn());
-      metrics.put("network.errorsOut", network.errorsOut());
-      metrics.put("network.packetsIn", network.packetsIn());
-      metrics.put("network.packetsOut", network.packetsOut());
-      metrics.put("network.octetsIn", network.octetsIn());
-      metrics.put("network.octetsOut", network.octetsOut());
+      put(metrics, "network.droppedIn", network.droppedIn());
+      put(metrics, "network.droppedOut", network.droppedOut());
+      put(metrics, "network.errorsIn", network.errorsIn());
+      put(metrics, "network.errorsOut", network.errorsOut());
+      put(metrics, "network.packetsIn", network.packetsIn());
+      put(metrics, "network.packetsOut", network.packetsOut());
+      put(metrics, "network.octetsIn", network.octetsIn());
+      put(metrics, "network.octetsOut", network.octetsOut());
     }
     MemoryMetrics memory = report.memory();
     if (memory != null) {
-      metrics.put("memory.used", memory.used());
-      metrics.put("memory.free", memory.free());
-      metrics.put("memory.cached", memory.cached());
-      metrics.put("memory.buffered", memory.buffered());
-      metrics.put("memory.slab", memory.slab());
-      metrics.put("memory.bandwidthLocal", memory.bandwidthLocal());
-      metrics.put("memory.bandwidthRemote", memory.bandwidthRemote());
-      metrics.put("memory.llcBytes", memory.llcBytes());
-      metrics.put("memory.correctedErrors", memory.correctedErrors());
-      metrics.put("memory.throttlingEvents", memory.throttlingEvents());
+      put(metrics, "memory.used", memory.used());
+      put(metrics, "memory.free", memory.free());
+      put(metrics, "memory.cached", memory.cached());
+      put(metrics, "memory.buffered", memory.buffered());
+      put(metrics, "memory.slab", memory.slab());
+      put(metrics, "memory.bandwidthLocal", memory.bandwidthLocal());
+      put(metrics, "memory.bandwidthRemote", memory.bandwidthRemote());
+      put(metrics, "memory.llcBytes", memory.llcBytes());
+      put(metrics, "memory.correctedErrors", memory.correctedErrors());
+      put(metrics, "memory.throttlingEvents", memory.throttlingEvents());
     }
     DiskMetrics disk = report.disk();
     if (disk != null) {
-      metrics.put("disk.ioTime", disk.ioTime());
-      metrics.put("disk.weightedIoTime", disk.weightedIoTime());
-      metrics.put("disk.mergedRead", disk.mergedRead());
-      metrics.put("disk.mergedWrite", disk.mergedWrite());
-      metrics.put("disk.octetsRead", disk.octetsRead());
-      metrics.put("disk.octetsWrite", disk.octetsWrite());
-      metrics.put("disk.opsRead", disk.opsRead());
-      metrics.put("disk.opsWrite", disk.opsWrite());
-      metrics.put("disk.timeRead", disk.timeRead());
-      metrics.put("disk.timeWrite", disk.timeWrite());
+      put(metrics, "disk.ioTime", disk.ioTime());
+      put(metrics, "disk.weightedIoTime", disk.weightedIoTime());
+      put(metrics, "disk.mergedRead", disk.mergedRead());
+      put(metrics, "disk.mergedWrite", disk.mergedWrite());
+      put(metrics, "disk.octetsRead", disk.octetsRead());
+      put(metrics, "disk.octetsWrite", disk.octetsWrite());
+      put(metrics, "disk.opsRead", disk.opsRead());
+      put(metrics, "disk.opsWrite", disk.opsWrite());
+      put(metrics, "disk.timeRead", disk.timeRead());
+      put(metrics, "disk.timeWrite", disk.timeWrite());
     }
     ProcessMetrics processes = report.processes();
     if (processes != null) {
-      metrics.put("processes.running", processes.running());
-      metrics.put("processes.sleeping", processes.sleeping());
-      metrics.put("processes.blocked", processes.blocked());
-      metrics.put("processes.paging", processes.paging());
-      metrics.put("processes.zombies", processes.zombies());
+      put(metrics, "processes.running", processes.running());
+      put(metrics, "processes.sleeping", processes.sleeping());
+      put(metrics, "processes.blocked", processes.blocked());
+      put(metrics, "processes.paging", processes.paging());
+      put(metrics, "processes.zombies", processes.zombies());
     }
     SensorReadings sensors = report.sensors();
     if (sensors != null) {
-      metrics.put("sensors.voltage", sensors.voltage());
-      metrics.put("sensors.temperature", sensors.temperature());
-      metrics.put("sensors.airflow", sensors.airflow());
-      metrics.put("sensors.inputPower", sensors.inputPower());
+      put(metrics, "sensors.voltage", sensors.voltage());
+      put(metrics, "sensors.temperature", sensors.temperature());
+      put(metrics, "sensors.airflow", sensors.airflow());
+      put(metrics, "sensors.inputPower", sensors.inputPower());
     }
-    metrics.putAll(report.gauges());
+    report.gauges().forEach((name, value) -> put(metrics, name, value));
     return metrics;
+  }
+
+  private static void put(SortedMap<String, Double> metrics, String name, double value) {
+    if (!Double.isNaN(value)) {
+      metrics.put(name, value);
+    }
   }
 }

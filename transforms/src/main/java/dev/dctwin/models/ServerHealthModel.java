@@ -54,6 +54,11 @@ import java.util.OptionalLong;
  * <p>Baseline checks compare the report with the median (and MAD) of the earlier entries of the
  * window that were not themselves anomalous, so an ongoing anomaly does not become its own
  * reference until the healthy samples have expired.
+ *
+ * <p>A metric that is NaN was not reported (a report assembled from an agent's samples has the
+ * groups its agent sends, with NaN where it has no sample): a check that needs it gives no verdict,
+ * so it neither opens nor resolves an incident, and the window keeps it as NaN, which the baselines
+ * skip. Absent is never read as 0.
  */
 public final class ServerHealthModel {
   private static final Comparator<IncidentChange> BY_TYPE =
@@ -207,9 +212,11 @@ public final class ServerHealthModel {
       HealthThresholds.DiskLimits limits = thresholds.disk();
       double ops = disk.opsRead() + disk.opsWrite();
       Optional<RobustStats> opsBaseline = baseline(Feature.DISK_OPS);
+      boolean collapseKnown =
+          !Double.isNaN(disk.ioTime()) && !Double.isNaN(ops) && opsBaseline.isPresent();
       boolean collapsed =
-          disk.ioTime() >= limits.peggedIoTimeMs()
-              && opsBaseline.isPresent()
+          collapseKnown
+              && disk.ioTime() >= limits.peggedIoTimeMs()
               && ops <= limits.collapsedOpsFraction() * opsBaseline.get().median();
       if (collapsed) {
         outlier(Feature.DISK_OPS);
@@ -223,19 +230,19 @@ public final class ServerHealthModel {
             Verdict.abnormal(
                 "disk busy %.0f ms/s at %.1f ops/s, median %.1f ops/s",
                 disk.ioTime(), ops, opsBaseline.get().median()));
-      } else {
+      } else if (!Double.isNaN(disk.failedDevices()) || collapseKnown) {
         verdicts.put(DISK_FAILURE, Verdict.CLEAR);
       }
 
       String slow = null;
       boolean evaluated = false;
       for (Feature feature : List.of(Feature.READ_LATENCY, Feature.WRITE_LATENCY)) {
+        double latency = feature == Feature.READ_LATENCY ? disk.timeRead() : disk.timeWrite();
         Optional<RobustStats> latencyBaseline = baseline(feature);
-        if (latencyBaseline.isEmpty()) {
+        if (Double.isNaN(latency) || latencyBaseline.isEmpty()) {
           continue;
         }
         evaluated = true;
-        double latency = feature == Feature.READ_LATENCY ? disk.timeRead() : disk.timeWrite();
         double median = latencyBaseline.get().median();
         if (latency > Math.max(limits.latencyFactor() * median, limits.latencyFloorMs())) {
           outlier(feature);
@@ -255,61 +262,77 @@ public final class ServerHealthModel {
 
     void checkNetwork(NetworkMetrics network) {
       HealthThresholds.NetworkLimits limits = thresholds.network();
-      verdicts.put(
-          NIC_PACKET_LOSS,
-          network.lossRatio() >= limits.lossRatio()
-              ? Verdict.abnormal("%.2f %% of packets dropped", 100 * network.lossRatio())
-              : Verdict.CLEAR);
-      verdicts.put(
-          NIC_ERRORS,
-          network.errorRatio() >= limits.errorRatio()
-              ? Verdict.abnormal("%.3f %% interface errors", 100 * network.errorRatio())
-              : Verdict.CLEAR);
+      double loss = network.lossRatio();
+      if (!Double.isNaN(loss)) {
+        verdicts.put(
+            NIC_PACKET_LOSS,
+            loss >= limits.lossRatio()
+                ? Verdict.abnormal("%.2f %% of packets dropped", 100 * loss)
+                : Verdict.CLEAR);
+      }
+      double errors = network.errorRatio();
+      if (!Double.isNaN(errors)) {
+        verdicts.put(
+            NIC_ERRORS,
+            errors >= limits.errorRatio()
+                ? Verdict.abnormal("%.3f %% interface errors", 100 * errors)
+                : Verdict.CLEAR);
+      }
     }
 
     void checkCpu(CpuMetrics cpu) {
       HealthThresholds.CpuLimits limits = thresholds.cpu();
-      verdicts.put(
-          CPU_SATURATION,
-          cpu.busy() >= limits.busyPercent()
-              ? Verdict.abnormal("CPU busy %.1f %%", cpu.busy())
-              : Verdict.CLEAR);
-      verdicts.put(
-          CPU_STEAL,
-          cpu.steal() >= limits.stealPercent()
-              ? Verdict.abnormal("CPU steal %.1f %%", cpu.steal())
-              : Verdict.CLEAR);
+      if (!Double.isNaN(cpu.busy())) {
+        verdicts.put(
+            CPU_SATURATION,
+            cpu.busy() >= limits.busyPercent()
+                ? Verdict.abnormal("CPU busy %.1f %%", cpu.busy())
+                : Verdict.CLEAR);
+      }
+      if (!Double.isNaN(cpu.steal())) {
+        verdicts.put(
+            CPU_STEAL,
+            cpu.steal() >= limits.stealPercent()
+                ? Verdict.abnormal("CPU steal %.1f %%", cpu.steal())
+                : Verdict.CLEAR);
+      }
     }
 
     void checkMemory(MemoryMetrics memory, double stalledProcesses) {
       HealthThresholds.MemoryLimits limits = thresholds.memory();
       double used = memory.usedPercent();
-      boolean pressure =
-          used >= limits.usedPercent()
-              || (used >= limits.elevatedUsedPercent()
-                  && stalledProcesses >= limits.stalledProcesses());
-      verdicts.put(
-          MEMORY_PRESSURE,
-          pressure
-              ? Verdict.abnormal(
-                  "memory %.1f %% used, %.0f processes blocked or paging", used, stalledProcesses)
-              : Verdict.CLEAR);
+      if (!Double.isNaN(used)) {
+        boolean pressure =
+            used >= limits.usedPercent()
+                || (used >= limits.elevatedUsedPercent()
+                    && stalledProcesses >= limits.stalledProcesses());
+        verdicts.put(
+            MEMORY_PRESSURE,
+            pressure
+                ? Verdict.abnormal(
+                    "memory %.1f %% used, %.0f processes blocked or paging", used, stalledProcesses)
+                : Verdict.CLEAR);
+      }
 
-      long rateWindow = limits.eccRateWindowMs();
-      double corrected =
-          window.correctedEccErrorsAfter(now - rateWindow) + memory.correctedErrors();
-      double perMinute = corrected / (rateWindow / 60_000.0);
-      verdicts.put(
-          MEMORY_ECC_CORRECTED,
-          perMinute >= limits.correctedEccPerMinute()
-              ? Verdict.abnormal(
-                  "%.0f corrected ECC errors in %d min", corrected, rateWindow / 60_000)
-              : Verdict.CLEAR);
-      verdicts.put(
-          MEMORY_ECC_UNCORRECTED,
-          memory.uncorrectedErrors() > 0
-              ? Verdict.abnormal("%.0f uncorrected ECC errors", memory.uncorrectedErrors())
-              : Verdict.CLEAR);
+      if (!Double.isNaN(memory.correctedErrors())) {
+        long rateWindow = limits.eccRateWindowMs();
+        double corrected =
+            window.correctedEccErrorsAfter(now - rateWindow) + memory.correctedErrors();
+        double perMinute = corrected / (rateWindow / 60_000.0);
+        verdicts.put(
+            MEMORY_ECC_CORRECTED,
+            perMinute >= limits.correctedEccPerMinute()
+                ? Verdict.abnormal(
+                    "%.0f corrected ECC errors in %d min", corrected, rateWindow / 60_000)
+                : Verdict.CLEAR);
+      }
+      if (!Double.isNaN(memory.uncorrectedErrors())) {
+        verdicts.put(
+            MEMORY_ECC_UNCORRECTED,
+            memory.uncorrectedErrors() > 0
+                ? Verdict.abnormal("%.0f uncorrected ECC errors", memory.uncorrectedErrors())
+                : Verdict.CLEAR);
+      }
     }
 
     void checkSensors(SensorReadings sensors) {
@@ -319,7 +342,9 @@ public final class ServerHealthModel {
       boolean risen =
           inletBaseline.isPresent()
               && inlet >= inletBaseline.get().median() + thermal.inletRiseCelsius();
-      if (risen || inlet >= thermal.inletLimitCelsius()) {
+      if (Double.isNaN(inlet)) {
+        // Not reported: no verdict.
+      } else if (risen || inlet >= thermal.inletLimitCelsius()) {
         outlier(Feature.INLET_TEMPERATURE);
         verdicts.put(
             THERMAL,
@@ -336,12 +361,14 @@ public final class ServerHealthModel {
       double voltageDeviation =
           Math.abs(sensors.voltage() - power.nominalVolts()) / power.nominalVolts();
       Optional<RobustStats> powerBaseline = baseline(Feature.INPUT_POWER);
-      boolean powerOff =
-          powerBaseline.isPresent() && isFarFrom(sensors.inputPower(), powerBaseline.get());
+      boolean powerKnown = !Double.isNaN(sensors.inputPower()) && powerBaseline.isPresent();
+      boolean powerOff = powerKnown && isFarFrom(sensors.inputPower(), powerBaseline.get());
       if (powerOff) {
         outlier(Feature.INPUT_POWER);
       }
-      if (voltageDeviation > power.voltageTolerance()) {
+      if (Double.isNaN(voltageDeviation) && !powerKnown) {
+        // Neither voltage nor a comparable input power: no verdict.
+      } else if (voltageDeviation > power.voltageTolerance()) {
         verdicts.put(
             POWER_ANOMALY,
             Verdict.abnormal(
@@ -382,7 +409,10 @@ public final class ServerHealthModel {
     if (report.memory() != null) {
       ProcessMetrics processes = report.processes();
       observer.checkMemory(
-          report.memory(), processes == null ? 0.0 : processes.blocked() + processes.paging());
+          report.memory(),
+          processes == null
+              ? 0.0
+              : reportedOrZero(processes.blocked()) + reportedOrZero(processes.paging()));
     }
     SensorReadings sensors = report.sensors();
     if (sensors != null) {
@@ -394,11 +424,18 @@ public final class ServerHealthModel {
             disk == null ? Float.NaN : (float) (disk.opsRead() + disk.opsWrite()),
             disk == null ? Float.NaN : (float) disk.timeRead(),
             disk == null ? Float.NaN : (float) disk.timeWrite(),
-            report.memory() == null ? 0f : (float) Math.max(0.0, report.memory().correctedErrors()),
+            report.memory() == null
+                ? 0f
+                : (float) Math.max(0.0, reportedOrZero(report.memory().correctedErrors())),
             sensors == null ? Float.NaN : (float) sensors.temperature(),
             sensors == null ? Float.NaN : (float) sensors.inputPower(),
             observer.outliers);
     return new Observation(summary, observer.verdicts);
+  }
+
+  /** A count that was not reported adds nothing to a sum. */
+  private static double reportedOrZero(double count) {
+    return Double.isNaN(count) ? 0.0 : count;
   }
 
   private static <V> Map<IncidentType, V> enumMap(Map<IncidentType, V> source) {

@@ -231,7 +231,8 @@ public final class ServerTwin {
         window = new ServerWindow();
         baseline = learnBaseline ? new ServerBaseline(BaselineConfig.DEFAULT) : null;
       }
-      identity = commission;
+      // The host name is the report assembly's; the twin's state does not keep it.
+      identity = commission.withoutHostname();
       tellRack(commission.eventTime(), false);
     }
 

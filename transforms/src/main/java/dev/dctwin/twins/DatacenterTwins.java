@@ -3,7 +3,9 @@ package dev.dctwin.twins;
 import dev.dctwin.codec.MessageCoder;
 import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.codec.WireCodec;
+import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.Alert;
+import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.GetUnhealthyRacks;
@@ -28,14 +30,17 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * The three layers of digital twins as one transform. Input: metric reports, the BMC's sensor
- * readings (attached by the server twin to the reports that follow them), provisioning events and
- * operator queries and maintenance windows, timestamped with their event time. Output: {@link
- * #ALERTS} at server, rack and datacenter level, marked when in maintenance, {@link #ANSWERS} to
- * queries, and {@link #DEAD_LETTERS} (reports and readings of uncommissioned servers, out-of-order
- * reports, maintenance of unknown servers, messages that are not an input of the twins).
+ * The three layers of digital twins as one transform. Input: metric reports, monitoring agents'
+ * samples (assembled into reports per host and interval first), the BMC's sensor readings (attached
+ * by the server twin to the reports that follow them), provisioning events and operator queries and
+ * maintenance windows, timestamped with their event time. Output: {@link #ALERTS} at server, rack
+ * and datacenter level, marked when in maintenance, {@link #ANSWERS} to queries, and {@link
+ * #DEAD_LETTERS} (reports and readings of uncommissioned servers, out-of-order reports, maintenance
+ * of unknown servers, late or surplus agent samples, messages that are not an input of the twins).
  *
  * <pre>
+ * samples, commissionings naming a host --> AssembleReports (by host) --reports--+
+ *                                                                                v
  * messages --route--> ServerTwin (by server) --incidents--> RackTwin (by rack)
  *              |          | server windows                  |  server alerts ----------+
  *              |          |                                 v  rack changes            |
@@ -51,6 +56,7 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
   public static final TupleTag<UnhealthyRacks> ANSWERS = new TupleTag<>() {};
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
 
+  private static final TupleTag<KV<String, Message>> TO_ASSEMBLY = new TupleTag<>() {};
   private static final TupleTag<KV<String, Message>> TO_SERVERS = new TupleTag<>() {};
   private static final TupleTag<KV<String, Message>> TO_DATACENTERS = new TupleTag<>() {};
   private static final TupleTag<KV<String, Message>> TO_MAINTENANCE = new TupleTag<>() {};
@@ -82,15 +88,32 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
             ParDo.of(new RouteFn())
                 .withOutputTags(
                     TO_SERVERS,
-                    TupleTagList.of(TO_DATACENTERS).and(TO_MAINTENANCE).and(NOT_FOR_TWINS)));
+                    TupleTagList.of(TO_DATACENTERS)
+                        .and(TO_MAINTENANCE)
+                        .and(TO_ASSEMBLY)
+                        .and(NOT_FOR_TWINS)));
     routed.get(TO_SERVERS).setCoder(keyedMessages);
+    routed.get(TO_ASSEMBLY).setCoder(keyedMessages);
     routed.get(TO_DATACENTERS).setCoder(keyedMessages);
     routed.get(TO_MAINTENANCE).setCoder(keyedMessages);
     routed.get(NOT_FOR_TWINS).setCoder(deadLetterCoder);
 
-    PCollectionTuple servers =
+    PCollectionTuple assembled =
         routed
-            .get(TO_SERVERS)
+            .get(TO_ASSEMBLY)
+            .apply(
+                "AssembleReports",
+                ParDo.of(new AssembleReportsFn(config.assembly()))
+                    .withOutputTags(
+                        AssembleReportsFn.REPORTS,
+                        TupleTagList.of(AssembleReportsFn.DEAD_LETTERS)));
+    assembled.get(AssembleReportsFn.REPORTS).setCoder(keyedMessages);
+    assembled.get(AssembleReportsFn.DEAD_LETTERS).setCoder(deadLetterCoder);
+
+    PCollectionTuple servers =
+        PCollectionList.of(routed.get(TO_SERVERS))
+            .and(assembled.get(AssembleReportsFn.REPORTS))
+            .apply("MessagesAndAssembledReports", Flatten.pCollections())
             .apply(
                 "ServerTwins",
                 ParDo.of(new ServerTwinFn(config))
@@ -142,6 +165,7 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
             .setCoder(alertCoder);
     PCollection<DeadLetter> deadLetters =
         PCollectionList.of(routed.get(NOT_FOR_TWINS))
+            .and(assembled.get(AssembleReportsFn.DEAD_LETTERS))
             .and(servers.get(ServerTwinFn.DEAD_LETTERS))
             .apply("AllDeadLetters", Flatten.pCollections());
 
@@ -167,7 +191,13 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
     @ProcessElement
     public void processElement(@Element Message message, MultiOutputReceiver out) {
       String serverId = ServerTwin.serverIdOf(message);
-      if (serverId != null) {
+      if (message instanceof CommissionServer commission && commission.hostname() != null) {
+        // The host's assembly learns which server its reports go to.
+        out.get(TO_ASSEMBLY).output(KV.of(commission.hostname(), message));
+      }
+      if (message instanceof AgentSamples samples) {
+        out.get(TO_ASSEMBLY).output(KV.of(samples.host(), message));
+      } else if (serverId != null) {
         out.get(TO_SERVERS).output(KV.of(serverId, message));
       } else if (message instanceof GetUnhealthyRacks query) {
         out.get(TO_DATACENTERS).output(KV.of(query.datacenterId(), message));

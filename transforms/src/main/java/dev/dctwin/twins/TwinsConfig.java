@@ -4,6 +4,7 @@ import dev.dctwin.models.DataCenterCorrelationConfig;
 import dev.dctwin.models.HealthThresholds;
 import dev.dctwin.models.RackCorrelationConfig;
 import dev.dctwin.models.ServerTwin;
+import dev.dctwin.models.agents.AssemblyConfig;
 import java.io.Serializable;
 
 /**
@@ -16,6 +17,8 @@ import java.io.Serializable;
  * @param learnedBaseline whether every server twin learns a baseline of its metrics and opens
  *     METRIC_ANOMALY when they depart from it
  *     (transforms/src/main/java/dev/dctwin/models/baseline/BASELINE.md)
+ * @param assembly how agents' samples become reports
+ *     (transforms/src/main/java/dev/dctwin/models/agents/ASSEMBLY.md)
  */
 public record TwinsConfig(
     HealthThresholds health,
@@ -24,7 +27,8 @@ public record TwinsConfig(
     boolean silenceTimers,
     long sensorMaxAgeMs,
     long timerAlignmentMs,
-    boolean learnedBaseline)
+    boolean learnedBaseline,
+    AssemblyConfig assembly)
     implements Serializable {
 
   public TwinsConfig {
@@ -42,17 +46,32 @@ public record TwinsConfig(
         true,
         ServerTwin.DEFAULT_SENSOR_MAX_AGE_MS,
         1_000,
-        true);
+        true,
+        AssemblyConfig.defaults());
   }
 
   public TwinsConfig withSilenceTimers(boolean enabled) {
     return new TwinsConfig(
-        health, rack, datacenter, enabled, sensorMaxAgeMs, timerAlignmentMs, learnedBaseline);
+        health,
+        rack,
+        datacenter,
+        enabled,
+        sensorMaxAgeMs,
+        timerAlignmentMs,
+        learnedBaseline,
+        assembly);
   }
 
   public TwinsConfig withTimerAlignmentMs(long alignmentMs) {
     return new TwinsConfig(
-        health, rack, datacenter, silenceTimers, sensorMaxAgeMs, alignmentMs, learnedBaseline);
+        health,
+        rack,
+        datacenter,
+        silenceTimers,
+        sensorMaxAgeMs,
+        alignmentMs,
+        learnedBaseline,
+        assembly);
   }
 
   public TwinsConfig withHealth(HealthThresholds thresholds) {
@@ -63,11 +82,31 @@ public record TwinsConfig(
         silenceTimers,
         sensorMaxAgeMs,
         timerAlignmentMs,
-        learnedBaseline);
+        learnedBaseline,
+        assembly);
   }
 
   public TwinsConfig withLearnedBaseline(boolean enabled) {
     return new TwinsConfig(
-        health, rack, datacenter, silenceTimers, sensorMaxAgeMs, timerAlignmentMs, enabled);
+        health,
+        rack,
+        datacenter,
+        silenceTimers,
+        sensorMaxAgeMs,
+        timerAlignmentMs,
+        enabled,
+        assembly);
+  }
+
+  public TwinsConfig withAssembly(AssemblyConfig config) {
+    return new TwinsConfig(
+        health,
+        rack,
+        datacenter,
+        silenceTimers,
+        sensorMaxAgeMs,
+        timerAlignmentMs,
+        learnedBaseline,
+        config);
   }
 }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.Assert.assertThrows;
 
+import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.BmcSensorReading;
@@ -24,6 +25,7 @@ import dev.dctwin.domain.Measurement;
 import dev.dctwin.domain.MemoryMetrics;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MessageType;
+import dev.dctwin.domain.MetricSample;
 import dev.dctwin.domain.NetworkMetrics;
 import dev.dctwin.domain.ProcessMetrics;
 import dev.dctwin.domain.RawMessage;
@@ -72,7 +74,8 @@ public class CoderFormatsTest {
               Map.of("m1", 0.25, "node_load1", 1.5));
       case SENSORS ->
           new BmcSensorReading("dc1-r01-s07", T0 + 250, new SensorReadings(12.1, 24.5, 58, 310));
-      case COMMISSION -> new CommissionServer("dc1-r01-s07", "dc1-r01", "dc1", T0 - 60_000);
+      case COMMISSION ->
+          new CommissionServer("dc1-r01-s07", "dc1-r01", "dc1", T0 - 60_000, "node-0107.dc1");
       case DECOMMISSION -> new DecommissionServer("dc1-r01-s07", "dc1-r01", "dc1", T0 + 3_600_000);
       case GET_UNHEALTHY_RACKS -> new GetUnhealthyRacks("q-42", "dc1", T0 + 1_000);
       case UNHEALTHY_RACKS ->
@@ -106,7 +109,31 @@ public class CoderFormatsTest {
               "disk swap",
               "ops",
               T0 - 60_000);
+      case SAMPLES ->
+          new AgentSamples(
+              "node-0107.dc1",
+              T0 + 9_500,
+              List.of(
+                  new MetricSample(
+                      "cpu.time",
+                      Map.of("state", "user", "cpu", "0"),
+                      123_456.5,
+                      T0 + 9_500,
+                      MetricSample.Kind.COUNTER),
+                  new MetricSample(
+                      "node_load1", Map.of(), 1.25, T0 + 9_000, MetricSample.Kind.GAUGE)));
     };
+  }
+
+  /** {@code message(type)} as a version without its later components reads it. */
+  private static Message withoutLaterComponents(Message message, int messageVersion) {
+    if (message instanceof Alert alert && messageVersion < 2) {
+      return alert.withInMaintenance(false);
+    }
+    if (message instanceof CommissionServer commission && messageVersion < 3) {
+      return commission.withoutHostname();
+    }
+    return message;
   }
 
   /** Every domain record that crosses a step, beyond the messages. */
@@ -156,21 +183,41 @@ public class CoderFormatsTest {
   }
 
   @Test
+  public void aCommissioningOfVersion1HasNoHostname() {
+    CommissionServer commission = (CommissionServer) message(MessageType.COMMISSION);
+    GoldenBytes.assertDecodes(
+        "RecordCoder-CommissionServer",
+        1,
+        RecordCoder.of(CommissionServer.class),
+        commission.withoutHostname());
+  }
+
+  @Test
   public void everyMessageTypeIsPinned() {
     for (MessageType type : MessageType.values()) {
-      GoldenBytes.assertPinned("MessageCoder-" + type, 2, MessageCoder.of(), message(type));
+      GoldenBytes.assertPinned("MessageCoder-" + type, 3, MessageCoder.of(), message(type));
     }
   }
 
   @Test
   public void version1MessagesStillDecode() {
     for (MessageType type : MessageType.values()) {
-      if (type == MessageType.MAINTENANCE) {
-        continue; // new in version 2
+      if (type == MessageType.MAINTENANCE || type == MessageType.SAMPLES) {
+        continue; // new in versions 2 and 3
       }
-      Message expected =
-          message(type) instanceof Alert alert ? alert.withInMaintenance(false) : message(type);
-      GoldenBytes.assertDecodes("MessageCoder-" + type, 1, MessageCoder.of(), expected);
+      GoldenBytes.assertDecodes(
+          "MessageCoder-" + type, 1, MessageCoder.of(), withoutLaterComponents(message(type), 1));
+    }
+  }
+
+  @Test
+  public void version2MessagesStillDecode() {
+    for (MessageType type : MessageType.values()) {
+      if (type == MessageType.SAMPLES) {
+        continue; // new in version 3
+      }
+      GoldenBytes.assertDecodes(
+          "MessageCoder-" + type, 2, MessageCoder.of(), withoutLaterComponents(message(type), 2));
     }
   }
 
@@ -187,7 +234,13 @@ public class CoderFormatsTest {
   public void anUnknownVersionIsRejectedNamingTheTypeAndTheVersions() throws Exception {
     Alert alert = (Alert) message(MessageType.ALERT);
     assertRejectsVersion(3, RecordCoder.of(Alert.class), alert, "RecordCoder(Alert)", "1, 2");
-    assertRejectsVersion(3, MessageCoder.of(), alert, "MessageCoder", "1, 2");
+    assertRejectsVersion(4, MessageCoder.of(), alert, "MessageCoder", "1, 2, 3");
+    assertRejectsVersion(
+        3,
+        RecordCoder.of(CommissionServer.class),
+        (CommissionServer) message(MessageType.COMMISSION),
+        "RecordCoder(CommissionServer)",
+        "1, 2");
     assertRejectsVersion2(RecordCoder.of(Measurement.class), message(MessageType.MEASUREMENT));
     assertRejectsVersion2(
         RawMessageCoder.of(), new RawMessage("mqtt:x", new byte[] {1}, 5L), "RawMessageCoder");

@@ -60,7 +60,7 @@ public class RecordCoderTest {
               null);
       case SENSORS ->
           new BmcSensorReading("dc1-r001-s07", 17L, new SensorReadings(12.1, 24.5, -0.0, 310.0));
-      case COMMISSION -> new CommissionServer("s1", "r1", "dc1", 5L);
+      case COMMISSION -> new CommissionServer("s1", "r1", "dc1", 5L, "host-1");
       case DECOMMISSION -> new DecommissionServer("s1", "r1", "dc1", 6L);
       case GET_UNHEALTHY_RACKS -> new GetUnhealthyRacks("q-1", "dc1", 7L);
       case UNHEALTHY_RACKS -> new UnhealthyRacks("q-1", "dc1", List.of("r2", "r1", "ü-räck"), 8L);
@@ -83,6 +83,17 @@ public class RecordCoderTest {
       case MAINTENANCE ->
           new dev.dctwin.domain.MaintenanceWindow(
               Level.DATACENTER, "dc1", "dc1", null, 10L, 20L, null, "ops", 9L);
+      case SAMPLES ->
+          new dev.dctwin.domain.AgentSamples(
+              "host-1",
+              11L,
+              List.of(
+                  new dev.dctwin.domain.MetricSample(
+                      "network.octetsIn",
+                      Map.of("device", "eth0"),
+                      Double.NaN,
+                      11L,
+                      dev.dctwin.domain.MetricSample.Kind.DELTA)));
     };
   }
 

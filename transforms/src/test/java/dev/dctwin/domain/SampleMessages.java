@@ -43,6 +43,23 @@ public final class SampleMessages {
         report("dc1-r01-s02", T0).withSensors(null),
         new BmcSensorReading("dc1-r01-s01", T0 + 250, sensors()),
         new CommissionServer("dc1-r01-s01", "dc1-r01", "dc1", T0 - 60_000),
+        new CommissionServer("dc1-r01-s02", "dc1-r01", "dc1", T0 - 60_000, "node-0102.dc1"),
+        new AgentSamples(
+            "node-0102.dc1",
+            T0 + 9_500,
+            List.of(
+                new MetricSample(
+                    "cpu.time",
+                    java.util.Map.of("state", "idle", "cpu", "3"),
+                    1.5e7,
+                    T0 + 9_500,
+                    MetricSample.Kind.COUNTER),
+                new MetricSample(
+                    "node_filesystem_avail_bytes",
+                    java.util.Map.of("mountpoint", "/"),
+                    4.2e10,
+                    T0 + 9_000,
+                    MetricSample.Kind.GAUGE))),
         new DecommissionServer("dc1-r01-s01", "dc1-r01", "dc1", T0 + 3_600_000),
         new GetUnhealthyRacks("q-42", "dc1", T0 + 1_000),
         new UnhealthyRacks("q-42", "dc1", List.of("dc1-r03", "dc1-r07"), T0 + 1_000),

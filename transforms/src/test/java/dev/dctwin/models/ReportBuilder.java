@@ -126,6 +126,12 @@ public final class ReportBuilder {
     return this;
   }
 
+  /** Milliseconds per second the disks were busy. */
+  public ReportBuilder diskBusy(double ioTimeMs) {
+    ioTime = ioTimeMs;
+    return this;
+  }
+
   public ReportBuilder writeLatency(double ms) {
     timeWrite = ms;
     return this;

@@ -10,6 +10,7 @@ import static org.junit.Assert.assertThrows;
 
 import dev.dctwin.codec.MessageCoder;
 import dev.dctwin.codec.RecordCoder;
+import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.CommissionServer;
@@ -19,6 +20,7 @@ import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
 import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
+import dev.dctwin.domain.MetricSample;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.domain.Severity;
 import dev.dctwin.golden.GoldenBytes;
@@ -111,9 +113,9 @@ public class InboxTest {
 
   /**
    * The server and datacenter twins' and the maintenance calendar's inbox: messages. The inbox is
-   * at version 1 around messages of {@code MessageCoder} version 2 ({@code
-   * Inbox-Message-MessageCoder2}); the inbox of version 1 messages ({@code Inbox-Message}) still
-   * decodes.
+   * at version 1 around messages of {@code MessageCoder} version 3 ({@code
+   * Inbox-Message-MessageCoder3}); the inboxes of version 1 and 2 messages ({@code Inbox-Message},
+   * {@code Inbox-Message-MessageCoder2}) still decode.
    */
   @Test
   public void anInboxOfMessagesIsPinned() throws Exception {
@@ -144,7 +146,21 @@ public class InboxTest {
             null,
             java.util.List.of(),
             true));
-    assertPinned("Inbox-Message-MessageCoder2", MessageCoder.of(), version2);
+    assertDecodes("Inbox-Message-MessageCoder2", MessageCoder.of(), version2);
+    List<Message> version3 = new ArrayList<>(version2);
+    version3.set(0, new CommissionServer("dc1-r03-s11", "dc1-r03", "dc1", T0, "node-0311"));
+    version3.add(
+        new AgentSamples(
+            "node-0311",
+            T0 + 10_000,
+            List.of(
+                new MetricSample(
+                    "disk.opsRead",
+                    Map.of("device", "sda"),
+                    4711,
+                    T0 + 9_000,
+                    MetricSample.Kind.COUNTER))));
+    assertPinned("Inbox-Message-MessageCoder3", MessageCoder.of(), version3);
   }
 
   @Test
@@ -155,7 +171,7 @@ public class InboxTest {
     byte[] bytes = CoderUtils.encodeToByteArray(coder, inbox);
     for (int at = 0; at < 2; at++) {
       byte[] unknown = bytes.clone();
-      unknown[at] = 3;
+      unknown[at] = (byte) (at == 0 ? 3 : 4);
       CoderException error =
           assertThrows(CoderException.class, () -> CoderUtils.decodeFromByteArray(coder, unknown));
       assertThat(
@@ -163,7 +179,7 @@ public class InboxTest {
           containsString(
               at == 0
                   ? "Inbox: unknown format version 3; this build reads version 1"
-                  : "MessageCoder: unknown format version 3; this build reads versions 1, 2"));
+                  : "MessageCoder: unknown format version 4; this build reads versions 1, 2, 3"));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.dctwin.pipeline.io;
 
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
@@ -36,27 +37,52 @@ import org.joda.time.Instant;
  * <p>A payload without a readable {@code eventTime} gets the current watermark as its timestamp and
  * does not move the watermark: it is going to be a dead letter, and its arrival time says nothing
  * about event time.
+ *
+ * <p>A topic of a monitoring agent's format has no {@code eventTime} to read (its samples carry
+ * their times inside the agent's format): its records are stamped with their Kafka timestamp, the
+ * time the agent sent them, which moves the watermark as a payload's event time would.
  */
 public final class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
   private final Duration maxOutOfOrderness;
+  private final boolean recordTime;
   private Instant maxEventTime;
   private Instant watermark;
 
   EventTimePolicy(Duration maxOutOfOrderness, Optional<Instant> previousWatermark) {
+    this(maxOutOfOrderness, previousWatermark, false);
+  }
+
+  /**
+   * @param recordTime whether records carry an agent's format: their Kafka timestamp is their time
+   */
+  EventTimePolicy(
+      Duration maxOutOfOrderness, Optional<Instant> previousWatermark, boolean recordTime) {
     this.maxOutOfOrderness = maxOutOfOrderness;
+    this.recordTime = recordTime;
     this.watermark = previousWatermark.orElse(BoundedWindow.TIMESTAMP_MIN_VALUE);
     this.maxEventTime = watermark.plus(maxOutOfOrderness);
   }
 
   /** A factory for {@code KafkaIO.Read#withTimestampPolicyFactory}. */
   public static TimestampPolicyFactory<byte[], byte[]> factory(Duration maxOutOfOrderness) {
+    return factory(maxOutOfOrderness, Set.of());
+  }
+
+  /** As {@link #factory(Duration)}, with the Kafka timestamp as the time of {@code agentTopics}. */
+  public static TimestampPolicyFactory<byte[], byte[]> factory(
+      Duration maxOutOfOrderness, Set<String> agentTopics) {
+    Set<String> topics = Set.copyOf(agentTopics);
     return (partition, previousWatermark) ->
-        new EventTimePolicy(maxOutOfOrderness, previousWatermark);
+        new EventTimePolicy(
+            maxOutOfOrderness, previousWatermark, topics.contains(partition.topic()));
   }
 
   @Override
   public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<byte[], byte[]> record) {
-    OptionalLong eventTime = PayloadEventTime.of(record.getKV().getValue());
+    OptionalLong eventTime =
+        recordTime && record.getTimestamp() > 0
+            ? OptionalLong.of(record.getTimestamp())
+            : PayloadEventTime.of(record.getKV().getValue());
     if (eventTime.isEmpty()
         || eventTime.getAsLong() < BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()
         || eventTime.getAsLong() > BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis()) {

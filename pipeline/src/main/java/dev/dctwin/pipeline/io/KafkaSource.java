@@ -2,9 +2,12 @@ package dev.dctwin.pipeline.io;
 
 import dev.dctwin.codec.RawMessageCoder;
 import dev.dctwin.domain.RawMessage;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -27,7 +30,8 @@ import org.joda.time.Duration;
  * restart resumes from the last finalized checkpoint and nothing acknowledged is lost (at least
  * once into the pipeline, exactly once in the pipeline's state on runners that restore
  * checkpoints). Within a partition, records more than {@code maxOutOfOrderness} behind the newest
- * event time are late. See {@code pipeline/IO.md}.
+ * event time are late. Topics of a monitoring agent's format ({@link #withFormats}) are read too,
+ * stamped with their records' Kafka timestamps. See {@code pipeline/IO.md}.
  */
 public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage>> {
   /**
@@ -52,6 +56,7 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
   private final Duration maxOutOfOrderness;
   private final Long maxRecords;
   private final Duration maxReadTime;
+  private final Set<String> agentTopics;
 
   private KafkaSource(
       KafkaClients clients,
@@ -60,7 +65,8 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
       String startOffset,
       Duration maxOutOfOrderness,
       Long maxRecords,
-      Duration maxReadTime) {
+      Duration maxReadTime,
+      Set<String> agentTopics) {
     this.clients = clients;
     this.topics = List.copyOf(topics);
     this.consumerGroup = consumerGroup;
@@ -68,6 +74,7 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
     this.maxOutOfOrderness = maxOutOfOrderness;
     this.maxRecords = maxRecords;
     this.maxReadTime = maxReadTime;
+    this.agentTopics = Set.copyOf(agentTopics);
   }
 
   public static KafkaSource from(KafkaOptions options) {
@@ -78,19 +85,63 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
         options.getKafkaStartOffset(),
         Duration.standardSeconds(options.getKafkaMaxOutOfOrdernessSeconds()),
         null,
-        null);
+        null,
+        Set.of());
   }
 
   /** Stops after this many records over all topics: a bounded read, for tests and benchmarks. */
   public KafkaSource withMaxRecords(long records) {
     return new KafkaSource(
-        clients, topics, consumerGroup, startOffset, maxOutOfOrderness, records, maxReadTime);
+        clients,
+        topics,
+        consumerGroup,
+        startOffset,
+        maxOutOfOrderness,
+        records,
+        maxReadTime,
+        agentTopics);
   }
 
   /** Stops reading after this long: a bounded read, for tests and benchmarks. */
   public KafkaSource withMaxReadTime(Duration duration) {
     return new KafkaSource(
-        clients, topics, consumerGroup, startOffset, maxOutOfOrderness, maxRecords, duration);
+        clients,
+        topics,
+        consumerGroup,
+        startOffset,
+        maxOutOfOrderness,
+        maxRecords,
+        duration,
+        agentTopics);
+  }
+
+  /**
+   * Also reads the topics that {@code --topicFormats} names, and stamps the records of every topic
+   * in an agent's format with their Kafka timestamps (their payloads have no {@code eventTime}).
+   */
+  public KafkaSource withFormats(SourceFormats formats) {
+    Set<String> all = new LinkedHashSet<>(topics);
+    all.addAll(formats.namedTopics());
+    List<String> agents = new ArrayList<>();
+    for (String topic : all) {
+      if (formats.isAgentTopic(topic)) {
+        agents.add(topic);
+      }
+    }
+    return new KafkaSource(
+        clients,
+        List.copyOf(all),
+        consumerGroup,
+        startOffset,
+        maxOutOfOrderness,
+        maxRecords,
+        maxReadTime,
+        Set.copyOf(agents));
+  }
+
+  /** The topics read. */
+  public List<String> topics() {
+    return topics;
   }
 
   Map<String, Object> consumerConfig() {
@@ -151,7 +202,7 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
             .withConsumerFactoryFn(clients.consumerFactory())
             .withReadCommitted()
             .commitOffsetsInFinalize()
-            .withTimestampPolicyFactory(EventTimePolicy.factory(maxOutOfOrderness));
+            .withTimestampPolicyFactory(EventTimePolicy.factory(maxOutOfOrderness, agentTopics));
     if (maxRecords != null) {
       read = read.withMaxNumRecords(maxRecords);
     }

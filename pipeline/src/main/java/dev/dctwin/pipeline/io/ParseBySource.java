@@ -15,17 +15,30 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  * {@code type} when its topic carries a single type ({@code transforms/WIRE-FORMAT.md}): {@code
  * dctwin/metrics} and {@code dctwin.metrics} imply {@code metrics}, {@code .../sensors} {@code
  * sensors}, {@code .../queries} {@code get_unhealthy_racks}. The topic is read from the message's
- * {@code source} ({@code mqtt:<topic>}, {@code kafka:<topic>}); other sources name no default.
+ * {@code source} ({@code mqtt:<topic>}, {@code kafka:<topic>}); other sources name no default. A
+ * source of a monitoring agent's format ({@link SourceFormats}: {@code --topicFormats}, file names)
+ * is decoded by that agent's decoder instead.
  */
 public final class ParseBySource extends PTransform<PCollection<RawMessage>, PCollectionTuple> {
   private final int maxPayloadBytes;
+  private final SourceFormats formats;
+  private final int maxAgentPayloadBytes;
 
-  private ParseBySource(int maxPayloadBytes) {
+  private ParseBySource(int maxPayloadBytes, SourceFormats formats, int maxAgentPayloadBytes) {
     this.maxPayloadBytes = maxPayloadBytes;
+    this.formats = formats;
+    this.maxAgentPayloadBytes = maxAgentPayloadBytes;
   }
 
+  /** Wire-format messages of at most this size; agent formats by their defaults. */
   public static ParseBySource withMaxPayloadBytes(int maxPayloadBytes) {
-    return new ParseBySource(maxPayloadBytes);
+    return new ParseBySource(
+        maxPayloadBytes, SourceFormats.of(null), ParseMessages.DEFAULT_MAX_AGENT_PAYLOAD_BYTES);
+  }
+
+  /** The agent format of each source, and the largest agent payload accepted. */
+  public ParseBySource withFormats(SourceFormats sourceFormats, int maxAgentBytes) {
+    return new ParseBySource(maxPayloadBytes, sourceFormats, maxAgentBytes);
   }
 
   /** The message type implied by the topic a raw message came from, if the topic implies one. */
@@ -53,6 +66,8 @@ public final class ParseBySource extends PTransform<PCollection<RawMessage>, PCo
         "ParseJson",
         ParseMessages.create()
             .withMaxPayloadBytes(maxPayloadBytes)
-            .withDefaultTypeBySource(source -> defaultTypeOf(source).orElse(null)));
+            .withDefaultTypeBySource(source -> defaultTypeOf(source).orElse(null))
+            .withAgentFormats(formats)
+            .withMaxAgentPayloadBytes(maxAgentPayloadBytes));
   }
 }

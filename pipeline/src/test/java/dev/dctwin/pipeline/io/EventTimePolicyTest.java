@@ -114,4 +114,27 @@ public class EventTimePolicyTest {
         equalTo(OptionalLong.empty()));
     assertThat(PayloadEventTime.of(new byte[] {(byte) 0xFF}), equalTo(OptionalLong.empty()));
   }
+
+  @Test
+  public void anAgentTopicIsStampedWithItsKafkaTimestamp() {
+    Instant sent = NOW.minus(Duration.standardSeconds(5));
+    KafkaRecord<byte[], byte[]> collectd =
+        new KafkaRecord<>(
+            "collectd",
+            0,
+            0,
+            sent.getMillis(),
+            KafkaTimestampType.CREATE_TIME,
+            null,
+            KV.of(null, "[{\"values\":[1]}]".getBytes(StandardCharsets.UTF_8)));
+    EventTimePolicy agents = new EventTimePolicy(DELAY, Optional.empty(), true);
+    assertThat(agents.getTimestampForRecord(context(5, NOW), collectd), equalTo(sent));
+    assertThat(agents.getWatermark(context(5, NOW), NOW), equalTo(sent.minus(DELAY)));
+
+    EventTimePolicy wire = new EventTimePolicy(DELAY, Optional.empty());
+    assertThat(
+        "no eventTime: the watermark, as for any payload without one",
+        wire.getTimestampForRecord(context(5, NOW), collectd),
+        equalTo(BoundedWindow.TIMESTAMP_MIN_VALUE));
+  }
 }

@@ -65,6 +65,9 @@ import org.junit.runners.JUnit4;
  * That holds because the twins' output depends on event time only and the input is never late (see
  * LiveFleet), however it is replayed.
  *
+ * <p>What it stages ({@link JobJars}): in the {@code -Pflink-runner} build the job jar
+ * dctwin-pipeline-flink.jar, otherwise the same classes from the test classpath.
+ *
  * <p>Needs PostgreSQL on 127.0.0.1:5432 ({@code runner-configs/local/services.sh start}) and port
  * 8081 free; skips loudly otherwise. The cluster's work directory is {@code
  * pipeline/target/flink-cluster-test} (logs of every JVM, checkpoints, savepoints).
@@ -101,7 +104,7 @@ public class FlinkClusterRecoveryIT {
     deleteRecursively(work);
     cluster = new FlinkClusterScripts(repo, work);
     long started = System.nanoTime();
-    jobJars = JobJars.fromTestClasspath(cluster.clusterClasspath());
+    jobJars = JobJars.forCluster(cluster.clusterClasspath());
     log(
         String.format(
             Locale.ROOT,

@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * directory.
  */
 final class FlinkClusterScripts {
-  static final String REST = "http://127.0.0.1:8081";
+  /** The REST port of flink-conf.yaml. */
+  static final int DEFAULT_REST_PORT = 8081;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern JOB_ID = Pattern.compile("(?m)^JOB_ID=([0-9a-f]{32})$");
@@ -47,13 +48,40 @@ final class FlinkClusterScripts {
   private final Path repo;
   private final Path scripts;
   private final Path work;
+  private final int restPort;
+  private final String rest;
+  private final Map<String, String> env;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /** The cluster of flink-conf.yaml (REST on 8081, RPC on 6123). */
   FlinkClusterScripts(Path repo, Path work) {
+    this(repo, work, DEFAULT_REST_PORT, Map.of());
+  }
+
+  /**
+   * A cluster on ports of its own (cluster.sh's DCTWIN_FLINK_REST_PORT and DCTWIN_FLINK_RPC_PORT),
+   * which runs beside one on the default ports.
+   */
+  FlinkClusterScripts(Path repo, Path work, int restPort, int rpcPort) {
+    this(
+        repo,
+        work,
+        restPort,
+        Map.of(
+            "DCTWIN_FLINK_REST_PORT",
+            String.valueOf(restPort),
+            "DCTWIN_FLINK_RPC_PORT",
+            String.valueOf(rpcPort)));
+  }
+
+  private FlinkClusterScripts(Path repo, Path work, int restPort, Map<String, String> env) {
     this.repo = repo;
     this.scripts = repo.resolve("runner-configs/flink-cluster");
     this.work = work;
+    this.restPort = restPort;
+    this.rest = "http://127.0.0.1:" + restPort;
+    this.env = env;
   }
 
   /** The repository root, found from the module directory surefire runs in. */
@@ -69,6 +97,11 @@ final class FlinkClusterScripts {
 
   Path work() {
     return work;
+  }
+
+  /** The value of {@code --flinkMaster} for this cluster. */
+  String flinkMaster() {
+    return "127.0.0.1:" + restPort;
   }
 
   // ---- scripts ---------------------------------------------------------------------------
@@ -141,6 +174,7 @@ final class FlinkClusterScripts {
               .redirectErrorStream(true)
               .redirectOutput(output.toFile());
       builder.environment().put("DCTWIN_FLINK_DIR", work.toString());
+      builder.environment().putAll(this.env);
       builder.environment().putAll(env);
       log("$ " + shortCommand(command));
       long started = System.nanoTime();
@@ -198,7 +232,7 @@ final class FlinkClusterScripts {
     try {
       HttpResponse<String> response =
           http.send(
-              HttpRequest.newBuilder(URI.create(REST + path))
+              HttpRequest.newBuilder(URI.create(rest + path))
                   .timeout(Duration.ofSeconds(10))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
@@ -217,7 +251,7 @@ final class FlinkClusterScripts {
   void cancel(String jobId) {
     try {
       http.send(
-          HttpRequest.newBuilder(URI.create(REST + "/jobs/" + jobId + "?mode=cancel"))
+          HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId + "?mode=cancel"))
               .method("PATCH", HttpRequest.BodyPublishers.noBody())
               .timeout(Duration.ofSeconds(10))
               .build(),

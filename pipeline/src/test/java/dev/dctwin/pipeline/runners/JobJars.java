@@ -10,11 +10,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * What a test stages to the Flink cluster (submit.sh --jar): the pipeline's classes and its runtime
- * libraries, without what the cluster already has (Flink, its dependencies, logging) and without
- * what only tests and local tools use: the content of the {@code flink-runner} profile's slim jar
- * (dctwin-pipeline-flink.jar), taken from the test classpath because surefire runs before {@code
- * package}. Beam stages each entry as it is (class folders are zipped), so no jar needs building.
+ * What a test stages to the Flink cluster (submit.sh --jar). In the {@code -Pflink-runner} build,
+ * the job jar itself (dctwin-pipeline-flink.jar, built at {@code package} before failsafe runs,
+ * named by {@code dctwin.flinkJobJar}). Otherwise its stand-in from the test classpath: the
+ * pipeline's classes and its runtime libraries, without what the cluster already has (Flink, its
+ * dependencies, logging) and without what only tests and local tools use (it keeps a few libraries
+ * that the job jar leaves out, which the job never loads). Beam stages each entry as it is (class
+ * folders are zipped), so no jar needs building.
  */
 final class JobJars {
   /**
@@ -28,6 +30,18 @@ final class JobJars {
               + "|org/apache/beam/beam-runners-google-cloud-dataflow-java)/");
 
   private JobJars() {}
+
+  /** The job jar of the -Pflink-runner build if there is one, else {@link #fromTestClasspath}. */
+  static List<Path> forCluster(Set<Path> clusterClasspath) {
+    String jobJar = System.getProperty("dctwin.flinkJobJar");
+    if (jobJar != null) {
+      if (!Files.isRegularFile(Path.of(jobJar))) {
+        throw new IllegalStateException("dctwin.flinkJobJar names no file: " + jobJar);
+      }
+      return List.of(Path.of(jobJar));
+    }
+    return fromTestClasspath(clusterClasspath);
+  }
 
   static List<Path> fromTestClasspath(Set<Path> clusterClasspath) {
     String classpath =

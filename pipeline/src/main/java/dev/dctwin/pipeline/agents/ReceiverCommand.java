@@ -1,0 +1,100 @@
+package dev.dctwin.pipeline.agents;
+
+import dev.dctwin.pipeline.cli.Cli;
+import dev.dctwin.pipeline.cli.UsageException;
+import dev.dctwin.pipeline.io.KafkaClients;
+import dev.dctwin.pipeline.io.Preflight;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code prometheus-receiver}: Prometheus remote write into a Kafka topic, until stopped. */
+@Command(
+    name = "prometheus-receiver",
+    description =
+        "Receives Prometheus remote write (1.0) on POST /api/v1/write and publishes each request"
+            + " to a Kafka topic, for the pipeline's --topicFormats=TOPIC=prometheus-remote-write;"
+            + " see runner-configs/agents/prometheus.yml.")
+public final class ReceiverCommand implements Callable<Integer> {
+  @Option(
+      names = "--listen",
+      defaultValue = "127.0.0.1:9201",
+      description = "host:port to listen on. Default: ${DEFAULT-VALUE}.")
+  String listen;
+
+  @Option(names = "--kafkaBootstrapServers", required = true, description = "Kafka brokers.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--kafkaPropertiesFile",
+      description = "Kafka client properties (credentials, TLS), as for the pipeline.")
+  String kafkaPropertiesFile;
+
+  @Option(
+      names = "--topic",
+      defaultValue = "prometheus",
+      description = "Kafka topic to publish to. Default: ${DEFAULT-VALUE}.")
+  String topic;
+
+  @Option(
+      names = "--maxBodyBytes",
+      defaultValue = "1000000",
+      description =
+          "Largest request body accepted (413 above it); the broker's message.max.bytes must"
+              + " allow it. Default: ${DEFAULT-VALUE}.")
+  int maxBodyBytes;
+
+  /** Bodies decompress to at most this many times their limit (a decompression-bomb guard). */
+  static final int MAX_COMPRESSION_RATIO = 32;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    InetSocketAddress address = address(listen);
+    if (maxBodyBytes <= 0) {
+      throw new UsageException("--maxBodyBytes must be positive, not " + maxBodyBytes);
+    }
+    KafkaClients kafka = new KafkaClients(bootstrapServers, kafkaPropertiesFile);
+    // A missing topic is a mistake, not an outage: fail now rather than answer 503 forever.
+    Preflight.kafka(kafka, List.of(topic));
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (PrometheusReceiver receiver =
+        new PrometheusReceiver(
+                address,
+                PrometheusReceiver.kafkaProducer(kafka, maxBodyBytes),
+                topic,
+                maxBodyBytes,
+                RemoteWriteValidator.snappy(
+                    (int) Math.min(Integer.MAX_VALUE, (long) maxBodyBytes * MAX_COMPRESSION_RATIO)))
+            .start()) {
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(stopped::countDown, "prometheus-receiver-shutdown"));
+      stopped.await();
+    }
+    return Cli.EXIT_OK;
+  }
+
+  /** {@code host:port}; a usage error otherwise. */
+  static InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0 || colon == hostPort.length() - 1) {
+      throw new UsageException("--listen=" + hostPort + " is not host:port");
+    }
+    String host = hostPort.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new UsageException("--listen=" + hostPort + " is not host:port");
+    }
+    if (port < 0 || port > 65_535) {
+      throw new UsageException("--listen=" + hostPort + ": port out of range");
+    }
+    return new InetSocketAddress(host, port);
+  }
+}

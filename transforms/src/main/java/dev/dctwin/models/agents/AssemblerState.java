@@ -1,0 +1,39 @@
+package dev.dctwin.models.agents;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the report assembly keeps of one host between its reports. Encoded by {@code RecordCoder}
+ * (versioned, pinned by a golden file: transforms/STATE-VERSIONS.md).
+ *
+ * @param serverId the server the host's reports go to, from the last commissioning that named the
+ *     host; null when none did (the reports then go to the server whose id is the host name)
+ * @param lastEmitted the end of the last interval whose report was assembled, or {@link #NONE}
+ * @param series the last sample of every counter and delta series seen within the TTL, by series
+ *     name ({@link ReportAssembler#seriesName}): what the next sample's increase is computed from
+ */
+public record AssemblerState(String serverId, long lastEmitted, Map<String, Series> series) {
+  public static final long NONE = Long.MIN_VALUE;
+
+  public AssemblerState {
+    series =
+        series == null || series.isEmpty()
+            ? Collections.emptySortedMap()
+            : Collections.unmodifiableSortedMap(new TreeMap<>(series));
+  }
+
+  /** A host the assembly knows nothing of. */
+  public static AssemblerState empty() {
+    return new AssemblerState(null, NONE, Map.of());
+  }
+
+  /**
+   * The last sample of a series.
+   *
+   * @param rate its rate per second against the sample before, NaN when unknown (the first sample,
+   *     after a gap, a delta series): what tells a counter's wrap-around from a reset
+   */
+  public record Series(long time, double value, double rate) {}
+}
