@@ -15,7 +15,7 @@ public final class AgentFormats {
     Map<String, AgentFormat> formats = new LinkedHashMap<>();
     for (AgentFormat format :
         new AgentFormat[] {
-          new PrometheusRemoteWriteFormat(), new PrometheusJsonFormat(),
+          new CollectdFormat(), new PrometheusRemoteWriteFormat(), new PrometheusJsonFormat(),
         }) {
       formats.put(format.name(), format);
     }

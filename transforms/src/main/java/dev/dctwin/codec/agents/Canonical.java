@@ -2,6 +2,7 @@ package dev.dctwin.codec.agents;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -81,6 +82,11 @@ final class Canonical {
   private static final Pattern NOT_WHOLE_DISK =
       Pattern.compile("^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$");
 
+  /** Device names seen, so that the pattern runs once per name: a fleet has few. */
+  private static final Map<String, Boolean> WHOLE_DISKS = new ConcurrentHashMap<>();
+
+  private static final int MAX_KNOWN_DEVICES = 10_000;
+
   private Canonical() {}
 
   /**
@@ -103,7 +109,17 @@ final class Canonical {
 
   /** Whether the typed disk fields should count this device. */
   static boolean isWholeDisk(String device) {
-    return device != null && !device.isEmpty() && !NOT_WHOLE_DISK.matcher(device).matches();
+    if (device == null || device.isEmpty()) {
+      return false;
+    }
+    Boolean known = WHOLE_DISKS.get(device);
+    if (known == null) {
+      known = !NOT_WHOLE_DISK.matcher(device).matches();
+      if (WHOLE_DISKS.size() < MAX_KNOWN_DEVICES) {
+        WHOLE_DISKS.put(device, known);
+      }
+    }
+    return known;
   }
 
   /**
