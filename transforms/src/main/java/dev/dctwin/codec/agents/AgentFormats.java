@@ -15,7 +15,10 @@ public final class AgentFormats {
     Map<String, AgentFormat> formats = new LinkedHashMap<>();
     for (AgentFormat format :
         new AgentFormat[] {
-          new CollectdFormat(), new PrometheusRemoteWriteFormat(), new PrometheusJsonFormat(),
+          new CollectdFormat(),
+          new TelegrafFormat(),
+          new PrometheusRemoteWriteFormat(),
+          new PrometheusJsonFormat(),
         }) {
       formats.put(format.name(), format);
     }
