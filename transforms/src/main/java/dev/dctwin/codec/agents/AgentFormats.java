@@ -17,6 +17,8 @@ public final class AgentFormats {
         new AgentFormat[] {
           new CollectdFormat(),
           new TelegrafFormat(),
+          new OtlpProtoFormat(),
+          new OtlpJsonFormat(),
           new PrometheusRemoteWriteFormat(),
           new PrometheusJsonFormat(),
         }) {
