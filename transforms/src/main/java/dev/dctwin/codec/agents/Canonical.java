@@ -94,12 +94,20 @@ final class Canonical {
    * agents spell them), or null if it has none (guest, guest_nice, active).
    */
   static String cpuState(String state) {
-    return state == null ? null : CPU_STATES.get(state.toLowerCase(Locale.ROOT));
+    if (state == null) {
+      return null;
+    }
+    String canonical = CPU_STATES.get(state);
+    return canonical != null ? canonical : CPU_STATES.get(state.toLowerCase(Locale.ROOT));
   }
 
   /** The canonical name of a process count in this state, or null. */
   static String processState(String state) {
-    return state == null ? null : PROCESS_STATES.get(state.toLowerCase(Locale.ROOT));
+    if (state == null) {
+      return null;
+    }
+    String canonical = PROCESS_STATES.get(state);
+    return canonical != null ? canonical : PROCESS_STATES.get(state.toLowerCase(Locale.ROOT));
   }
 
   /** The loopback interface, whose traffic never leaves the host. */

@@ -51,7 +51,7 @@ public final class CollectdFormat implements AgentFormat {
   public List<AgentSamples> decode(byte[] payload) throws InvalidMessageException {
     AgentJson.requireUtf8(payload);
     SampleBatch batch = new SampleBatch();
-    ValueList list = new ValueList();
+    ValueList list = new ValueList(StringCache.get());
     try (JsonParser parser = json().createParser(payload)) {
       JsonToken token = AgentJson.first(parser);
       if (token == JsonToken.START_ARRAY) {
@@ -84,6 +84,19 @@ public final class CollectdFormat implements AgentFormat {
     String pluginInstance;
     String type;
     String typeInstance;
+    final StringCache strings;
+
+    ValueList(StringCache strings) {
+      this.strings = strings;
+    }
+
+    /** The current token as a string; null for JSON null. */
+    private String string(JsonParser parser, String field)
+        throws IOException, InvalidMessageException {
+      return parser.currentToken() == JsonToken.VALUE_STRING
+          ? strings.text(parser)
+          : AgentJson.string(parser, field);
+    }
 
     void read(JsonParser parser, JsonToken token) throws IOException, InvalidMessageException {
       if (token != JsonToken.START_OBJECT) {
@@ -106,11 +119,11 @@ public final class CollectdFormat implements AgentFormat {
           case "dstypes" -> readKinds(parser, token);
           case "dsnames" -> readNames(parser, token);
           case "time" -> time = AgentJson.number(parser, "time");
-          case "host" -> host = AgentJson.string(parser, "host");
-          case "plugin" -> plugin = AgentJson.string(parser, "plugin");
-          case "plugin_instance" -> pluginInstance = orEmpty(AgentJson.string(parser, field));
-          case "type" -> type = AgentJson.string(parser, "type");
-          case "type_instance" -> typeInstance = orEmpty(AgentJson.string(parser, field));
+          case "host" -> host = string(parser, "host");
+          case "plugin" -> plugin = string(parser, "plugin");
+          case "plugin_instance" -> pluginInstance = orEmpty(string(parser, field));
+          case "type" -> type = string(parser, "type");
+          case "type_instance" -> typeInstance = orEmpty(string(parser, field));
           default -> AgentJson.skip(parser);
         }
       }
@@ -159,7 +172,7 @@ public final class CollectdFormat implements AgentFormat {
         if (token != JsonToken.VALUE_STRING) {
           throw AgentJson.wrongType("dstypes", "an array of strings");
         }
-        kinds[count++] = kind(parser.getText());
+        kinds[count++] = kind(strings.text(parser));
       }
       kindCount = count;
     }
@@ -175,7 +188,7 @@ public final class CollectdFormat implements AgentFormat {
         if (token != JsonToken.VALUE_STRING) {
           throw AgentJson.wrongType("dsnames", "an array of strings");
         }
-        names[count++] = parser.getText();
+        names[count++] = strings.text(parser);
       }
       nameCount = count;
     }

@@ -3,9 +3,7 @@ package dev.dctwin.codec.agents;
 import dev.dctwin.codec.InvalidMessageException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.List;
 import java.util.Locale;
-import java.util.function.IntFunction;
 
 /**
  * Samples decoded per second of this thread's CPU time, per payload shape of {@link
@@ -22,15 +20,16 @@ public final class AgentDecodeCpuTime {
     String only = args.length > 0 ? args[0].toLowerCase(Locale.ROOT) : "";
     for (AgentFormatsBenchmark.Shape shape : AgentFormatsBenchmark.Shape.values()) {
       if (shape.name().toLowerCase(Locale.ROOT).contains(only)) {
-        measure(shape.name(), shape.format(), shape.payloads);
+        measure(
+            shape.name(),
+            AgentFormats.byName(shape.format()),
+            AgentFormatsBenchmark.checked(shape));
       }
     }
   }
 
-  private static void measure(String shape, String formatName, IntFunction<List<byte[]>> payloads)
+  private static void measure(String shape, AgentFormat format, byte[][] batch)
       throws InvalidMessageException {
-    AgentFormat format = AgentFormats.byName(formatName);
-    byte[][] batch = payloads.apply(AgentFormatsBenchmark.SAMPLES).toArray(new byte[0][]);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long sink = 0;
     // Warm-up, then five rounds of about two CPU-seconds each.

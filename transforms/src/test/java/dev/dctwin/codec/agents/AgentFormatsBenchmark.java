@@ -51,7 +51,12 @@ public class AgentFormatsBenchmark {
   /** The payloads of each benchmark: which format, made how. */
   enum Shape {
     COLLECTD_WRITE_HTTP("collectd", AgentPayloads::collectdBatches),
-    COLLECTD_WRITE_KAFKA("collectd", AgentPayloads::collectdValueLists);
+    COLLECTD_WRITE_KAFKA("collectd", AgentPayloads::collectdValueLists),
+    TELEGRAF("telegraf", AgentPayloads::telegrafBatches),
+    OTLP_PROTO("otlp-proto", AgentPayloads::otlpProto),
+    OTLP_JSON("otlp-json", AgentPayloads::otlpJson),
+    PROMETHEUS_REMOTE_WRITE("prometheus-remote-write", AgentPayloads::prometheusRemoteWrite),
+    PROMETHEUS_JSON("prometheus-json", AgentPayloads::prometheusJson);
 
     private final String format;
     final IntFunction<List<byte[]>> payloads;
@@ -68,24 +73,38 @@ public class AgentFormatsBenchmark {
 
   private byte[][] collectdBatches;
   private byte[][] collectdValueLists;
+  private byte[][] telegraf;
+  private byte[][] otlpProto;
+  private byte[][] otlpJson;
+  private byte[][] prometheusRemoteWrite;
+  private byte[][] prometheusJson;
 
   @Setup
   public void setUp() throws InvalidMessageException {
     collectdBatches = checked(Shape.COLLECTD_WRITE_HTTP);
     collectdValueLists = checked(Shape.COLLECTD_WRITE_KAFKA);
+    telegraf = checked(Shape.TELEGRAF);
+    otlpProto = checked(Shape.OTLP_PROTO);
+    otlpJson = checked(Shape.OTLP_JSON);
+    prometheusRemoteWrite = checked(Shape.PROMETHEUS_REMOTE_WRITE);
+    prometheusJson = checked(Shape.PROMETHEUS_JSON);
   }
 
   /** The payloads, after checking that they decode to {@link #SAMPLES} samples in all. */
-  private static byte[][] checked(Shape shape) throws InvalidMessageException {
+  static byte[][] checked(Shape shape) throws InvalidMessageException {
+    return checked(shape, SAMPLES);
+  }
+
+  static byte[][] checked(Shape shape, int count) throws InvalidMessageException {
     AgentFormat decoder = AgentFormats.byName(shape.format());
-    List<byte[]> payloads = shape.payloads.apply(SAMPLES);
+    List<byte[]> payloads = shape.payloads.apply(count);
     int samples = 0;
     for (byte[] payload : payloads) {
       for (AgentSamples host : decoder.decode(payload)) {
         samples += host.samples().size();
       }
     }
-    if (samples != SAMPLES) {
+    if (samples != count) {
       throw new IllegalStateException(shape + " payloads hold " + samples + " samples");
     }
     return payloads.toArray(new byte[0][]);
@@ -110,6 +129,36 @@ public class AgentFormatsBenchmark {
   @OperationsPerInvocation(SAMPLES)
   public int collectdWriteKafka() throws InvalidMessageException {
     return decodeAll(AgentFormats.byName("collectd"), collectdValueLists);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(SAMPLES)
+  public int telegraf() throws InvalidMessageException {
+    return decodeAll(AgentFormats.byName("telegraf"), telegraf);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(SAMPLES)
+  public int otlpProto() throws InvalidMessageException {
+    return decodeAll(AgentFormats.byName("otlp-proto"), otlpProto);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(SAMPLES)
+  public int otlpJson() throws InvalidMessageException {
+    return decodeAll(AgentFormats.byName("otlp-json"), otlpJson);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(SAMPLES)
+  public int prometheusRemoteWrite() throws InvalidMessageException {
+    return decodeAll(AgentFormats.byName("prometheus-remote-write"), prometheusRemoteWrite);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(SAMPLES)
+  public int prometheusJson() throws InvalidMessageException {
+    return decodeAll(AgentFormats.byName("prometheus-json"), prometheusJson);
   }
 
   public static void main(String[] args) throws RunnerException, Exception {
