@@ -160,7 +160,8 @@ final class TelegrafSamples {
         return name != null;
       }
       case "ipmi_sensor" -> {
-        String quantity = IPMI_UNITS.get(tags.get("unit"));
+        String unit = tags.get("unit");
+        String quantity = unit == null ? null : IPMI_UNITS.get(unit);
         return field.equals("value")
             && quantity != null
             && sensor(batch, host, quantity, tags.get("name"), value, time);

@@ -149,6 +149,20 @@ public class TelegrafFormatTest {
   }
 
   @Test
+  public void anIpmiReadingWithoutUnitKeepsItsOwnName() {
+    String json =
+        "{\"fields\":{\"value\":20},\"name\":\"ipmi_sensor\","
+            + "\"tags\":{\"host\":\"a\",\"name\":\"inlet_temp\"},\"timestamp\":1763719200}";
+    assertSample(
+        host(decode(format, utf8(json)), "a"),
+        "ipmi_sensor_value",
+        Map.of("name", "inlet_temp"),
+        20.0,
+        T0,
+        GAUGE);
+  }
+
+  @Test
   public void timestampUnitsAreToldApartBySize() {
     assertThat(TelegrafFormat.epochMillis(1763719200), equalTo(T0));
     assertThat(TelegrafFormat.epochMillis(1763719200.5), equalTo(T0 + 500));
