@@ -7,6 +7,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.Assert.assertThrows;
 
 import dev.dctwin.codec.InvalidMessageException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -27,6 +31,26 @@ public class AgentFormatsTest {
             "prometheus-json"));
     for (String name : AgentFormats.names()) {
       assertThat(AgentFormats.byName(name).name(), equalTo(name));
+    }
+  }
+
+  /** AGENTS.md documents every format and every canonical name the decoders emit. */
+  @Test
+  public void agentsMdDocumentsEveryFormatAndCanonicalName() throws Exception {
+    String doc = Files.readString(Path.of("AGENTS.md"));
+    for (String name : AgentFormats.names()) {
+      assertThat(doc, containsString("| `" + name + "` |"));
+    }
+    for (Field field : Canonical.class.getDeclaredFields()) {
+      if (Modifier.isStatic(field.getModifiers())
+          && field.getType() == String.class
+          && !field.getName().equals("SLAB_PART")) {
+        field.setAccessible(true);
+        String canonical = (String) field.get(null);
+        String leaf = canonical.substring(canonical.indexOf('.') + 1);
+        assertThat(
+            canonical, doc.contains("`" + canonical + "`") || doc.contains(leaf), equalTo(true));
+      }
     }
   }
 
