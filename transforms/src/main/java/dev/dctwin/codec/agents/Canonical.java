@@ -82,6 +82,13 @@ final class Canonical {
   private static final Pattern NOT_WHOLE_DISK =
       Pattern.compile("^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$");
 
+  // What the BMC sensor names of SensorReadings' quantities look like (transforms/AGENTS.md).
+  private static final Pattern INLET = Pattern.compile("inlet|intake|ambient");
+  private static final Pattern TWELVE_VOLT_RAIL = Pattern.compile("(^|[^0-9.])12(\\.0+)?[ _]?v");
+  private static final Pattern SERVER_POWER =
+      Pattern.compile("consum|power[ _]?meter|sys(tem)?[ _]?(power|pwr)|total[ _]?(power|pwr)");
+  private static final Pattern ONE_SUPPLY = Pattern.compile("ps[ _]?u?[ _]?\\d|supply[ _]?\\d");
+
   /** Device names seen, so that the pattern runs once per name: a fleet has few. */
   private static final Map<String, Boolean> WHOLE_DISKS = new ConcurrentHashMap<>();
 
@@ -155,10 +162,4 @@ final class Canonical {
       default -> null;
     };
   }
-
-  private static final Pattern INLET = Pattern.compile("inlet|intake|ambient");
-  private static final Pattern TWELVE_VOLT_RAIL = Pattern.compile("(^|[^0-9.])12(\\.0+)?[ _]?v");
-  private static final Pattern SERVER_POWER =
-      Pattern.compile("consum|power[ _]?meter|sys(tem)?[ _]?(power|pwr)|total[ _]?(power|pwr)");
-  private static final Pattern ONE_SUPPLY = Pattern.compile("ps[ _]?u?[ _]?\\d|supply[ _]?\\d");
 }

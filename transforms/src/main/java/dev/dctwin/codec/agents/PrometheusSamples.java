@@ -1,6 +1,36 @@
 package dev.dctwin.codec.agents;
 
-import static dev.dctwin.codec.agents.Canonical.*;
+import static dev.dctwin.codec.agents.Canonical.CPU_TIME;
+import static dev.dctwin.codec.agents.Canonical.DISK_FAILED_DEVICES;
+import static dev.dctwin.codec.agents.Canonical.DISK_IO_TIME;
+import static dev.dctwin.codec.agents.Canonical.DISK_MERGED_READ;
+import static dev.dctwin.codec.agents.Canonical.DISK_MERGED_WRITE;
+import static dev.dctwin.codec.agents.Canonical.DISK_OCTETS_READ;
+import static dev.dctwin.codec.agents.Canonical.DISK_OCTETS_WRITE;
+import static dev.dctwin.codec.agents.Canonical.DISK_OPS_READ;
+import static dev.dctwin.codec.agents.Canonical.DISK_OPS_WRITE;
+import static dev.dctwin.codec.agents.Canonical.DISK_READ_TIME_TOTAL;
+import static dev.dctwin.codec.agents.Canonical.DISK_WEIGHTED_IO_TIME;
+import static dev.dctwin.codec.agents.Canonical.DISK_WRITE_TIME_TOTAL;
+import static dev.dctwin.codec.agents.Canonical.DROPPED_IN;
+import static dev.dctwin.codec.agents.Canonical.DROPPED_OUT;
+import static dev.dctwin.codec.agents.Canonical.ERRORS_IN;
+import static dev.dctwin.codec.agents.Canonical.ERRORS_OUT;
+import static dev.dctwin.codec.agents.Canonical.MEMORY_BUFFERED;
+import static dev.dctwin.codec.agents.Canonical.MEMORY_CACHED;
+import static dev.dctwin.codec.agents.Canonical.MEMORY_CORRECTED;
+import static dev.dctwin.codec.agents.Canonical.MEMORY_FREE;
+import static dev.dctwin.codec.agents.Canonical.MEMORY_SLAB;
+import static dev.dctwin.codec.agents.Canonical.MEMORY_TOTAL;
+import static dev.dctwin.codec.agents.Canonical.MEMORY_UNCORRECTED;
+import static dev.dctwin.codec.agents.Canonical.OCTETS_IN;
+import static dev.dctwin.codec.agents.Canonical.OCTETS_OUT;
+import static dev.dctwin.codec.agents.Canonical.PACKETS_IN;
+import static dev.dctwin.codec.agents.Canonical.PACKETS_OUT;
+import static dev.dctwin.codec.agents.Canonical.cpuState;
+import static dev.dctwin.codec.agents.Canonical.isLoopback;
+import static dev.dctwin.codec.agents.Canonical.isWholeDisk;
+import static dev.dctwin.domain.DeadLetterReason.MISSING_FIELD;
 
 import dev.dctwin.codec.InvalidMessageException;
 import dev.dctwin.domain.MetricSample.Kind;
@@ -111,8 +141,7 @@ final class PrometheusSamples {
       throws InvalidMessageException {
     String name = labels.get(NAME_LABEL);
     if (name == null || name.isEmpty()) {
-      throw new InvalidMessageException(
-          dev.dctwin.domain.DeadLetterReason.MISSING_FIELD, "a series without __name__");
+      throw new InvalidMessageException(MISSING_FIELD, "a series without __name__");
     }
     String host = host(labels);
     if (host == null) {
