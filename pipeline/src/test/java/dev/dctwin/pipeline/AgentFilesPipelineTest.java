@@ -5,14 +5,12 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
-import static org.junit.Assume.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dctwin.codec.InvalidMessageException;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.codec.agents.AgentFormat;
-import dev.dctwin.codec.agents.AgentFormats;
 import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
@@ -131,14 +129,9 @@ public class AgentFilesPipelineTest {
   /**
    * The same with the real collectd decoder and collectd's own JSON (write_http, {@code Format
    * "JSON"}, cpu plugin in jiffies).
-   *
-   * <p>FOR THE LEAD: this branch has no decoders, so this test skips until agents-decoders is
-   * merged; after the merge it must run (remove the assumption then).
    */
   @Test
   public void collectdsOwnJsonOfABusyHostOpensCpuSaturation() throws Exception {
-    assumeTrue(
-        "needs the collectd decoder of agents-decoders", AgentFormats.names().contains("collectd"));
     Path input = folder.newFolder("in").toPath();
     commission(input);
     List<String> lines = new ArrayList<>();

@@ -13,7 +13,10 @@ public enum DeadLetterReason {
   UNKNOWN_MESSAGE_TYPE,
   /** A string longer than the wire format allows for its field. */
   FIELD_TOO_LONG,
-  /** A metric report with more named gauges than the wire format allows. */
+  /**
+   * A metric report with more named gauges than the wire format allows, or an agent's payload with
+   * more samples than its decoder takes.
+   */
   TOO_MANY_METRICS,
   /** A valid message of a type that the receiving pipeline does not take as input. */
   UNEXPECTED_TYPE,
@@ -29,7 +32,11 @@ public enum DeadLetterReason {
    * An agent's sample for an interval whose report was emitted more than the allowed lateness
    * before it arrived.
    */
-  LATE_SAMPLE;
+  LATE_SAMPLE,
+  /** A payload of a protobuf format (OTLP, Prometheus remote write) that does not parse. */
+  NOT_PROTOBUF,
+  /** A payload of a snappy-compressed format (Prometheus remote write) that does not uncompress. */
+  NOT_SNAPPY;
 
   /** The name of the Beam counter for this reason. */
   public String counterName() {

@@ -67,7 +67,10 @@ public final class ReceiverCommand implements Callable<Integer> {
                 topic,
                 maxBodyBytes,
                 RemoteWriteValidator.snappy(
-                    (int) Math.min(Integer.MAX_VALUE, (long) maxBodyBytes * MAX_COMPRESSION_RATIO)))
+                        (int)
+                            Math.min(
+                                Integer.MAX_VALUE, (long) maxBodyBytes * MAX_COMPRESSION_RATIO))
+                    .and(RemoteWriteValidator.decodable()))
             .start()) {
       Runtime.getRuntime()
           .addShutdownHook(new Thread(stopped::countDown, "prometheus-receiver-shutdown"));

@@ -1,5 +1,8 @@
 package dev.dctwin.pipeline.agents;
 
+import dev.dctwin.codec.InvalidMessageException;
+import dev.dctwin.codec.agents.AgentFormat;
+import dev.dctwin.codec.agents.AgentFormats;
 import java.io.IOException;
 import java.util.Optional;
 import org.xerial.snappy.Snappy;
@@ -49,6 +52,22 @@ public interface RemoteWriteValidator {
         return Optional.empty();
       } catch (IOException | RuntimeException e) {
         return Optional.of("not a snappy block (" + e.getMessage() + ")");
+      }
+    };
+  }
+
+  /**
+   * The pipeline's own decoder of {@code prometheus-remote-write}: a body it rejects would only
+   * become a dead letter downstream.
+   */
+  static RemoteWriteValidator decodable() {
+    AgentFormat format = AgentFormats.byName("prometheus-remote-write");
+    return body -> {
+      try {
+        format.decode(body);
+        return Optional.empty();
+      } catch (InvalidMessageException e) {
+        return Optional.of(e.reason() + ": " + e.getMessage());
       }
     };
   }

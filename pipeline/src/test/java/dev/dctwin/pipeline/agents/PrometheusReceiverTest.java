@@ -234,6 +234,15 @@ public class PrometheusReceiverTest {
   }
 
   @Test
+  public void theDecoderRefusesASnappyBodyThatIsNotAWriteRequest() throws Exception {
+    start(RemoteWriteValidator.snappy(MAX_BODY * 32).and(RemoteWriteValidator.decodable()));
+    HttpResponse<String> refused = post(Snappy.compress(new byte[] {(byte) 0xff, 0x01, 0x02}));
+    assertThat(refused.statusCode(), equalTo(400));
+    assertThat(refused.body(), containsString("NOT_PROTOBUF"));
+    assertThat(producer.history(), hasSize(0));
+  }
+
+  @Test
   public void kafkaDownIs503UntilItIsBackLoggedOncePerOutage() throws Exception {
     start();
     PrintStream stderr = System.err;
