@@ -162,6 +162,14 @@ public class AgentFormatsBenchmark {
   }
 
   public static void main(String[] args) throws RunnerException, Exception {
+    run(AgentFormatsBenchmark.class, args);
+  }
+
+  /**
+   * Runs the JMH benchmarks of {@code benchmarks} under {@code exec:java}: JMH's options, and the
+   * first argument picks benchmarks by a regular expression.
+   */
+  public static void run(Class<?> benchmarks, String[] args) throws RunnerException, Exception {
     // exec:java loads the test classpath into a class loader of its own; the forked JVM gets its
     // classpath from java.class.path, so hand that class loader's entries over.
     if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
@@ -174,10 +182,10 @@ public class AgentFormatsBenchmark {
     CommandLineOptions options = new CommandLineOptions(args);
     OptionsBuilder builder = new OptionsBuilder();
     if (options.getIncludes().isEmpty()) {
-      builder.include(AgentFormatsBenchmark.class.getSimpleName());
+      builder.include(benchmarks.getSimpleName());
     } else {
       for (String include : options.getIncludes()) {
-        builder.include("(?i)" + AgentFormatsBenchmark.class.getSimpleName() + "\\..*" + include);
+        builder.include("(?i)" + benchmarks.getSimpleName() + "\\..*" + include);
       }
     }
     new Runner(builder.parent(options).build()).run();
