@@ -51,6 +51,10 @@ public final class PrometheusRemoteWriteFormat implements AgentFormat {
     } catch (InvalidProtocolBufferException e) {
       throw Protobuf.invalid(e);
     }
+    if (parsed.getTimeseriesCount() == 0 && parsed.getMetadataCount() > 0) {
+      // Metadata only (help texts and types): nothing for the twins, and not a mistake.
+      return List.of();
+    }
     SampleBatch batch = new SampleBatch();
     Map<String, String> labels = new HashMap<>();
     for (TimeSeries series : parsed.getTimeseriesList()) {

@@ -220,6 +220,15 @@ public class PrometheusRemoteWriteFormatTest {
   }
 
   @Test
+  public void aRealRequestOfMetadataOnlyIsEmptyButValid() throws Exception {
+    byte[] body = AgentTesting.fixture("real/prometheus-remote-write-metadata.bin");
+    WriteRequest request = WriteRequest.parseFrom(Snappy.uncompress(body));
+    assertThat(request.getTimeseriesCount(), equalTo(0));
+    assertThat(request.getMetadataCount() > 0, equalTo(true));
+    assertThat(decode(format, body), empty());
+  }
+
+  @Test
   public void aRequestOfStalenessMarkersOnlyIsEmptyButValid() throws IOException {
     WriteRequest stale =
         oneSeries("up", "a:9100", Double.longBitsToDouble(0x7ff0000000000002L), T0);
