@@ -1,6 +1,7 @@
 package dev.dctwin.pipeline.agents;
 
 import dev.dctwin.pipeline.cli.Cli;
+import dev.dctwin.pipeline.cli.ListenAddress;
 import dev.dctwin.pipeline.cli.UsageException;
 import dev.dctwin.pipeline.io.KafkaClients;
 import dev.dctwin.pipeline.io.Preflight;
@@ -52,7 +53,7 @@ public final class ReceiverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    InetSocketAddress address = address(listen);
+    InetSocketAddress address = ListenAddress.parse(listen);
     if (maxBodyBytes <= 0) {
       throw new UsageException("--maxBodyBytes must be positive, not " + maxBodyBytes);
     }
@@ -77,27 +78,5 @@ public final class ReceiverCommand implements Callable<Integer> {
       stopped.await();
     }
     return Cli.EXIT_OK;
-  }
-
-  /** {@code host:port}; a usage error otherwise. */
-  static InetSocketAddress address(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
-    if (colon <= 0 || colon == hostPort.length() - 1) {
-      throw new UsageException("--listen=" + hostPort + " is not host:port");
-    }
-    String host = hostPort.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    int port;
-    try {
-      port = Integer.parseInt(hostPort.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new UsageException("--listen=" + hostPort + " is not host:port");
-    }
-    if (port < 0 || port > 65_535) {
-      throw new UsageException("--listen=" + hostPort + ": port out of range");
-    }
-    return new InetSocketAddress(host, port);
   }
 }

@@ -1,6 +1,7 @@
 package dev.dctwin.pipeline.view;
 
 import dev.dctwin.pipeline.cli.Cli;
+import dev.dctwin.pipeline.cli.ListenAddress;
 import dev.dctwin.pipeline.cli.UsageException;
 import dev.dctwin.pipeline.io.KafkaClients;
 import java.io.PrintStream;
@@ -107,33 +108,11 @@ public final class ViewCommand implements Callable<Integer> {
     }
     return new ViewService.Settings(
         new KafkaClients(bootstrapServers, kafkaPropertiesFile),
-        address(listen),
+        ListenAddress.parse(listen),
         alertsTopic,
         provisioning,
         deadLettersTopic,
         List.copyOf(inputTopics),
         consumerGroup);
-  }
-
-  /** {@code host:port}, {@code [v6]:port} or {@code :port} (loopback). */
-  public static InetSocketAddress address(String listen) {
-    int colon = listen.lastIndexOf(':');
-    if (colon < 0) {
-      throw new UsageException("--listen=" + listen + " is not host:port");
-    }
-    String host = listen.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    int port;
-    try {
-      port = Integer.parseInt(listen.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new UsageException("--listen=" + listen + " has no port number");
-    }
-    if (port < 0 || port > 65_535) {
-      throw new UsageException("--listen=" + listen + ": port out of range");
-    }
-    return new InetSocketAddress(host.isEmpty() ? "127.0.0.1" : host, port);
   }
 }

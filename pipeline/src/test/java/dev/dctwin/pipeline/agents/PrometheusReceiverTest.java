@@ -1,5 +1,6 @@
 package dev.dctwin.pipeline.agents;
 
+import dev.dctwin.pipeline.cli.ListenAddress;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
@@ -274,12 +275,12 @@ public class PrometheusReceiverTest {
 
   @Test
   public void listenIsHostColonPort() {
-    assertThat(ReceiverCommand.address("127.0.0.1:9201").getPort(), equalTo(9201));
+    assertThat(ListenAddress.parse("127.0.0.1:9201").getPort(), equalTo(9201));
     assertThat(
-        ReceiverCommand.address("[::1]:9201").getAddress().isLoopbackAddress(), equalTo(true));
-    assertThrows(UsageException.class, () -> ReceiverCommand.address("9201"));
-    assertThrows(UsageException.class, () -> ReceiverCommand.address("127.0.0.1:"));
-    assertThrows(UsageException.class, () -> ReceiverCommand.address("127.0.0.1:http"));
-    assertThrows(UsageException.class, () -> ReceiverCommand.address("127.0.0.1:70000"));
+        ListenAddress.parse("[::1]:9201").getAddress().isLoopbackAddress(), equalTo(true));
+    assertThrows(UsageException.class, () -> ListenAddress.parse("9201"));
+    assertThrows(UsageException.class, () -> ListenAddress.parse("127.0.0.1:"));
+    assertThrows(UsageException.class, () -> ListenAddress.parse("127.0.0.1:http"));
+    assertThrows(UsageException.class, () -> ListenAddress.parse("127.0.0.1:70000"));
   }
 }

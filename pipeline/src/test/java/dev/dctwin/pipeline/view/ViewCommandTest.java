@@ -1,5 +1,6 @@
 package dev.dctwin.pipeline.view;
 
+import dev.dctwin.pipeline.cli.ListenAddress;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
@@ -47,9 +48,9 @@ public class ViewCommandTest {
 
   @Test
   public void listenAddresses() {
-    assertEquals(new InetSocketAddress("127.0.0.1", 0), ViewCommand.address(":0"));
-    assertEquals(new InetSocketAddress("0.0.0.0", 80), ViewCommand.address("0.0.0.0:80"));
-    assertEquals(new InetSocketAddress("::1", 8088), ViewCommand.address("[::1]:8088"));
+    assertEquals(new InetSocketAddress("127.0.0.1", 0), ListenAddress.parse(":0"));
+    assertEquals(new InetSocketAddress("0.0.0.0", 80), ListenAddress.parse("0.0.0.0:80"));
+    assertEquals(new InetSocketAddress("::1", 8088), ListenAddress.parse("[::1]:8088"));
   }
 
   @Test

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.dctwin.codec.InvalidMessageException;
 import java.io.IOException;
+import java.io.Serializable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -37,6 +38,27 @@ final class AgentJson {
   private AgentJson() {}
 
   /** A factory whose parsers refuse nesting deeper than {@code maxNestingDepth}. */
+  /**
+   * Parsers of one format, from a {@link JsonFactory} made on first use: a format is serializable
+   * (it travels in the job graph), a factory is not.
+   */
+  static final class Parsers implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int maxNestingDepth;
+    private transient JsonFactory factory;
+
+    Parsers(int maxNestingDepth) {
+      this.maxNestingDepth = maxNestingDepth;
+    }
+
+    JsonParser parser(byte[] payload) throws IOException {
+      if (factory == null) {
+        factory = factory(maxNestingDepth);
+      }
+      return factory.createParser(payload);
+    }
+  }
+
   static JsonFactory factory(int maxNestingDepth) {
     return JsonFactory.builder()
         .streamReadConstraints(

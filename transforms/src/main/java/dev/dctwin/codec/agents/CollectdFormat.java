@@ -4,7 +4,6 @@ import static dev.dctwin.domain.DeadLetterReason.MISSING_FIELD;
 import static dev.dctwin.domain.DeadLetterReason.OUT_OF_RANGE;
 import static dev.dctwin.domain.DeadLetterReason.WRONG_TYPE;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.dctwin.codec.InvalidMessageException;
@@ -33,18 +32,11 @@ public final class CollectdFormat implements AgentFormat {
   /** Data sources of one value list: types.db's widest type has a dozen or so. */
   private static final int MAX_VALUES = 64;
 
-  private transient JsonFactory json;
+  private final AgentJson.Parsers json = new AgentJson.Parsers(MAX_NESTING_DEPTH);
 
   @Override
   public String name() {
     return NAME;
-  }
-
-  private JsonFactory json() {
-    if (json == null) {
-      json = AgentJson.factory(MAX_NESTING_DEPTH);
-    }
-    return json;
   }
 
   @Override
@@ -52,7 +44,7 @@ public final class CollectdFormat implements AgentFormat {
     AgentJson.requireUtf8(payload);
     SampleBatch batch = new SampleBatch();
     ValueList list = new ValueList(StringCache.get());
-    try (JsonParser parser = json().createParser(payload)) {
+    try (JsonParser parser = json.parser(payload)) {
       JsonToken token = AgentJson.first(parser);
       if (token == JsonToken.START_ARRAY) {
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {

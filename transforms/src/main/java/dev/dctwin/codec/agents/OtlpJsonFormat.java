@@ -2,7 +2,6 @@ package dev.dctwin.codec.agents;
 
 import static dev.dctwin.domain.DeadLetterReason.WRONG_TYPE;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -32,19 +31,12 @@ public final class OtlpJsonFormat implements AgentFormat {
   /** resourceMetrics / scopeMetrics / metrics / sum / dataPoints / attributes / value, nested. */
   private static final int MAX_NESTING_DEPTH = 32;
 
-  private transient JsonFactory json;
+  private final AgentJson.Parsers json = new AgentJson.Parsers(MAX_NESTING_DEPTH);
   private transient JsonFormat.Parser parser;
 
   @Override
   public String name() {
     return NAME;
-  }
-
-  private JsonFactory json() {
-    if (json == null) {
-      json = AgentJson.factory(MAX_NESTING_DEPTH);
-    }
-    return json;
   }
 
   private JsonFormat.Parser parser() {
@@ -57,7 +49,7 @@ public final class OtlpJsonFormat implements AgentFormat {
   @Override
   public List<AgentSamples> decode(byte[] payload) throws InvalidMessageException {
     AgentJson.requireUtf8(payload);
-    try (JsonParser check = json().createParser(payload)) {
+    try (JsonParser check = json.parser(payload)) {
       if (AgentJson.first(check) != JsonToken.START_OBJECT) {
         throw AgentJson.wrongType("the payload", "a JSON object");
       }

@@ -4,7 +4,6 @@ import static dev.dctwin.domain.DeadLetterReason.MISSING_FIELD;
 import static dev.dctwin.domain.DeadLetterReason.NON_FINITE_NUMBER;
 import static dev.dctwin.domain.DeadLetterReason.WRONG_TYPE;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.dctwin.codec.InvalidMessageException;
@@ -29,25 +28,18 @@ public final class PrometheusJsonFormat implements AgentFormat {
   /** An array of objects holding an object of labels. */
   private static final int MAX_NESTING_DEPTH = 4;
 
-  private transient JsonFactory json;
+  private final AgentJson.Parsers json = new AgentJson.Parsers(MAX_NESTING_DEPTH);
 
   @Override
   public String name() {
     return NAME;
   }
 
-  private JsonFactory json() {
-    if (json == null) {
-      json = AgentJson.factory(MAX_NESTING_DEPTH);
-    }
-    return json;
-  }
-
   @Override
   public List<AgentSamples> decode(byte[] payload) throws InvalidMessageException {
     AgentJson.requireUtf8(payload);
     SampleBatch batch = new SampleBatch();
-    try (JsonParser parser = json().createParser(payload)) {
+    try (JsonParser parser = json.parser(payload)) {
       JsonToken token = AgentJson.first(parser);
       if (token == JsonToken.START_ARRAY) {
         int index = 0;

@@ -2,7 +2,6 @@ package dev.dctwin.codec.agents;
 
 import static dev.dctwin.domain.DeadLetterReason.MISSING_FIELD;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.dctwin.codec.InvalidMessageException;
@@ -28,18 +27,11 @@ public final class TelegrafFormat implements AgentFormat {
   /** A batch object holding an array of metrics holding objects of fields and tags. */
   private static final int MAX_NESTING_DEPTH = 4;
 
-  private transient JsonFactory json;
+  private final AgentJson.Parsers json = new AgentJson.Parsers(MAX_NESTING_DEPTH);
 
   @Override
   public String name() {
     return NAME;
-  }
-
-  private JsonFactory json() {
-    if (json == null) {
-      json = AgentJson.factory(MAX_NESTING_DEPTH);
-    }
-    return json;
   }
 
   @Override
@@ -47,7 +39,7 @@ public final class TelegrafFormat implements AgentFormat {
     AgentJson.requireUtf8(payload);
     SampleBatch batch = new SampleBatch();
     Metric metric = new Metric();
-    try (JsonParser parser = json().createParser(payload)) {
+    try (JsonParser parser = json.parser(payload)) {
       JsonToken token = AgentJson.first(parser);
       if (token != JsonToken.START_OBJECT) {
         throw AgentJson.wrongType("the payload", "a JSON object");
