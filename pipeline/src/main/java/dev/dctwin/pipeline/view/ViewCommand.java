@@ -5,7 +5,6 @@ import dev.dctwin.pipeline.cli.ListenAddress;
 import dev.dctwin.pipeline.cli.UsageException;
 import dev.dctwin.pipeline.io.KafkaClients;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

@@ -1,6 +1,5 @@
 package dev.dctwin.pipeline.agents;
 
-import dev.dctwin.pipeline.cli.ListenAddress;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
@@ -10,6 +9,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertThrows;
 
+import dev.dctwin.pipeline.cli.ListenAddress;
 import dev.dctwin.pipeline.cli.UsageException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -276,8 +276,7 @@ public class PrometheusReceiverTest {
   @Test
   public void listenIsHostColonPort() {
     assertThat(ListenAddress.parse("127.0.0.1:9201").getPort(), equalTo(9201));
-    assertThat(
-        ListenAddress.parse("[::1]:9201").getAddress().isLoopbackAddress(), equalTo(true));
+    assertThat(ListenAddress.parse("[::1]:9201").getAddress().isLoopbackAddress(), equalTo(true));
     assertThrows(UsageException.class, () -> ListenAddress.parse("9201"));
     assertThrows(UsageException.class, () -> ListenAddress.parse("127.0.0.1:"));
     assertThrows(UsageException.class, () -> ListenAddress.parse("127.0.0.1:http"));

@@ -1,12 +1,12 @@
 package dev.dctwin.pipeline.view;
 
-import dev.dctwin.pipeline.cli.ListenAddress;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 
 import dev.dctwin.pipeline.Main;
 import dev.dctwin.pipeline.cli.Cli;
+import dev.dctwin.pipeline.cli.ListenAddress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
