@@ -27,6 +27,7 @@ module "flink_flags" {
   )
   extra = merge(
     var.pipeline_options,
+    { deploymentId = var.deployment_id },
     { for endpoint, flag in var.connection_flags : flag => local.connection_values[endpoint] if flag != null },
   )
 }

@@ -403,7 +403,9 @@ public final class DatacenterPipeline {
     }
     if (exactlyOnce(options) && sinks.contains(Sink.KAFKA)) {
       if (options.getDeploymentId() == null || options.getDeploymentId().isBlank()) {
-        throw new UsageException("exactly-once Kafka sinks need --deploymentId");
+        throw new UsageException(
+            "exactly-once Kafka sinks need --deploymentId: a name kept across restarts of this"
+                + " deployment (their consumer groups are dctwin-<id>-eos-<topic>)");
       }
     }
   }
