@@ -223,10 +223,25 @@ public final class DatacenterPipeline {
             "Twins", DatacenterTwins.create().withConfig(twinsConfig(options, !bounded)));
     PCollection<Alert> alerts = twins.get(DatacenterTwins.ALERTS);
     PCollection<UnhealthyRacks> answers = twins.get(DatacenterTwins.ANSWERS);
-    PCollection<DeadLetter> deadLetters =
+    PCollectionList<DeadLetter> allDeadLetters =
         PCollectionList.of(parsed.get(ParseMessages.DEAD_LETTERS))
-            .and(twins.get(DatacenterTwins.DEAD_LETTERS))
-            .apply("AllDeadLetters", Flatten.pCollections());
+            .and(twins.get(DatacenterTwins.DEAD_LETTERS));
+    JdbcTarget jdbc = sinks.contains(Sink.JDBC) ? JdbcTarget.from(options) : null;
+    if (jdbc != null) {
+      // Alerts that the database refuses for good go to the dead-letter sinks (Kafka, file, and
+      // the dead-letter table, whose own refusals are only logged and counted: no loop).
+      allDeadLetters =
+          allDeadLetters
+              .and(
+                  alerts.apply(
+                      "AlertsToJdbc", WriteToJdbc.alerts(jdbc, options.getJdbcBatchSize())))
+              .and(
+                  alerts.apply(
+                      "AlertEventsToJdbc",
+                      WriteToJdbc.alertEvents(jdbc, options.getJdbcBatchSize())));
+    }
+    PCollection<DeadLetter> deadLetters =
+        allDeadLetters.apply("AllDeadLetters", Flatten.pCollections());
 
     if (sinks.contains(Sink.FILE)) {
       alerts.apply("WriteAlerts", WriteJsonLines.to(options.getAlertsOut()));
@@ -240,13 +255,9 @@ public final class DatacenterPipeline {
     if (sinks.contains(Sink.KAFKA)) {
       writeToKafka(options, alerts, answers, deadLetters);
     }
-    if (sinks.contains(Sink.JDBC)) {
-      JdbcTarget target = JdbcTarget.from(options);
-      alerts.apply("AlertsToJdbc", WriteToJdbc.alerts(target, options.getJdbcBatchSize()));
-      alerts.apply(
-          "AlertEventsToJdbc", WriteToJdbc.alertEvents(target, options.getJdbcBatchSize()));
+    if (jdbc != null) {
       deadLetters.apply(
-          "DeadLettersToJdbc", WriteToJdbc.deadLetters(target, options.getJdbcBatchSize()));
+          "DeadLettersToJdbc", WriteToJdbc.deadLetters(jdbc, options.getJdbcBatchSize()));
     }
     return pipeline.run();
   }
@@ -470,6 +481,7 @@ public final class DatacenterPipeline {
                 MetricsFilter.builder()
                     .addNameFilter(MetricNameFilter.inNamespace(ParseMessages.class))
                     .addNameFilter(MetricNameFilter.inNamespace(DatacenterTwins.class))
+                    .addNameFilter(MetricNameFilter.inNamespace(WriteToJdbc.class))
                     .build());
     long parsed = 0;
     StringBuilder rejected = new StringBuilder();

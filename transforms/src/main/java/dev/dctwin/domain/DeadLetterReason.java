@@ -24,7 +24,12 @@ public enum DeadLetterReason {
   /** A record earlier than one already processed for its series. */
   OUT_OF_ORDER,
   /** A message about a server, rack or datacenter that the twin that owns it does not know. */
-  UNKNOWN_ENTITY;
+  UNKNOWN_ENTITY,
+  /**
+   * An output that a sink refused for good (a database rejecting the row: a value too long for its
+   * column, a constraint); the payload is the output, the detail the sink's error.
+   */
+  SINK_REJECTED;
 
   /** The name of the Beam counter for this reason. */
   public String counterName() {

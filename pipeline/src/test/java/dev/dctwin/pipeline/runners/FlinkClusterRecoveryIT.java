@@ -281,7 +281,7 @@ public class FlinkClusterRecoveryIT {
    * Waits until a job's output for the whole input is committed: the twins' watermark has passed
    * the input's last event (the fleet decommissions every server there, so nothing follows), and
    * then two more checkpoints completed, after which the exactly-once Kafka sink has committed its
-   * transactions (it writes what a completed checkpoint made stable) and JdbcIO has flushed.
+   * transactions (it writes what a completed checkpoint made stable) and the JDBC sink has flushed.
    */
   private static void awaitOutputFinal(String jobId, long inputEnd) {
     assertTrue(
