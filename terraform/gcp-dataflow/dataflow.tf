@@ -17,6 +17,7 @@ module "dataflow_flags" {
   overrides  = var.flag_overrides
   extra = merge(
     var.pipeline_options,
+    { deploymentId = var.deployment_id },
     { for endpoint, flag in var.connection_flags : flag => local.connection_values[endpoint] if flag != null },
   )
 }

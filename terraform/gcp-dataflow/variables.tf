@@ -213,6 +213,16 @@ variable "artifact_registry_repository" {
   default     = null
 }
 
+variable "deployment_id" {
+  type        = string
+  description = "The pipeline's --deploymentId: the exactly-once Kafka sinks keep their progress in the consumer groups dctwin-<id>-eos-<topic>. Keep it across upgrades of this deployment; a new id (or deleting those groups) is a fresh start. A job that finds another job's progress in its groups refuses to start."
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.deployment_id)) && length(var.deployment_id) <= 63
+    error_message = "deployment_id is lowercase letters, digits and dashes, at most 63 characters."
+  }
+}
+
 variable "job_name" {
   type        = string
   description = "Dataflow job name; null uses name_prefix. An update keeps the name."

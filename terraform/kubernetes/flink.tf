@@ -27,11 +27,15 @@ module "flink_flags" {
   )
   extra = merge(
     var.pipeline_options,
+    { deploymentId = var.deployment_id },
     { for endpoint, flag in var.connection_flags : flag => local.connection_values[endpoint] if flag != null },
   )
 }
 
 locals {
+  # The port of the Prometheus reporter in every Flink pod.
+  metrics_port = 9249
+
   # The flags file's checkpoint path (file:///tmp/dctwin/checkpoints): in PVC mode the volume is
   # mounted at that path, so the flag holds as written.
   file_checkpoint_uri = try(module.flink_flags.file_options["stateBackendStoragePath"], "")
@@ -61,6 +65,13 @@ locals {
       # Keep the last checkpoint when the job is cancelled, so a lost savepoint is not the end.
       "execution.checkpointing.externalized-checkpoint-retention" = "RETAIN_ON_CANCELLATION"
       "kubernetes.operator.savepoint.history.max.count"           = "5"
+      # Prometheus: every JobManager and TaskManager pod serves Flink's metrics and the job's Beam
+      # counters (dead letters by reason, retries, skipped duplicates) on :9249/metrics, as
+      # runner-configs/flink-cluster/flink-conf.yaml does locally (series and what to watch:
+      # runner-configs/flink-cluster/METRICS.md). The reporter ships in the Flink image's
+      # plugins/metrics-prometheus.
+      "metrics.reporter.prom.factory.class" = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory"
+      "metrics.reporter.prom.port"          = tostring(local.metrics_port)
     },
     var.flink_configuration,
   )
@@ -144,6 +155,14 @@ resource "kubernetes_manifest" "flink_deployment" {
       serviceAccount     = "flink" # created in the watched namespace by the operator's chart
       flinkConfiguration = local.flink_configuration
       podTemplate = {
+        # The common scrape annotations, for a Prometheus that discovers pods by them.
+        metadata = {
+          annotations = {
+            "prometheus.io/scrape" = "true"
+            "prometheus.io/port"   = tostring(local.metrics_port)
+            "prometheus.io/path"   = "/metrics"
+          }
+        }
         # Empty lists would come back from the API server as absent: leave them out instead.
         spec = merge(
           {
@@ -152,8 +171,9 @@ resource "kubernetes_manifest" "flink_deployment" {
             }
             containers = [merge(
               {
-                name = "flink-main-container"
-                env  = local.flink_env
+                name  = "flink-main-container"
+                env   = local.flink_env
+                ports = [{ name = "metrics", containerPort = local.metrics_port, protocol = "TCP" }]
               },
               local.use_pvc ? { volumeMounts = [{ name = "checkpoints", mountPath = local.checkpoint_mount }] } : {},
             )]

@@ -258,10 +258,25 @@ public final class DatacenterPipeline {
             "Twins", DatacenterTwins.create().withConfig(twinsConfig(options, !bounded)));
     PCollection<Alert> alerts = twins.get(DatacenterTwins.ALERTS);
     PCollection<UnhealthyRacks> answers = twins.get(DatacenterTwins.ANSWERS);
-    PCollection<DeadLetter> deadLetters =
+    PCollectionList<DeadLetter> allDeadLetters =
         PCollectionList.of(parsed.get(ParseMessages.DEAD_LETTERS))
-            .and(twins.get(DatacenterTwins.DEAD_LETTERS))
-            .apply("AllDeadLetters", Flatten.pCollections());
+            .and(twins.get(DatacenterTwins.DEAD_LETTERS));
+    JdbcTarget jdbc = sinks.contains(Sink.JDBC) ? JdbcTarget.from(options) : null;
+    if (jdbc != null) {
+      // Alerts that the database refuses for good go to the dead-letter sinks (Kafka, file, and
+      // the dead-letter table, whose own refusals are only logged and counted: no loop).
+      allDeadLetters =
+          allDeadLetters
+              .and(
+                  alerts.apply(
+                      "AlertsToJdbc", WriteToJdbc.alerts(jdbc, options.getJdbcBatchSize())))
+              .and(
+                  alerts.apply(
+                      "AlertEventsToJdbc",
+                      WriteToJdbc.alertEvents(jdbc, options.getJdbcBatchSize())));
+    }
+    PCollection<DeadLetter> deadLetters =
+        allDeadLetters.apply("AllDeadLetters", Flatten.pCollections());
 
     if (sinks.contains(Sink.FILE)) {
       alerts.apply("WriteAlerts", WriteJsonLines.to(options.getAlertsOut()));
@@ -275,13 +290,9 @@ public final class DatacenterPipeline {
     if (sinks.contains(Sink.KAFKA)) {
       writeToKafka(options, alerts, answers, deadLetters);
     }
-    if (sinks.contains(Sink.JDBC)) {
-      JdbcTarget target = JdbcTarget.from(options);
-      alerts.apply("AlertsToJdbc", WriteToJdbc.alerts(target, options.getJdbcBatchSize()));
-      alerts.apply(
-          "AlertEventsToJdbc", WriteToJdbc.alertEvents(target, options.getJdbcBatchSize()));
+    if (jdbc != null) {
       deadLetters.apply(
-          "DeadLettersToJdbc", WriteToJdbc.deadLetters(target, options.getJdbcBatchSize()));
+          "DeadLettersToJdbc", WriteToJdbc.deadLetters(jdbc, options.getJdbcBatchSize()));
     }
     return pipeline.run();
   }
@@ -444,7 +455,9 @@ public final class DatacenterPipeline {
     }
     if (exactlyOnce(options) && sinks.contains(Sink.KAFKA)) {
       if (options.getDeploymentId() == null || options.getDeploymentId().isBlank()) {
-        throw new UsageException("exactly-once Kafka sinks need --deploymentId");
+        throw new UsageException(
+            "exactly-once Kafka sinks need --deploymentId: a name kept across restarts of this"
+                + " deployment (their consumer groups are dctwin-<id>-eos-<topic>)");
       }
     }
   }
@@ -513,6 +526,7 @@ public final class DatacenterPipeline {
                 MetricsFilter.builder()
                     .addNameFilter(MetricNameFilter.inNamespace(ParseMessages.class))
                     .addNameFilter(MetricNameFilter.inNamespace(DatacenterTwins.class))
+                    .addNameFilter(MetricNameFilter.inNamespace(WriteToJdbc.class))
                     .build());
     long parsed = 0;
     StringBuilder rejected = new StringBuilder();

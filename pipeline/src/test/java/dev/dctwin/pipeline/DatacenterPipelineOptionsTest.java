@@ -95,6 +95,18 @@ public class DatacenterPipelineOptionsTest {
   }
 
   @Test
+  public void exactlyOnceNeedsAnExplicitDeploymentId() {
+    assertThat(
+        run("run", "--source=kafka", "--sinks=kafka", "--kafkaDelivery=EXACTLY_ONCE"),
+        equalTo(Cli.EXIT_USAGE));
+    assertThat(oneLineError(), containsString("exactly-once Kafka sinks need --deploymentId"));
+    assertThat(
+        BeamOptionsCommand.parse(List.of("--source=kafka"), DatacenterPipeline.Options.class)
+            .getDeploymentId(),
+        equalTo(null));
+  }
+
+  @Test
   public void theExactlyOnceGroupIsDerivedFromTheDeployment() {
     assertThat(
         WriteToKafka.sinkGroupId("Prod-1", "dctwin.alerts"),

@@ -36,7 +36,12 @@ public enum DeadLetterReason {
   /** A payload of a protobuf format (OTLP, Prometheus remote write) that does not parse. */
   NOT_PROTOBUF,
   /** A payload of a snappy-compressed format (Prometheus remote write) that does not uncompress. */
-  NOT_SNAPPY;
+  NOT_SNAPPY,
+  /**
+   * An output that a sink refused for good (a database rejecting the row: a value too long for its
+   * column, a constraint); the payload is the output, the detail the sink's error.
+   */
+  SINK_REJECTED;
 
   /** The name of the Beam counter for this reason. */
   public String counterName() {

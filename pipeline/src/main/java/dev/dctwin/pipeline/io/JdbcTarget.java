@@ -6,7 +6,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import javax.sql.DataSource;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.joda.time.Duration;
 
 /**
@@ -53,10 +52,9 @@ public record JdbcTarget(
     return DriverManager.getConnection(url, properties);
   }
 
-  /** For {@code JdbcIO.Write#withDataSourceProviderFn}: connections that survive an outage. */
-  public SerializableFunction<Void, DataSource> dataSourceProvider() {
-    JdbcTarget target = this;
-    return ignored -> new ReconnectingDataSource(target);
+  /** Connections that survive an outage (made on the worker: not serializable). */
+  public DataSource dataSource() {
+    return new ReconnectingDataSource(this);
   }
 
   @Override

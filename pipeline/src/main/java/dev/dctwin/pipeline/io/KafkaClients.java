@@ -18,6 +18,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How dctwin's Kafka clients connect: bootstrap servers plus an optional client properties file
@@ -30,6 +32,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * does.
  */
 public final class KafkaClients implements Serializable {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaClients.class);
+
+  /** What every producer of dctwin needs, whatever the file says: no lost or doubled send. */
+  public static final Map<String, Object> RELIABLE_PRODUCER =
+      Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+
   private final String bootstrapServers;
   private final String propertiesFile;
 
@@ -62,9 +70,32 @@ public final class KafkaClients implements Serializable {
 
   /** Bootstrap servers and the file's properties on top of {@code config}. */
   public Map<String, Object> withSecrets(Map<String, Object> config) {
-    Map<String, Object> merged = new HashMap<>(config);
-    merged.putAll(fileProperties());
+    return withSecrets(config, Map.of());
+  }
+
+  /**
+   * {@code defaults}, the file's properties over them, bootstrap servers, and then {@code required}
+   * over all: what a client needs for its guarantees ({@code transactional.id}, {@code
+   * enable.idempotence}, {@code acks=all}, {@code isolation.level=read_committed}) cannot be
+   * changed by the file. A file that tries is logged, by key only (values may be secrets).
+   */
+  public Map<String, Object> withSecrets(
+      Map<String, Object> defaults, Map<String, Object> required) {
+    Map<String, Object> merged = new HashMap<>(defaults);
+    Map<String, Object> file = fileProperties();
+    for (Map.Entry<String, Object> entry : required.entrySet()) {
+      Object fromFile = file.get(entry.getKey());
+      if (fromFile != null
+          && !String.valueOf(fromFile).equalsIgnoreCase(String.valueOf(entry.getValue()))) {
+        LOG.warn(
+            "the Kafka properties file {} sets {}, which this client needs as it is: ignored",
+            propertiesFile,
+            entry.getKey());
+      }
+    }
+    merged.putAll(file);
     merged.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    merged.putAll(required);
     return merged;
   }
 
@@ -72,13 +103,26 @@ public final class KafkaClients implements Serializable {
     return config -> new KafkaConsumer<>(withSecrets(config));
   }
 
-  /** For the exactly-once sink, which reads its metadata with a consumer of its own. */
-  public SerializableFunction<Map<String, Object>, Consumer<?, ?>> metadataConsumerFactory() {
-    return config -> new KafkaConsumer<>(withSecrets(config));
+  /** A consumer of {@code defaults}, the file and {@code required} (see {@link #withSecrets}). */
+  public <K, V> Consumer<K, V> consumer(
+      Map<String, Object> defaults, Map<String, Object> required) {
+    return new KafkaConsumer<>(withSecrets(defaults, required));
   }
 
-  public <K, V> SerializableFunction<Map<String, Object>, Producer<K, V>> producerFactory() {
-    return config -> new KafkaProducer<>(withSecrets(config));
+  /** A producer of {@code defaults}, the file and {@code required} (see {@link #withSecrets}). */
+  public <K, V> Producer<K, V> producer(
+      Map<String, Object> defaults, Map<String, Object> required) {
+    return new KafkaProducer<>(withSecrets(defaults, required));
+  }
+
+  /**
+   * For KafkaIO's writer: its config, the file, and {@code required} over both (KafkaIO's own
+   * config updates would lose to the file).
+   */
+  public <K, V> SerializableFunction<Map<String, Object>, Producer<K, V>> producerFactory(
+      Map<String, Object> required) {
+    Map<String, Object> fixed = new HashMap<>(required);
+    return config -> new KafkaProducer<>(withSecrets(config, fixed));
   }
 
   /**
@@ -86,12 +130,10 @@ public final class KafkaClients implements Serializable {
    * simulator, benchmarks, tests); the job's own sinks configure theirs.
    */
   public KafkaProducer<String, String> stringProducer() {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    return new KafkaProducer<>(withSecrets(config), new StringSerializer(), new StringSerializer());
+    return new KafkaProducer<>(
+        withSecrets(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5), RELIABLE_PRODUCER),
+        new StringSerializer(),
+        new StringSerializer());
   }
 
   public Admin admin(Map<String, Object> overrides) {

@@ -89,10 +89,11 @@ public interface KafkaOptions extends PipelineOptions {
   void setKafkaDelivery(Delivery value);
 
   @Description(
-      "Name of this deployment. The exactly-once sinks' consumer groups are derived from it"
+      "Name of this deployment, required by the exactly-once Kafka sinks (no default: two jobs"
+          + " must not share one by accident). Their consumer groups are derived from it"
           + " (dctwin-<id>-eos-<topic>); keep it across restarts from a checkpoint or savepoint and"
-          + " change it (or delete those groups) for a fresh start. See pipeline/IO.md.")
-  @Default.String("local")
+          + " change it (or delete those groups) for a fresh start: a new job on a used group"
+          + " refuses to start. See pipeline/IO.md.")
   String getDeploymentId();
 
   void setDeploymentId(String value);

@@ -64,6 +64,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       have stored the state).
  * </ol>
  *
+ * <p>Each commit also stores the sink's writer id in the offset's metadata, and a shard whose group
+ * holds the progress of another writer refuses to write ({@link SinkWriterId}): a fresh job on a
+ * used group fails with an error that says so, instead of skipping as many records as the group
+ * says were written. On the FlinkRunner that error stops the job rather than restarting it.
+ *
+ * <p>The settings the sink relies on ({@code transactional.id}, idempotence, {@code acks=all},
+ * {@code isolation.level=read_committed} of the offsets it reads) are applied after the client
+ * properties file ({@link KafkaClients#withSecrets(Map, Map)}), so that file cannot weaken them.
+ *
  * <p>Each shard has a fixed {@code transactional.id} ({@code sinkGroupId-shard}), so the producer
  * of a new attempt fences a zombie of an earlier one ({@code initTransactions}), whose commit then
  * fails. Any failure to send or commit aborts the transaction, drops the producer and fails the
@@ -84,21 +93,30 @@ public final class KafkaTransactionalSink
   private final String topic;
   private final String sinkGroupId;
   private final int shards;
+  private final String writerId;
 
   private KafkaTransactionalSink(
-      KafkaClients clients, String topic, String sinkGroupId, int shards) {
-    if (shards < 1) {
-      throw new IllegalArgumentException("shards must be at least 1, not " + shards);
-    }
+      KafkaClients clients, String topic, String sinkGroupId, int shards, String writerId) {
     this.clients = clients;
     this.topic = topic;
     this.sinkGroupId = sinkGroupId;
     this.shards = shards;
+    this.writerId = writerId;
   }
 
+  /** A sink whose writer id is new (see {@link #withWriterId}). */
   public static KafkaTransactionalSink of(
       KafkaClients clients, String topic, String sinkGroupId, int shards) {
-    return new KafkaTransactionalSink(clients, topic, sinkGroupId, shards);
+    return new KafkaTransactionalSink(
+        clients, topic, sinkGroupId, shards, SinkWriterId.create(sinkGroupId));
+  }
+
+  /**
+   * The writer id of a shard that has none in its state yet. A job built twice has two ids, so only
+   * a restore from its state lets the second build continue the first one's progress.
+   */
+  public KafkaTransactionalSink withWriterId(String writerId) {
+    return new KafkaTransactionalSink(clients, topic, sinkGroupId, shards, writerId);
   }
 
   /** The shard of a record key: deterministic, the same on every worker and in every attempt. */
@@ -108,6 +126,14 @@ public final class KafkaTransactionalSink
 
   @Override
   public PDone expand(PCollection<KV<String, String>> records) {
+    if (shards < 1) {
+      throw new IllegalArgumentException("shards must be at least 1, not " + shards);
+    }
+    if (writerId == null || writerId.isBlank()) {
+      throw new IllegalArgumentException("the exactly-once Kafka sink needs a writer id");
+    }
+    boolean onFlink =
+        records.getPipeline().getOptions().getRunner().getSimpleName().contains("Flink");
     KvCoder<String, String> recordCoder =
         KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), NullableCoder.of(StringUtf8Coder.of()));
     int shardCount = shards;
@@ -133,7 +159,8 @@ public final class KafkaTransactionalSink
         .setCoder(KvCoder.of(VarIntCoder.of(), recordCoder))
         .apply("Sequence", ParDo.of(new Sequence()))
         .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), recordCoder)))
-        .apply("Write", ParDo.of(new Write(clients, topic, sinkGroupId, shards)));
+        .apply(
+            "Write", ParDo.of(new Write(clients, topic, sinkGroupId, shards, writerId, onFlink)));
     return PDone.in(records.getPipeline());
   }
 
@@ -177,19 +204,37 @@ public final class KafkaTransactionalSink
                         NullableCoder.of(StringUtf8Coder.of()),
                         NullableCoder.of(StringUtf8Coder.of())))));
 
+    /**
+     * The writer id the shard first wrote with: a job restored from state goes on as that writer
+     * even when it was built anew (with a new candidate id). Read only when a writer starts.
+     */
+    @StateId("writerId")
+    private final StateSpec<ValueState<String>> writerIdSpec =
+        StateSpecs.value(StringUtf8Coder.of());
+
     private final KafkaClients clients;
     private final String topic;
     private final String sinkGroupId;
     private final int shards;
+    private final String candidateWriterId;
+    private final boolean onFlink;
 
     /** The writers lent to the current bundle, by shard. */
     private transient Map<Integer, ShardWriter> borrowed;
 
-    Write(KafkaClients clients, String topic, String sinkGroupId, int shards) {
+    Write(
+        KafkaClients clients,
+        String topic,
+        String sinkGroupId,
+        int shards,
+        String candidateWriterId,
+        boolean onFlink) {
       this.clients = clients;
       this.topic = topic;
       this.sinkGroupId = sinkGroupId;
       this.shards = shards;
+      this.candidateWriterId = candidateWriterId;
+      this.onFlink = onFlink;
     }
 
     @Setup
@@ -198,8 +243,9 @@ public final class KafkaTransactionalSink
       WriterPool.register(poolKey());
     }
 
+    /** Per job build too: writers claimed by one job are never lent to another in this JVM. */
     private String poolKey() {
-      return clients.bootstrapServers() + "|" + topic + "|" + sinkGroupId;
+      return clients.bootstrapServers() + "|" + topic + "|" + sinkGroupId + "|" + candidateWriterId;
     }
 
     @StartBundle
@@ -213,11 +259,15 @@ public final class KafkaTransactionalSink
     @ProcessElement
     public void process(
         @Element KV<Integer, KV<Long, KV<String, String>>> element,
-        @StateId("progress") ValueState<KV<Long, Map<Long, KV<String, String>>>> progress) {
+        @StateId("progress") ValueState<KV<Long, Map<Long, KV<String, String>>>> progress,
+        @StateId("writerId") ValueState<String> writerId) {
       int shard = element.getKey();
       ShardWriter writer = writerFor(shard);
       KV<Long, Map<Long, KV<String, String>>> stored = progress.read();
       long stateNext = stored == null ? 0 : stored.getKey();
+      if (writer.writerId() == null) {
+        claim(writer, shard, writerId, stateNext);
+      }
       Map<Long, KV<String, String>> heldRecords = stored == null ? Map.of() : stored.getValue();
       ShardSequence<KV<String, String>> sequence = new ShardSequence<>(stateNext, heldRecords);
       java.util.function.Consumer<KV<String, String>> send =
@@ -238,6 +288,30 @@ public final class KafkaTransactionalSink
             sequence.held().isEmpty() ? Map.of() : new HashMap<>(sequence.held());
         progress.write(KV.of(sequence.next(), stillHeld));
       }
+    }
+
+    /** Whose progress the group holds decides whether this shard may write at all. */
+    private void claim(
+        ShardWriter writer, int shard, ValueState<String> writerIdState, long stateNext) {
+      String stored = writerIdState.read();
+      String claimed;
+      try {
+        claimed =
+            SinkWriterId.claim(
+                stored,
+                candidateWriterId,
+                writer.committed(),
+                stateNext,
+                sinkGroupId,
+                topic,
+                shard);
+      } catch (SinkWriterId.WriterConflict conflict) {
+        throw onFlink ? withoutRestarts(conflict) : conflict;
+      }
+      if (stored == null) {
+        writerIdState.write(claimed);
+      }
+      writer.claimAs(claimed);
     }
 
     private ShardWriter writerFor(int shard) {
@@ -289,6 +363,24 @@ public final class KafkaTransactionalSink
   }
 
   /**
+   * Flink's {@code SuppressRestartsException} around {@code error}: the job fails instead of
+   * restarting forever (the cluster's restart strategy) on an error that no restart can fix. Found
+   * by name, so that the pipeline needs Flink's classes only on the FlinkRunner.
+   */
+  static RuntimeException withoutRestarts(RuntimeException error) {
+    try {
+      Class<?> suppress =
+          Class.forName(
+              "org.apache.flink.runtime.execution.SuppressRestartsException",
+              false,
+              KafkaTransactionalSink.class.getClassLoader());
+      return (RuntimeException) suppress.getConstructor(Throwable.class).newInstance(error);
+    } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+      return error;
+    }
+  }
+
+  /**
    * One shard's transactional producer, and the next sequence number that Kafka has (or the open
    * transaction will have) for the shard.
    */
@@ -299,6 +391,8 @@ public final class KafkaTransactionalSink
     private final TopicPartition offsetPartition;
     private final ConsumerGroupMetadata group;
     private final long generation = CREATED.incrementAndGet();
+    private final SinkWriterId.Committed committed;
+    private String writerId;
     private long pendingNext;
     private boolean inTransaction;
     private volatile Exception sendFailure;
@@ -308,11 +402,46 @@ public final class KafkaTransactionalSink
         Producer<String, String> producer,
         TopicPartition offsetPartition,
         String sinkGroupId,
-        long committedNext) {
+        SinkWriterId.Committed committed) {
       this.producer = producer;
       this.offsetPartition = offsetPartition;
       this.group = new ConsumerGroupMetadata(sinkGroupId);
-      this.pendingNext = committedNext;
+      this.committed = committed;
+      this.pendingNext = committed == null ? 0 : committed.next();
+    }
+
+    /** The producer's settings that the client properties file may change. */
+    static Map<String, Object> producerDefaults(String sinkGroupId, int shard) {
+      Map<String, Object> config = new HashMap<>();
+      config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+      config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+      config.put(ProducerConfig.CLIENT_ID_CONFIG, "dctwin-eos-" + sinkGroupId + "-" + shard);
+      return config;
+    }
+
+    /** The producer's settings that exactly once needs, applied after the file. */
+    static Map<String, Object> producerRequired(String sinkGroupId, int shard) {
+      Map<String, Object> config = new HashMap<>(KafkaClients.RELIABLE_PRODUCER);
+      config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, sinkGroupId + "-" + shard);
+      config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+      config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+      return config;
+    }
+
+    /**
+     * The settings of the consumer that reads the group's offsets, applied after the file: only
+     * committed transactions count.
+     */
+    static Map<String, Object> metadataConsumerRequired(String sinkGroupId) {
+      Map<String, Object> config = new HashMap<>();
+      config.put(ConsumerConfig.GROUP_ID_CONFIG, sinkGroupId);
+      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      config.put(
+          ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+      config.put(
+          ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+      return config;
     }
 
     /**
@@ -321,20 +450,14 @@ public final class KafkaTransactionalSink
      */
     static ShardWriter open(
         KafkaClients clients, String topic, String sinkGroupId, int shard, int shards) {
-      Map<String, Object> config = new HashMap<>();
-      config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, sinkGroupId + "-" + shard);
-      config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-      config.put(ProducerConfig.ACKS_CONFIG, "all");
-      config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-      config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-      config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-      config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-      config.put(ProducerConfig.CLIENT_ID_CONFIG, "dctwin-eos-" + sinkGroupId + "-" + shard);
-      Producer<String, String> producer = clients.<String, String>producerFactory().apply(config);
+      Producer<String, String> producer =
+          clients.producer(
+              producerDefaults(sinkGroupId, shard), producerRequired(sinkGroupId, shard));
       TopicPartition offsetPartition = new TopicPartition(topic, shard);
       try {
         producer.initTransactions();
-        long committed = committedNext(clients, topic, sinkGroupId, offsetPartition, shards);
+        SinkWriterId.Committed committed =
+            committed(clients, topic, sinkGroupId, offsetPartition, shards);
         return new ShardWriter(producer, offsetPartition, sinkGroupId, committed);
       } catch (RuntimeException e) {
         producer.close(Duration.ZERO);
@@ -342,19 +465,14 @@ public final class KafkaTransactionalSink
       }
     }
 
-    private static long committedNext(
+    private static SinkWriterId.Committed committed(
         KafkaClients clients,
         String topic,
         String sinkGroupId,
         TopicPartition offsetPartition,
         int shards) {
-      Map<String, Object> config = new HashMap<>();
-      config.put(ConsumerConfig.GROUP_ID_CONFIG, sinkGroupId);
-      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      try (Consumer<?, ?> consumer = clients.metadataConsumerFactory().apply(config)) {
+      try (Consumer<?, ?> consumer =
+          clients.consumer(Map.of(), metadataConsumerRequired(sinkGroupId))) {
         List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60));
         int count = partitions == null ? 0 : partitions.size();
         if (count < shards) {
@@ -374,8 +492,24 @@ public final class KafkaTransactionalSink
             consumer
                 .committed(Set.of(offsetPartition), Duration.ofSeconds(60))
                 .get(offsetPartition);
-        return committed == null ? 0 : committed.offset();
+        return committed == null
+            ? null
+            : new SinkWriterId.Committed(committed.offset(), committed.metadata());
       }
+    }
+
+    /** What the group held for the shard when this writer started; null if nothing. */
+    SinkWriterId.Committed committed() {
+      return committed;
+    }
+
+    /** The writer id this writer commits as; null until {@link #claimAs}. */
+    String writerId() {
+      return writerId;
+    }
+
+    void claimAs(String writerId) {
+      this.writerId = writerId;
     }
 
     /** The next number Kafka has for the shard, including what the open transaction wrote. */
@@ -416,9 +550,15 @@ public final class KafkaTransactionalSink
       if (!inTransaction) {
         return false;
       }
+      if (writerId == null) {
+        throw fail("no writer id claimed", null);
+      }
       try {
         producer.sendOffsetsToTransaction(
-            Map.of(offsetPartition, new OffsetAndMetadata(pendingNext)), group);
+            Map.of(
+                offsetPartition,
+                new OffsetAndMetadata(pendingNext, SinkWriterId.metadata(writerId))),
+            group);
         producer.commitTransaction();
       } catch (RuntimeException e) {
         throw fail("cannot commit the transaction of " + offsetPartition, e);

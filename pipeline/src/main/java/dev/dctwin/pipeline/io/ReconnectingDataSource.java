@@ -13,15 +13,13 @@ import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * A data source whose connections reconnect by themselves, so that JdbcIO's retries can outlast a
- * database outage.
+ * A data source whose connections reconnect by themselves, so that {@link WriteToJdbc}'s retries
+ * can outlast a database outage.
  *
- * <p>Why: JdbcIO 2.62's writer opens one connection, caches it, and on a retryable error rolls back
- * and retries the batch on that same connection. When the database restarts, the cached connection
- * is dead: the rollback throws, the retry fails, and the bundle fails — on the DirectRunner the
- * whole pipeline. Behind this proxy, a lost connection is dropped (its rollback becomes a no-op)
- * and the next call that needs the database opens a new one, waiting with exponential backoff for
- * up to {@code maxOutage} while the database is unreachable.
+ * <p>Why: a writer keeps one connection across batches. When the database restarts, that connection
+ * is dead: its rollback throws and every retry on it fails. Behind this proxy, a lost connection is
+ * dropped (its rollback becomes a no-op) and the next call that needs the database opens a new one,
+ * waiting with exponential backoff for up to {@code maxOutage} while the database is unreachable.
  */
 final class ReconnectingDataSource implements DataSource {
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(ReconnectingDataSource.class);

@@ -1,71 +1,132 @@
 package dev.dctwin.pipeline.io;
 
+import dev.dctwin.codec.RecordCoder;
+import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.DeadLetter;
+import dev.dctwin.domain.DeadLetterReason;
+import java.io.IOException;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HexFormat;
-import org.apache.beam.sdk.io.jdbc.JdbcIO;
+import java.util.List;
+import javax.sql.DataSource;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.BackOff;
+import org.apache.beam.sdk.util.BackOffUtils;
+import org.apache.beam.sdk.util.FluentBackoff;
+import org.apache.beam.sdk.util.Sleeper;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Alerts and dead letters into the tables of {@code db/<dialect>/V*.sql} with JdbcIO: batched, one
- * transaction per batch, idempotent statements (an upsert keyed by incident id; dead letters keyed
- * by a content hash), so that the at-least-once delivery of a replay or a retried batch leaves each
- * incident once, in its latest state. Transient errors ({@link TransientSqlErrors}) are retried
- * with exponential backoff on connections that reconnect ({@link ReconnectingDataSource}).
+ * Alerts and dead letters into the tables of {@code db/<dialect>/V*.sql}: batched, one transaction
+ * per batch, idempotent statements (an upsert keyed by incident id; dead letters keyed by a content
+ * hash), so that the at-least-once delivery of a replay or a retried batch leaves each incident
+ * once, in its latest state.
+ *
+ * <p>A failed batch is retried when the error is transient ({@link TransientSqlErrors}: a lost
+ * connection, a serialization conflict, a server short of resources), with exponential backoff on
+ * connections that reconnect ({@link ReconnectingDataSource}), for up to {@code --jdbcMaxOutage};
+ * then the bundle fails, for the runner to retry. Any other error splits the batch: its rows are
+ * written one by one, with the same statement, so that the good rows land exactly as they would
+ * have, and a row that the database refuses for good (a value too long for its column, a
+ * constraint: {@link TransientSqlErrors#isRecordError}) leaves as a dead letter {@code
+ * SINK_REJECTED} with the database's error (counter {@code dead_letter_sink_rejected}), and the job
+ * goes on. An error that no row of the batch escapes and that is not about a row (a missing table
+ * or privilege) fails the bundle like a transient one: the database, not the data, needs fixing.
+ *
+ * <p>Dead letters fit their columns before they are written ({@link JdbcColumnLimits#fit}), so the
+ * dead-letter table refuses none for its sizes; one it refuses anyway is logged and counted ({@code
+ * dead_letters_unwritable}), never sent around again.
+ *
+ * <p>Not JdbcIO's writer: it can only retry a batch or fail the bundle. See pipeline/IO.md.
  */
 public final class WriteToJdbc {
+  private static final Logger LOG = LoggerFactory.getLogger(WriteToJdbc.class);
   private static final int RETRY_ATTEMPTS = 20;
+  private static final Duration FIRST_BACKOFF = Duration.millis(500);
+  private static final WireCodec CODEC = WireCodec.withDefaults();
 
   private WriteToJdbc() {}
 
-  public static PTransform<PCollection<Alert>, PDone> alerts(JdbcTarget target, long batchSize) {
+  /** Alerts into {@code alerts}; the rows the database refuses come out as dead letters. */
+  public static PTransform<PCollection<Alert>, PCollection<DeadLetter>> alerts(
+      JdbcTarget target, long batchSize) {
     JdbcDialect dialect = target.dialect();
     return new Write<>(
-        JdbcIO.<Alert>write()
-            .withStatement(dialect.upsertAlert(target.table("alerts")))
-            .withPreparedStatementSetter(
-                (Alert alert, PreparedStatement statement) -> bindAlert(dialect, alert, statement)),
-        target,
-        batchSize);
+        new WriteFn<>(
+            target,
+            "alerts",
+            dialect.upsertAlert(target.table("alerts")),
+            (Alert alert, PreparedStatement statement) -> bindAlert(dialect, alert, statement),
+            new AlertRejected("alerts"),
+            batchSize));
   }
 
   /**
    * Every alert as a row of the append-only {@code alert_events}: inserted once per incident and
-   * transition, a repeated one is ignored.
+   * transition, a repeated one is ignored. The rows the database refuses come out as dead letters.
    */
-  public static PTransform<PCollection<Alert>, PDone> alertEvents(
+  public static PTransform<PCollection<Alert>, PCollection<DeadLetter>> alertEvents(
       JdbcTarget target, long batchSize) {
     JdbcDialect dialect = target.dialect();
     return new Write<>(
-        JdbcIO.<Alert>write()
-            .withStatement(dialect.insertAlertEvent(target.table("alert_events")))
-            .withPreparedStatementSetter(
-                (Alert alert, PreparedStatement statement) ->
-                    bindAlertEvent(dialect, alert, statement)),
-        target,
-        batchSize);
+        new WriteFn<>(
+            target,
+            "alert_events",
+            dialect.insertAlertEvent(target.table("alert_events")),
+            (Alert alert, PreparedStatement statement) -> bindAlertEvent(dialect, alert, statement),
+            new AlertRejected("alert_events"),
+            batchSize));
   }
 
+  /** Dead letters into {@code dead_letters}; one the database refuses is logged and counted. */
   public static PTransform<PCollection<DeadLetter>, PDone> deadLetters(
       JdbcTarget target, long batchSize) {
     JdbcDialect dialect = target.dialect();
-    return new Write<>(
-        JdbcIO.<DeadLetter>write()
-            .withStatement(dialect.insertDeadLetter(target.table("dead_letters")))
-            .withPreparedStatementSetter(
+    return new WriteDeadLetterRows(
+        new Write<>(
+            new WriteFn<>(
+                target,
+                "dead_letters",
+                dialect.insertDeadLetter(target.table("dead_letters")),
                 (DeadLetter letter, PreparedStatement statement) ->
-                    bindDeadLetter(dialect, letter, statement)),
-        target,
-        batchSize);
+                    bindDeadLetter(dialect, letter, statement),
+                null,
+                batchSize)));
+  }
+
+  /** Dead letters into their table; the writer refuses to send any around again. */
+  private static final class WriteDeadLetterRows
+      extends PTransform<PCollection<DeadLetter>, PDone> {
+    private final Write<DeadLetter> write;
+
+    WriteDeadLetterRows(Write<DeadLetter> write) {
+      this.write = write;
+    }
+
+    @Override
+    public PDone expand(PCollection<DeadLetter> letters) {
+      letters.apply("Rows", write);
+      return PDone.in(letters.getPipeline());
+    }
   }
 
   static void bindAlert(JdbcDialect dialect, Alert alert, PreparedStatement statement)
@@ -115,9 +176,11 @@ public final class WriteToJdbc {
       throws SQLException {
     int i = 0;
     statement.setString(++i, deadLetterId(letter));
-    statement.setString(++i, letter.source());
+    statement.setString(
+        ++i, JdbcColumnLimits.fit(letter.source(), JdbcColumnLimits.DEAD_LETTER_SOURCE));
     statement.setString(++i, letter.reason().name());
-    statement.setString(++i, letter.detail());
+    statement.setString(
+        ++i, JdbcColumnLimits.fit(letter.detail(), JdbcColumnLimits.DEAD_LETTER_DETAIL));
     statement.setBytes(++i, letter.payload());
     dialect.setTime(statement, ++i, letter.receivedAt());
   }
@@ -137,28 +200,267 @@ public final class WriteToJdbc {
     }
   }
 
-  private static final class Write<T> extends PTransform<PCollection<T>, PDone> {
-    private final JdbcIO.Write<T> write;
-    private final JdbcTarget target;
-    private final long batchSize;
+  /** Binds one row's parameters. */
+  interface Binder<T> extends Serializable {
+    void bind(T element, PreparedStatement statement) throws SQLException;
+  }
 
-    Write(JdbcIO.Write<T> write, JdbcTarget target, long batchSize) {
-      this.write = write;
-      this.target = target;
-      this.batchSize = batchSize;
+  /** The dead letter of a row that the database refused for good. */
+  interface Rejected<T> extends Serializable {
+    DeadLetter deadLetter(T element, String error);
+  }
+
+  /** An alert as a dead letter: its wire JSON, its table and entity, the database's error. */
+  private static final class AlertRejected implements Rejected<Alert> {
+    private final String table;
+
+    AlertRejected(String table) {
+      this.table = table;
     }
 
     @Override
-    public PDone expand(PCollection<T> input) {
-      return input.apply(
-          "JdbcWrite",
-          write
-              .withDataSourceProviderFn(target.dataSourceProvider())
-              .withBatchSize(batchSize)
-              .withRetryStrategy(new TransientSqlErrors())
-              .withRetryConfiguration(
-                  JdbcIO.RetryConfiguration.create(
-                      RETRY_ATTEMPTS, target.maxOutage(), Duration.millis(500))));
+    public DeadLetter deadLetter(Alert alert, String error) {
+      byte[] payload;
+      try {
+        payload = CODEC.encode(alert);
+      } catch (RuntimeException e) {
+        payload = alert.toString().getBytes(StandardCharsets.UTF_8);
+      }
+      return DeadLetter.of(
+          "jdbc:" + table + ":" + alert.entity(),
+          DeadLetterReason.SINK_REJECTED,
+          "the database refused the row of incident " + alert.incidentId() + " for good: " + error,
+          payload,
+          System.currentTimeMillis());
+    }
+  }
+
+  private static final class Write<T> extends PTransform<PCollection<T>, PCollection<DeadLetter>> {
+    private final WriteFn<T> fn;
+
+    Write(WriteFn<T> fn) {
+      this.fn = fn;
+    }
+
+    @Override
+    public PCollection<DeadLetter> expand(PCollection<T> input) {
+      return input.apply("JdbcWrite", ParDo.of(fn)).setCoder(RecordCoder.of(DeadLetter.class));
+    }
+  }
+
+  /**
+   * Writes a bundle's rows in batches of {@code batchSize}, each in one transaction, and outputs
+   * the dead letters of the rows that the database refused for good (see the class comment).
+   */
+  static final class WriteFn<T> extends DoFn<T, DeadLetter> {
+    private final Counter rowsWritten = Metrics.counter(WriteToJdbc.class, "rows_written");
+    private final Counter retries = Metrics.counter(WriteToJdbc.class, "retries");
+    private final Counter batchesSplit = Metrics.counter(WriteToJdbc.class, "batches_split");
+    private final Counter rejected =
+        Metrics.counter(WriteToJdbc.class, DeadLetterReason.SINK_REJECTED.counterName());
+    private final Counter unwritable =
+        Metrics.counter(WriteToJdbc.class, "dead_letters_unwritable");
+
+    private final JdbcTarget target;
+    private final String table;
+    private final String statement;
+    private final Binder<T> binder;
+    private final Rejected<T> rejection;
+    private final long batchSize;
+
+    private transient DataSource dataSource;
+    private transient Connection connection;
+    private transient List<Pending<T>> pending;
+
+    /** Dead letters of this bundle, output when it finishes, each in its row's window. */
+    private transient List<Pending<DeadLetter>> refused;
+
+    /** A row with the timestamp and window its dead letter would have. */
+    private record Pending<V>(V value, Instant timestamp, BoundedWindow window) {}
+
+    WriteFn(
+        JdbcTarget target,
+        String table,
+        String statement,
+        Binder<T> binder,
+        Rejected<T> rejection,
+        long batchSize) {
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("--jdbcBatchSize must be at least 1, not " + batchSize);
+      }
+      this.target = target;
+      this.table = table;
+      this.statement = statement;
+      this.binder = binder;
+      this.rejection = rejection;
+      this.batchSize = batchSize;
+    }
+
+    @Setup
+    public void setup() {
+      dataSource = target.dataSource();
+    }
+
+    @StartBundle
+    public void startBundle() {
+      pending = new ArrayList<>();
+      refused = new ArrayList<>();
+    }
+
+    @ProcessElement
+    public void process(@Element T row, @Timestamp Instant timestamp, BoundedWindow window)
+        throws InterruptedException {
+      pending.add(new Pending<>(row, timestamp, window));
+      if (pending.size() >= batchSize) {
+        flush();
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) throws InterruptedException {
+      flush();
+      for (Pending<DeadLetter> letter : refused) {
+        context.output(letter.value(), letter.timestamp(), letter.window());
+      }
+      refused.clear();
+    }
+
+    @Teardown
+    public void teardown() {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException e) {
+          // Closing only releases what is left.
+        }
+        connection = null;
+      }
+    }
+
+    private void flush() throws InterruptedException {
+      if (pending.isEmpty()) {
+        return;
+      }
+      List<Pending<T>> batch = pending;
+      pending = new ArrayList<>();
+      SQLException batchError;
+      try {
+        writeRetryingTransientErrors(batch);
+        return;
+      } catch (SQLException e) {
+        batchError = e;
+      }
+      // Not transient: find the rows at fault, and write the others exactly as the batch would.
+      batchesSplit.inc();
+      LOG.warn(
+          "a batch of {} rows into {} failed ({}); writing its rows one by one",
+          batch.size(),
+          table,
+          TransientSqlErrors.describe(batchError));
+      List<Pending<T>> failedRows = new ArrayList<>();
+      List<SQLException> errors = new ArrayList<>();
+      boolean anyWritten = false;
+      for (Pending<T> row : batch) {
+        try {
+          writeRetryingTransientErrors(List.of(row));
+          anyWritten = true;
+        } catch (SQLException e) {
+          failedRows.add(row);
+          errors.add(e);
+        }
+      }
+      for (SQLException error : errors) {
+        if (!anyWritten && !TransientSqlErrors.isRecordError(error)) {
+          throw new IllegalStateException(
+              "cannot write to "
+                  + table
+                  + ": "
+                  + TransientSqlErrors.describe(error)
+                  + " (no row of the batch could be written, and the error is not about a row:"
+                  + " the bundle fails and is retried)",
+              error);
+        }
+      }
+      for (int i = 0; i < failedRows.size(); i++) {
+        reject(failedRows.get(i), TransientSqlErrors.describe(errors.get(i)));
+      }
+    }
+
+    private void reject(Pending<T> row, String error) {
+      if (rejection == null) {
+        unwritable.inc();
+        LOG.error("a row for {} cannot be written and is dropped: {}", table, error);
+        return;
+      }
+      rejected.inc();
+      refused.add(
+          new Pending<>(rejection.deadLetter(row.value(), error), row.timestamp(), row.window()));
+    }
+
+    /**
+     * Writes the rows in one transaction, retrying transient errors; throws the first error that is
+     * not transient, or fails the bundle when transient ones outlast the retry budget.
+     */
+    private void writeRetryingTransientErrors(List<Pending<T>> rows)
+        throws SQLException, InterruptedException {
+      BackOff backoff =
+          FluentBackoff.DEFAULT
+              .withInitialBackoff(FIRST_BACKOFF)
+              .withMaxRetries(RETRY_ATTEMPTS)
+              .withMaxCumulativeBackoff(target.maxOutage())
+              .backoff();
+      while (true) {
+        try {
+          write(rows);
+          rowsWritten.inc(rows.size());
+          return;
+        } catch (SQLException e) {
+          if (!TransientSqlErrors.isTransient(e)) {
+            throw e;
+          }
+          retries.inc();
+          boolean again;
+          try {
+            again = BackOffUtils.next(Sleeper.DEFAULT, backoff);
+          } catch (IOException backoffFailed) {
+            again = false;
+          }
+          if (!again) {
+            throw new IllegalStateException(
+                "cannot write to "
+                    + table
+                    + " after retrying for up to "
+                    + target.maxOutage().getStandardSeconds()
+                    + " s: "
+                    + TransientSqlErrors.describe(e)
+                    + " (the bundle fails and is retried)",
+                e);
+          }
+        }
+      }
+    }
+
+    private void write(List<Pending<T>> rows) throws SQLException {
+      if (connection == null) {
+        connection = dataSource.getConnection();
+        connection.setAutoCommit(false);
+      }
+      Connection connection = this.connection;
+      try (PreparedStatement prepared = connection.prepareStatement(statement)) {
+        for (Pending<T> row : rows) {
+          binder.bind(row.value(), prepared);
+          prepared.addBatch();
+        }
+        prepared.executeBatch();
+        connection.commit();
+      } catch (SQLException e) {
+        try {
+          connection.rollback();
+        } catch (SQLException rollbackFailed) {
+          e.addSuppressed(rollbackFailed);
+        }
+        throw e;
+      }
     }
   }
 }

@@ -14,7 +14,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -28,10 +27,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * bundle commits; on the FlinkRunner that is after the checkpoint that buffered them completed, so
  * they lag by up to one checkpoint interval. The group must stay the same across restarts of one
  * deployment from a checkpoint or savepoint; a fresh job on an empty group starts at record 0, and
- * a fresh job on a used group skips as many records per shard as the group says were written (so
- * choose a new deployment id, or delete the group, for a fresh start). The topic needs at least
- * {@code shards} partitions. At least once uses an idempotent producer with {@code acks=all}: a
- * replay after a failure may write a record twice.
+ * a fresh job on a used group refuses to start (the group's progress names another writer; choose a
+ * new deployment id, or delete the group, for a fresh start). The topic needs at least {@code
+ * shards} partitions. At least once uses an idempotent producer with {@code acks=all}: a replay
+ * after a failure may write a record twice. Either way, the client properties file cannot change
+ * the settings these guarantees need.
  */
 public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
   private final KafkaClients clients;
@@ -39,6 +39,7 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
   private final SerializableFunction<T, String> key;
   private final SerializableFunction<T, String> value;
   private final String sinkGroupId;
+  private final String writerId;
   private final int shards;
 
   private WriteToKafka(
@@ -47,12 +48,14 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
       SerializableFunction<T, String> key,
       SerializableFunction<T, String> value,
       String sinkGroupId,
+      String writerId,
       int shards) {
     this.clients = clients;
     this.topic = topic;
     this.key = key;
     this.value = value;
     this.sinkGroupId = sinkGroupId;
+    this.writerId = writerId;
     this.shards = shards;
   }
 
@@ -61,12 +64,22 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
       String topic,
       SerializableFunction<T, String> key,
       SerializableFunction<T, String> value) {
-    return new WriteToKafka<>(clients, topic, key, value, null, 0);
+    return new WriteToKafka<>(clients, topic, key, value, null, null, 0);
   }
 
-  /** Exactly once, with the sink group derived from the deployment and the topic. */
+  /**
+   * Exactly once, with the sink group derived from the deployment and the topic, and a writer id of
+   * the deployment that is new with every build of the job.
+   */
   public WriteToKafka<T> exactlyOnce(String deploymentId, int shards) {
-    return new WriteToKafka<>(clients, topic, key, value, sinkGroupId(deploymentId, topic), shards);
+    return new WriteToKafka<>(
+        clients,
+        topic,
+        key,
+        value,
+        sinkGroupId(deploymentId, topic),
+        SinkWriterId.create(deploymentId),
+        shards);
   }
 
   /** The consumer group in which the exactly-once sink of {@code topic} keeps its state. */
@@ -89,7 +102,10 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
           .setCoder(
               KvCoder.of(
                   NullableCoder.of(StringUtf8Coder.of()), NullableCoder.of(StringUtf8Coder.of())))
-          .apply("WriteKafka", KafkaTransactionalSink.of(clients, topic, sinkGroupId, shards));
+          .apply(
+              "WriteKafka",
+              KafkaTransactionalSink.of(clients, topic, sinkGroupId, shards)
+                  .withWriterId(writerId));
     }
     PCollection<ProducerRecord<String, String>> records =
         elements
@@ -107,13 +123,8 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
             .withTopic(topic)
             .withKeySerializer(StringSerializer.class)
             .withValueSerializer(StringSerializer.class)
-            .withProducerFactoryFn(clients.producerFactory())
-            .withProducerConfigUpdates(
-                java.util.Map.of(
-                    ProducerConfig.ACKS_CONFIG,
-                    "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                    true));
+            // acks=all and idempotence, applied after the client properties file.
+            .withProducerFactoryFn(clients.producerFactory(KafkaClients.RELIABLE_PRODUCER));
     return records.apply("WriteKafka", write);
   }
 }

@@ -16,6 +16,10 @@ import dev.dctwin.pipeline.testing.LocalServices;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,6 +40,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -44,7 +50,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.After;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -67,6 +75,10 @@ import org.junit.runners.JUnit4;
  *
  * <p>What it stages ({@link JobJars}): in the {@code -Pflink-runner} build the job jar
  * dctwin-pipeline-flink.jar, otherwise the same classes from the test classpath.
+ *
+ * <p>A second, small job on the same cluster reads hostile messages and its dead letters by reason
+ * show on the cluster's Prometheus endpoint ({@code metrics.reporter.prom.*} of flink-conf.yaml),
+ * as an operator's Prometheus would scrape them.
  *
  * <p>Needs PostgreSQL on 127.0.0.1:5432 ({@code runner-configs/local/services.sh start}) and port
  * 8081 free; skips loudly otherwise. The cluster's work directory is {@code
@@ -118,7 +130,13 @@ public class FlinkClusterRecoveryIT {
     bootstrapServers = LocalKafka.require().bootstrapServers();
     createTopics(2, topic("metrics"), topic("provisioning"));
     createTopics(1, topic("sensors"), topic("queries"));
-    for (String job : List.of("job", "ref")) {
+    createTopics(
+        1,
+        topic("prom.metrics"),
+        topic("prom.sensors"),
+        topic("prom.provisioning"),
+        topic("prom.queries"));
+    for (String job : List.of("job", "ref", "prom")) {
       createTopics(1, topic(job + ".alerts"), topic(job + ".answers"), topic(job + ".dl"));
     }
     log("kafka " + bootstrapServers + " ready after " + seconds(started));
@@ -143,9 +161,102 @@ public class FlinkClusterRecoveryIT {
     if (bootstrapServers != null) {
       deleteTopics();
     }
-    for (String job : List.of("job", "ref")) {
+    for (String job : List.of("job", "ref", "prom")) {
       dropSchema(schema(job));
     }
+  }
+
+  /** Each test leaves the cluster's slots free for the next. */
+  @After
+  public void cancelJobs() {
+    if (cluster == null) {
+      return;
+    }
+    for (String job : List.copyOf(JOBS)) {
+      cluster.cancel(job);
+      JOBS.remove(job);
+    }
+  }
+
+  @Test
+  public void deadLettersByReasonShowOnThePrometheusEndpoint() throws Exception {
+    String job = submit("prom");
+    awaitAllTasksRunning(job, START_TIMEOUT);
+    Map<String, Integer> sent = new TreeMap<>(Map.of("not_json", 5, "unknown_message_type", 3));
+    try (KafkaProducer<String, String> producer = producer()) {
+      for (int i = 0; i < sent.get("not_json"); i++) {
+        producer.send(new ProducerRecord<>(topic("prom.metrics"), "k", "not json " + i)).get();
+      }
+      for (int i = 0; i < sent.get("unknown_message_type"); i++) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topic("prom.metrics"), "k", "{\"type\":\"teleport\",\"n\":" + i + "}"))
+            .get();
+      }
+    }
+    Map<String, Double> scraped = new TreeMap<>();
+    boolean found =
+        await(
+            Duration.ofMinutes(2),
+            Duration.ofSeconds(2),
+            () -> {
+              scraped.clear();
+              scraped.putAll(deadLettersByReason("dctwin-" + RUN + "-prom"));
+              return sent.keySet().stream()
+                  .allMatch(reason -> scraped.getOrDefault(reason, 0.0) >= sent.get(reason));
+            });
+    assertTrue(
+        "the job's dead letters by reason on the Prometheus endpoint: "
+            + scraped
+            + ", sent "
+            + sent
+            + "; "
+            + diagnose(job),
+        found);
+    for (Map.Entry<String, Integer> reason : sent.entrySet()) {
+      assertThat(
+          reason.getKey(), scraped.get(reason.getKey()), equalTo((double) reason.getValue()));
+    }
+    log("dead letters by reason scraped from the Prometheus endpoint: " + scraped);
+  }
+
+  /**
+   * The Beam counters {@code dead_letter_<reason>} of one job, summed over steps and subtasks, as
+   * the Prometheus reporters of the cluster's JVMs (ports 9249-9259) serve them. Series of other
+   * jobs and clusters are told apart by their {@code job_name} label.
+   */
+  private static Map<String, Double> deadLettersByReason(String jobName) {
+    // The reporter turns every character but letters, digits, ':' and '_' into '_', in names and
+    // in label values.
+    String jobLabel = "job_name=\"" + jobName.replaceAll("[^a-zA-Z0-9:_]", "_") + "\"";
+    Pattern series = Pattern.compile("^(\\w+?)dead_letter_([a-z_]+)\\{(.*)\\} (\\S+)$");
+    Map<String, Double> byReason = new TreeMap<>();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    for (int port = 9249; port <= 9259; port++) {
+      String body;
+      try {
+        body =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+      } catch (IOException e) {
+        continue; // no reporter on this port
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return byReason;
+      }
+      for (String line : body.split("\n")) {
+        Matcher matcher = series.matcher(line);
+        if (matcher.matches() && matcher.group(3).contains(jobLabel)) {
+          byReason.merge(matcher.group(2), Double.parseDouble(matcher.group(4)), Double::sum);
+        }
+      }
+    }
+    return byReason;
   }
 
   @Test
@@ -284,7 +395,7 @@ public class FlinkClusterRecoveryIT {
    * Waits until a job's output for the whole input is committed: the twins' watermark has passed
    * the input's last event (the fleet decommissions every server there, so nothing follows), and
    * then two more checkpoints completed, after which the exactly-once Kafka sink has committed its
-   * transactions (it writes what a completed checkpoint made stable) and JdbcIO has flushed.
+   * transactions (it writes what a completed checkpoint made stable) and the JDBC sink has flushed.
    */
   private static void awaitOutputFinal(String jobId, long inputEnd) {
     assertTrue(
@@ -334,13 +445,19 @@ public class FlinkClusterRecoveryIT {
    * 4-second checkpoints, so that transactional output shows within seconds.
    */
   private static List<String> jobFlags(String name) {
+    // The prom job reads topics of its own; the recovery job and its reference read the same.
+    String in = name.equals("prom") ? "prom." : "";
     return List.of(
         "--jobName=dctwin-" + RUN + "-" + name,
         "--source=kafka",
         "--kafkaBootstrapServers=" + bootstrapServers,
         "--kafkaTopics="
             + String.join(
-                ",", topic("metrics"), topic("sensors"), topic("provisioning"), topic("queries")),
+                ",",
+                topic(in + "metrics"),
+                topic(in + "sensors"),
+                topic(in + "provisioning"),
+                topic(in + "queries")),
         "--kafkaConsumerGroup=" + RUN + "-" + name,
         "--kafkaMaxOutOfOrdernessSeconds=3",
         "--kafkaAlertsTopic=" + topic(name + ".alerts"),

@@ -385,13 +385,18 @@ public final class DemoCommand {
 
   /**
    * The flags, plus what the demo needs unless given: a short bound on out-of-orderness (the fleet
-   * sends in order, and the view should not lag), a runner that returns from {@code run()}, and on
-   * the DirectRunner no per-element checks.
+   * sends in order, and the view should not lag), a deployment id of its own, a runner that returns
+   * from {@code run()}, and on the DirectRunner no per-element checks.
    */
   static String[] withDemoDefaults(String[] flags, Set<String> given) {
     List<String> all = new ArrayList<>(List.of(flags));
     if (!given.contains("kafkaMaxOutOfOrdernessSeconds")) {
       all.add("--kafkaMaxOutOfOrdernessSeconds=5");
+    }
+    // A deployment of its own per demo (its topics are new too): the exactly-once sinks of a
+    // checkpointing runner refuse a consumer group that an earlier job wrote to.
+    if (!given.contains("deploymentId")) {
+      all.add("--deploymentId=demo-" + Long.toString(System.currentTimeMillis(), 36));
     }
     boolean flink =
         all.stream().anyMatch(flag -> flag.startsWith("--runner=") && flag.contains("Flink"));

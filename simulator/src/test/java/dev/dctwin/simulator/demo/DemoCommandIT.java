@@ -123,7 +123,10 @@ public class DemoCommandIT {
   @Test
   public void flinkDefaultsDetachTheJobAndGivenFlagsWin() {
     String[] given = {
-      "--runner=FlinkRunner", "--streaming=true", "--kafkaMaxOutOfOrdernessSeconds=9"
+      "--runner=FlinkRunner",
+      "--streaming=true",
+      "--kafkaMaxOutOfOrdernessSeconds=9",
+      "--deploymentId=mine"
     };
     List<String> flags = List.of(DemoCommand.withDemoDefaults(given, DemoCommand.flagNames(given)));
     assertEquals(
@@ -131,9 +134,22 @@ public class DemoCommandIT {
             "--runner=FlinkRunner",
             "--streaming=true",
             "--kafkaMaxOutOfOrdernessSeconds=9",
+            "--deploymentId=mine",
             "--attachedMode=false",
             "--objectReuse=true"),
         flags);
+  }
+
+  @Test
+  public void eachDemoIsADeploymentOfItsOwn() throws InterruptedException {
+    List<String> first = List.of(DemoCommand.withDemoDefaults(new String[0], Set.of()));
+    Thread.sleep(2);
+    List<String> second = List.of(DemoCommand.withDemoDefaults(new String[0], Set.of()));
+    String firstId =
+        first.stream().filter(flag -> flag.startsWith("--deploymentId=demo-")).findFirst().get();
+    String secondId =
+        second.stream().filter(flag -> flag.startsWith("--deploymentId=demo-")).findFirst().get();
+    assertThat(firstId, not(is(secondId)));
   }
 
   @Test
