@@ -9,13 +9,18 @@ import java.io.Serializable;
 /**
  * Configuration of the three layers of twins.
  *
- * @param silenceTimers whether a server twin raises SERVER_SILENT from an event-time timer when
- *     reports stop. On for streams. Off for bounded files: at the end of a file the watermark jumps
- *     to infinity and every server would seem to fall silent. Silence that ends before the input
- *     does is detected either way, from the gap before the next report.
+ * @param silenceTimers whether a server twin raises SERVER_SILENT (and, later, SERVER_GONE) from an
+ *     event-time timer when reports stop. On for streams. Off for bounded files: at the end of a
+ *     file the watermark jumps to infinity and every server would seem to fall silent. Silence that
+ *     ends before the input does is detected either way, from the gap before the next report.
  * @param learnedBaseline whether every server twin learns a baseline of its metrics and opens
  *     METRIC_ANOMALY when they depart from it
  *     (transforms/src/main/java/dev/dctwin/models/baseline/BASELINE.md)
+ * @param serverGoneAfterMs how long a commissioned server may go without a report (counted from its
+ *     last report or commissioning) before its twin announces SERVER_GONE, takes it out of its rack
+ *     and forgets it (default 7 days): what bounds the state of servers that stop reporting and are
+ *     never decommissioned. Noticed by the same timers as silence, and by the server's next message
+ *     either way.
  */
 public record TwinsConfig(
     HealthThresholds health,
@@ -24,13 +29,20 @@ public record TwinsConfig(
     boolean silenceTimers,
     long sensorMaxAgeMs,
     long timerAlignmentMs,
-    boolean learnedBaseline)
+    boolean learnedBaseline,
+    long serverGoneAfterMs)
     implements Serializable {
 
   public TwinsConfig {
     if (timerAlignmentMs <= 0) {
       throw new IllegalArgumentException(
           "the twins' timer alignment must be positive, not " + timerAlignmentMs + " ms");
+    }
+    if (serverGoneAfterMs <= 0) {
+      throw new IllegalArgumentException(
+          "the time after which a server is gone must be positive, not "
+              + serverGoneAfterMs
+              + " ms");
     }
   }
 
@@ -42,17 +54,32 @@ public record TwinsConfig(
         true,
         ServerTwin.DEFAULT_SENSOR_MAX_AGE_MS,
         1_000,
-        true);
+        true,
+        ServerTwin.DEFAULT_GONE_AFTER_MS);
   }
 
   public TwinsConfig withSilenceTimers(boolean enabled) {
     return new TwinsConfig(
-        health, rack, datacenter, enabled, sensorMaxAgeMs, timerAlignmentMs, learnedBaseline);
+        health,
+        rack,
+        datacenter,
+        enabled,
+        sensorMaxAgeMs,
+        timerAlignmentMs,
+        learnedBaseline,
+        serverGoneAfterMs);
   }
 
   public TwinsConfig withTimerAlignmentMs(long alignmentMs) {
     return new TwinsConfig(
-        health, rack, datacenter, silenceTimers, sensorMaxAgeMs, alignmentMs, learnedBaseline);
+        health,
+        rack,
+        datacenter,
+        silenceTimers,
+        sensorMaxAgeMs,
+        alignmentMs,
+        learnedBaseline,
+        serverGoneAfterMs);
   }
 
   public TwinsConfig withHealth(HealthThresholds thresholds) {
@@ -63,11 +90,31 @@ public record TwinsConfig(
         silenceTimers,
         sensorMaxAgeMs,
         timerAlignmentMs,
-        learnedBaseline);
+        learnedBaseline,
+        serverGoneAfterMs);
   }
 
   public TwinsConfig withLearnedBaseline(boolean enabled) {
     return new TwinsConfig(
-        health, rack, datacenter, silenceTimers, sensorMaxAgeMs, timerAlignmentMs, enabled);
+        health,
+        rack,
+        datacenter,
+        silenceTimers,
+        sensorMaxAgeMs,
+        timerAlignmentMs,
+        enabled,
+        serverGoneAfterMs);
+  }
+
+  public TwinsConfig withServerGoneAfterMs(long goneAfterMs) {
+    return new TwinsConfig(
+        health,
+        rack,
+        datacenter,
+        silenceTimers,
+        sensorMaxAgeMs,
+        timerAlignmentMs,
+        learnedBaseline,
+        goneAfterMs);
   }
 }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import dev.dctwin.join.JoinBuffer.Entry;
 import dev.dctwin.join.OrderedTimeSeriesJoin.JoinFn;
+import dev.dctwin.testing.KeyedDoFnHarness;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;

@@ -1,4 +1,4 @@
-package dev.dctwin.join;
+package dev.dctwin.testing;
 
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +37,7 @@ import org.joda.time.Instant;
  * themselves, so a test sees what the DoFn really leaves behind. A key whose cells are all cleared
  * is dropped, as a runner's state backend drops it.
  */
-final class KeyedDoFnHarness<K, InT, OutT> {
+public final class KeyedDoFnHarness<K, InT, OutT> {
   private final DoFnRunner<KV<K, InT>, OutT> runner;
   private final Map<K, Cells<K>> states = new HashMap<>();
   private final Map<K, Map<String, Pending<K>>> timersByKey = new HashMap<>();
@@ -47,7 +47,7 @@ final class KeyedDoFnHarness<K, InT, OutT> {
   private Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private long sequence;
 
-  KeyedDoFnHarness(
+  public KeyedDoFnHarness(
       DoFn<KV<K, InT>, OutT> fn,
       Coder<KV<K, InT>> inputCoder,
       TupleTag<OutT> mainTag,
@@ -88,7 +88,7 @@ final class KeyedDoFnHarness<K, InT, OutT> {
     runner.startBundle();
   }
 
-  void process(K key, InT value, long timestamp) {
+  public void process(K key, InT value, long timestamp) {
     currentKey = key;
     runner.processElement(
         WindowedValue.timestampedValueInGlobalWindow(KV.of(key, value), new Instant(timestamp)));
@@ -96,10 +96,23 @@ final class KeyedDoFnHarness<K, InT, OutT> {
   }
 
   /** Moves the watermark to {@code to} and fires every event-time timer it passes, in order. */
-  void advanceWatermark(long to) {
+  public void advanceWatermark(long to) {
     watermark = new Instant(to);
+    Pending<K> previous = null;
+    int repeats = 0;
     while (!timers.isEmpty() && watermark.isAfter(timers.first().data().getTimestamp())) {
       Pending<K> due = timers.pollFirst();
+      // A DoFn that sets its timer again where it fired would fire for ever, on any runner.
+      boolean again =
+          previous != null
+              && previous.key().equals(due.key())
+              && previous.id().equals(due.id())
+              && previous.data().getTimestamp().equals(due.data().getTimestamp());
+      repeats = again ? repeats + 1 : 0;
+      if (repeats > 1_000) {
+        throw new IllegalStateException("a timer fires again and again: " + due);
+      }
+      previous = due;
       timersByKey.get(due.key()).remove(due.id());
       currentKey = due.key();
       TimerData data = due.data();
@@ -119,16 +132,16 @@ final class KeyedDoFnHarness<K, InT, OutT> {
   }
 
   /** Keys with at least one state cell that is not cleared. */
-  int keysWithState() {
+  public int keysWithState() {
     return states.size();
   }
 
   /** Timers set and not yet fired, of all keys. */
-  int pendingTimers() {
+  public int pendingTimers() {
     return timers.size();
   }
 
-  long outputs(TupleTag<?> tag) {
+  public long outputs(TupleTag<?> tag) {
     return outputs.getOrDefault(tag, 0L);
   }
 
