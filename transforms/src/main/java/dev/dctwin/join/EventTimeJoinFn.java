@@ -130,7 +130,12 @@ final class EventTimeJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
       @TimerId("forget") Timer forget,
       MultiOutputReceiver out) {
     long t = Long.parseLong(timerId);
-    JoinBuffer<V> buffer = restore(bufferState.read());
+    State<V> stored = bufferState.read();
+    if (stored == null && pending.get(t).read() == null) {
+      // Released by maxLatency already, and the key forgotten since: nothing to bring back.
+      return;
+    }
+    JoinBuffer<V> buffer = restore(stored);
     PairSink<V> sink = sink(key, out);
     release(t, buffer, key, pending, sink, out);
     buffer.advanceWatermark(t + 1, sink);
