@@ -186,6 +186,16 @@ public final class DatacenterPipeline {
 
     void setSilenceAfterSeconds(long value);
 
+    @Description(
+        "Seconds without a report (counted from the last report or commissioning) after which a"
+            + " commissioned server is gone: one SERVER_GONE alert, it leaves its rack and its twin"
+            + " forgets it, as if decommissioned. Bounds the state of servers that are never"
+            + " decommissioned. Default: 604800 (7 days).")
+    @Default.Long(604_800)
+    long getServerGoneAfterSeconds();
+
+    void setServerGoneAfterSeconds(long value);
+
     @Description("File of JSON lines to write dead letters to (file sink; none if not given).")
     String getDeadLettersOut();
 
@@ -512,6 +522,7 @@ public final class DatacenterPipeline {
         .withHealth(defaults.health().withSilenceAfterMs(options.getSilenceAfterSeconds() * 1000))
         .withSilenceTimers(unbounded)
         .withLearnedBaseline(options.getLearnedBaseline())
+        .withServerGoneAfterMs(options.getServerGoneAfterSeconds() * 1000)
         .withTimerAlignmentMs(
             options.getTwinTimerAlignmentMs() != null
                 ? options.getTwinTimerAlignmentMs()

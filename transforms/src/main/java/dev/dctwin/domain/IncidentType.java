@@ -14,6 +14,11 @@ public enum IncidentType {
   THERMAL(Level.SERVER, Category.THERMAL, Severity.MAJOR),
   POWER_ANOMALY(Level.SERVER, Category.POWER, Severity.MAJOR),
   SERVER_SILENT(Level.SERVER, Category.AVAILABILITY, Severity.MAJOR),
+  /**
+   * A commissioned server went without a report for its TTL (7 days by default) and was forgotten
+   * as if decommissioned; announced by a single RESOLVED alert.
+   */
+  SERVER_GONE(Level.SERVER, Category.AVAILABILITY, Severity.WARNING),
   /** The server's metrics depart from what its learned baseline expects. */
   METRIC_ANOMALY(Level.SERVER, Category.METRICS, Severity.WARNING),
 

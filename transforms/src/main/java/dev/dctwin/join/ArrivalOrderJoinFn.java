@@ -38,13 +38,20 @@ import org.joda.time.Instant;
  * the next wake-up, which the runner fires in the same watermark advance if it has passed already.
  * The time the timer is set for is stored with the buffer, in one state cell.
  *
+ * <p>The same timer forgets the key: it is never set later than {@link #forgetAt}, and when it
+ * fires there every pending pair is emitted and every state cell of the key cleared. Without a
+ * tolerance or a state TTL that is the end of time.
+ *
  * <p>With a {@code maxLatency}, a processing-time timer forces the buffer's watermark past the
  * records still waiting once they have waited that long.
  */
 final class ArrivalOrderJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
   private static final long NO_WAKE_UP = Long.MAX_VALUE;
 
-  /** The buffer, and the time the wake-up timer is set for ({@link #NO_WAKE_UP} if none). */
+  /**
+   * The buffer, and the time the wake-up timer is set for ({@link #NO_WAKE_UP} if none): the key's
+   * records that can still take part in a pair.
+   */
   @StateId("bufferAndWakeUp")
   private final StateSpec<ValueState<KV<Long, State<V>>>> bufferSpec;
 
@@ -62,10 +69,11 @@ final class ArrivalOrderJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
       JoinFn<K, V, O> fn,
       Long delta,
       Duration maxLatency,
+      Duration stateTtl,
       Coder<V> valueCoder,
       TupleTag<O> pairsTag,
       TupleTag<RejectedRecord<K, V>> rejectedTag) {
-    super(fn, delta, maxLatency, pairsTag, rejectedTag);
+    super(fn, delta, maxLatency, stateTtl, pairsTag, rejectedTag);
     this.bufferSpec =
         StateSpecs.value(KvCoder.of(VarLongCoder.of(), JoinStateCoder.of(valueCoder)));
   }
@@ -84,6 +92,9 @@ final class ArrivalOrderJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
     KV<Long, State<V>> stored = bufferState.read();
     JoinBuffer<V> buffer = restore(stored == null ? null : stored.getValue());
     if (offer(buffer, key, element.getValue(), timestamp.getMillis(), sink(key, out), out)) {
+      if (stored == null) {
+        keyCreated();
+      }
       State<V> state =
           save(buffer, stored == null ? NO_WAKE_UP : stored.getKey(), bufferState, wakeUp);
       if (maxLatency != null
@@ -101,6 +112,7 @@ final class ArrivalOrderJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
       @Key K key,
       @StateId("bufferAndWakeUp") ValueState<KV<Long, State<V>>> bufferState,
       @TimerId("wakeUp") Timer wakeUp,
+      @StateId("forceSet") ValueState<Boolean> forceSet,
       MultiOutputReceiver out) {
     KV<Long, State<V>> stored = bufferState.read();
     if (stored == null) {
@@ -109,9 +121,13 @@ final class ArrivalOrderJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
     JoinBuffer<V> buffer = restore(stored.getValue());
     PairSink<V> sink = sink(key, out);
     long watermark = context.fireTimestamp().getMillis();
-    if (watermark >= END_OF_TIME) {
+    if (watermark >= forgetAt(stored.getValue())) {
+      // Every time in the buffer has passed: finishing emits what advancing would. A pending
+      // maxLatency timer finds the key empty and does nothing.
       buffer.finish(sink);
       bufferState.clear();
+      forceSet.clear();
+      keyForgotten();
       return;
     }
     buffer.advanceWatermark(watermark, sink);
@@ -148,7 +164,7 @@ final class ArrivalOrderJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
   private State<V> save(
       JoinBuffer<V> buffer, long setAt, ValueState<KV<Long, State<V>>> bufferState, Timer wakeUp) {
     State<V> state = buffer.snapshot();
-    long wakeUpAt = nextWakeUp(state, delta);
+    long wakeUpAt = Math.min(nextWakeUp(state, delta), forgetAt(state));
     if (wakeUpAt < setAt) {
       wakeUp.set(new Instant(wakeUpAt));
       setAt = wakeUpAt;

@@ -34,6 +34,7 @@ import org.joda.time.Instant;
 final class BoundedEventTimeJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
   private final Coder<V> valueCoder;
 
+  /** The key's records, until the input is exhausted. */
   @StateId("pending")
   private final StateSpec<BagState<KV<Long, RawUnionValue>>> pendingSpec;
 
@@ -50,7 +51,7 @@ final class BoundedEventTimeJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
       Coder<V> valueCoder,
       TupleTag<O> pairsTag,
       TupleTag<RejectedRecord<K, V>> rejectedTag) {
-    super(fn, delta, null, pairsTag, rejectedTag);
+    super(fn, delta, null, null, pairsTag, rejectedTag);
     this.valueCoder = valueCoder;
     this.pendingSpec =
         StateSpecs.bag(
@@ -67,6 +68,9 @@ final class BoundedEventTimeJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
     countArrival(element.getValue());
     long t = timestamp.getMillis();
     Long earliestSoFar = earliest.read();
+    if (earliestSoFar == null) {
+      keyCreated();
+    }
     if (earliestSoFar == null || t < earliestSoFar) {
       earliest.write(t);
       end.withOutputTimestamp(new Instant(pairTime(t, t))).set(new Instant(END_OF_TIME));
@@ -90,5 +94,6 @@ final class BoundedEventTimeJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
     buffer.finish(sink);
     pending.clear();
     earliest.clear();
+    keyForgotten();
   }
 }

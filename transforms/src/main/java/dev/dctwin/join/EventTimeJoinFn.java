@@ -22,6 +22,7 @@ import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.join.RawUnionValue;
 import org.apache.beam.sdk.transforms.join.UnionCoder;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 import org.joda.time.Duration;
@@ -43,18 +44,27 @@ import org.joda.time.Instant;
  *
  * <p>With a {@code maxLatency}, a processing-time timer releases everything pending once the oldest
  * pending record has waited that long, as if the watermark had passed it.
+ *
+ * <p>After each release a {@code forget} timer is set at {@link #forgetAt} the buffer; when it
+ * fires with nothing pending, every state cell of the key is cleared. Without a tolerance or a
+ * state TTL that is the end of time.
  */
 final class EventTimeJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
   private final Coder<V> valueCoder;
 
+  /** The released records that can still take part in a pair, and how far the key released. */
   @StateId("buffer")
   private final StateSpec<ValueState<State<V>>> bufferSpec;
 
+  /** Records the watermark has not passed yet, by time. */
   @StateId("pending")
   private final StateSpec<MapState<Long, List<RawUnionValue>>> pendingSpec;
 
   @TimerFamily("release")
   private final TimerSpec releaseSpec = TimerSpecs.timerMap(TimeDomain.EVENT_TIME);
+
+  @TimerId("forget")
+  private final TimerSpec forgetSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
   /** Whether the {@code maxLatency} timer is set: setting it again would postpone it. */
   @StateId("forceSet")
@@ -67,10 +77,11 @@ final class EventTimeJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
       JoinFn<K, V, O> fn,
       Long delta,
       Duration maxLatency,
+      Duration stateTtl,
       Coder<V> valueCoder,
       TupleTag<O> pairsTag,
       TupleTag<RejectedRecord<K, V>> rejectedTag) {
-    super(fn, delta, maxLatency, pairsTag, rejectedTag);
+    super(fn, delta, maxLatency, stateTtl, pairsTag, rejectedTag);
     this.valueCoder = valueCoder;
     this.bufferSpec = StateSpecs.value(JoinStateCoder.of(valueCoder));
     this.pendingSpec =
@@ -96,6 +107,9 @@ final class EventTimeJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
       reject(element.getKey(), record, t, DeadLetterReason.LATE, out);
       return;
     }
+    if (state == null && pending.isEmpty().read()) {
+      keyCreated();
+    }
     List<RawUnionValue> atTime = pending.get(t).read();
     List<RawUnionValue> updated = atTime == null ? new ArrayList<>(1) : new ArrayList<>(atTime);
     updated.add(record);
@@ -113,13 +127,19 @@ final class EventTimeJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
       @Key K key,
       @StateId("buffer") ValueState<State<V>> bufferState,
       @StateId("pending") MapState<Long, List<RawUnionValue>> pending,
+      @TimerId("forget") Timer forget,
       MultiOutputReceiver out) {
     long t = Long.parseLong(timerId);
-    JoinBuffer<V> buffer = restore(bufferState.read());
+    State<V> stored = bufferState.read();
+    if (stored == null && pending.get(t).read() == null) {
+      // Released by maxLatency already, and the key forgotten since: nothing to bring back.
+      return;
+    }
+    JoinBuffer<V> buffer = restore(stored);
     PairSink<V> sink = sink(key, out);
     release(t, buffer, key, pending, sink, out);
     buffer.advanceWatermark(t + 1, sink);
-    bufferState.write(buffer.snapshot());
+    save(buffer, Math.min(t + 1, END_OF_TIME), bufferState, forget);
   }
 
   /**
@@ -133,6 +153,7 @@ final class EventTimeJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
       @StateId("buffer") ValueState<State<V>> bufferState,
       @StateId("pending") MapState<Long, List<RawUnionValue>> pending,
       @StateId("forceSet") ValueState<Boolean> forceSet,
+      @TimerId("forget") Timer forget,
       MultiOutputReceiver out) {
     forceSet.clear();
     List<Long> times = new ArrayList<>();
@@ -147,7 +168,38 @@ final class EventTimeJoinFn<K, V, O> extends JoinDoFn<K, V, O> {
       release(t, buffer, key, pending, sink, out);
     }
     buffer.advanceWatermark(times.get(times.size() - 1) + 1, sink);
-    bufferState.write(buffer.snapshot());
+    save(buffer, BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis(), bufferState, forget);
+  }
+
+  /**
+   * The key's newest records are farther than the tolerance (or TTL) behind the watermark, or it is
+   * the end of time: every pair among the released records has been emitted (each release advanced
+   * the buffer past its time), and none with a record still to come can be within reach. Unless
+   * records are still pending, whose releases set this timer again, the key's state is cleared.
+   */
+  @OnTimer("forget")
+  public void onForget(
+      @StateId("buffer") ValueState<State<V>> bufferState,
+      @StateId("pending") MapState<Long, List<RawUnionValue>> pending,
+      @StateId("forceSet") ValueState<Boolean> forceSet) {
+    State<V> state = bufferState.read();
+    if (state == null || !pending.isEmpty().read()) {
+      return;
+    }
+    bufferState.clear();
+    forceSet.clear();
+    keyForgotten();
+  }
+
+  /**
+   * Stores the buffer and sets the forget timer at {@link #forgetAt} it, or at {@code notBefore} if
+   * later (a timer may not be set behind the one firing).
+   */
+  private void save(
+      JoinBuffer<V> buffer, long notBefore, ValueState<State<V>> bufferState, Timer forget) {
+    State<V> state = buffer.snapshot();
+    bufferState.write(state);
+    forget.set(new Instant(Math.max(forgetAt(state), notBefore)));
   }
 
   private void release(

@@ -45,6 +45,13 @@ abstract class JoinDoFn<K, V, O> extends DoFn<KV<K, RawUnionValue>, O> {
   /** Off if null; see {@link OrderedTimeSeriesJoin#withMaxLatency}. */
   final Duration maxLatency;
 
+  /**
+   * How far past a key's newest record the watermark must be before nothing buffered can take part
+   * in a pair any more: the tolerance, or the state TTL if shorter; null for neither, and then only
+   * the end of time does.
+   */
+  private final Long forgetAfter;
+
   private final JoinFn<K, V, O> fn;
   private final TupleTag<O> pairsTag;
   private final TupleTag<RejectedRecord<K, V>> rejectedTag;
@@ -59,11 +66,17 @@ abstract class JoinDoFn<K, V, O> extends DoFn<KV<K, RawUnionValue>, O> {
       Metrics.counter(OrderedTimeSeriesJoin.class, DeadLetterReason.LATE.counterName());
   private final Counter outOfOrder =
       Metrics.counter(OrderedTimeSeriesJoin.class, DeadLetterReason.OUT_OF_ORDER.counterName());
+  private final Counter liveKeys =
+      Metrics.counter(OrderedTimeSeriesJoin.class, OrderedTimeSeriesJoin.LIVE_KEYS_COUNTER);
 
+  /**
+   * @param stateTtl off if null; see {@link OrderedTimeSeriesJoin#withStateTtl}
+   */
   JoinDoFn(
       JoinFn<K, V, O> fn,
       Long delta,
       Duration maxLatency,
+      Duration stateTtl,
       TupleTag<O> pairsTag,
       TupleTag<RejectedRecord<K, V>> rejectedTag) {
     this.fn = fn;
@@ -71,6 +84,40 @@ abstract class JoinDoFn<K, V, O> extends DoFn<KV<K, RawUnionValue>, O> {
     this.maxLatency = maxLatency;
     this.pairsTag = pairsTag;
     this.rejectedTag = rejectedTag;
+    if (stateTtl == null) {
+      this.forgetAfter = delta;
+    } else {
+      this.forgetAfter =
+          delta == null ? stateTtl.getMillis() : Math.min(delta, stateTtl.getMillis());
+    }
+  }
+
+  /**
+   * The earliest watermark at which the key can be forgotten: no record the join can still take
+   * ({@code t} at or after the watermark) can pair with anything in {@code state}, and every pair
+   * among its records has been emitted. That is one past the tolerance (or TTL) after the newest
+   * record of either side, since such a pair would be farther apart; without either, the end of
+   * time. Never after the end of time; the minimum for a state without records.
+   */
+  long forgetAt(State<V> state) {
+    long newest = Math.max(state.leftLastT(), state.rightLastT());
+    if (newest == JoinBuffer.NO_TIME) {
+      return Long.MIN_VALUE;
+    }
+    if (forgetAfter == null || forgetAfter >= END_OF_TIME - newest) {
+      return END_OF_TIME;
+    }
+    return newest + forgetAfter + 1;
+  }
+
+  /** A key's state went from nothing to something. */
+  void keyCreated() {
+    liveKeys.inc();
+  }
+
+  /** A key's state cells have all been cleared. */
+  void keyForgotten() {
+    liveKeys.dec();
   }
 
   JoinBuffer<V> restore(State<V> state) {

@@ -94,7 +94,11 @@ import org.joda.time.Duration;
  * that can still take part in a pair), in event-time mode plus a {@code MapState} by time of the
  * records waiting for the watermark; in event-time mode on bounded input just a {@code BagState} of
  * the key's records until the end. Event-time timers; no {@code OrderedListState}, which loses
- * elements with equal timestamps on the FlinkRunner; no Java serialization.
+ * elements with equal timestamps on the FlinkRunner; no Java serialization. A key's state is
+ * cleared once the watermark is past its newest record by more than the tolerance ({@link
+ * #withDelta}) or the state TTL ({@link #withStateTtl}), and at the end of time; without either a
+ * key keeps its newest record of each side until then. Counter {@value #LIVE_KEYS_COUNTER}: the
+ * keys that hold state.
  *
  * @param <K> the series key; its coder must be deterministic
  * @param <V> the record value, the same type on both sides
@@ -111,6 +115,13 @@ public final class OrderedTimeSeriesJoin<K, V, O>
 
   /** Counts emitted pairs. */
   public static final String PAIRS_COUNTER = "pairs";
+
+  /**
+   * Keys that hold state: raised when a key's state is created, lowered when it is cleared. Goes
+   * back to zero once the watermark has passed every key's forgetting time (section 6 of the
+   * contract).
+   */
+  public static final String LIVE_KEYS_COUNTER = "live_keys";
 
   /** When records are fed to the join; see the class documentation. */
   public enum Mode {
@@ -138,6 +149,7 @@ public final class OrderedTimeSeriesJoin<K, V, O>
   private final Long deltaMillis;
   private final Mode mode;
   private final Duration maxLatency;
+  private final Duration stateTtl;
 
   private OrderedTimeSeriesJoin(
       TypeDescriptor<O> outputType,
@@ -145,13 +157,15 @@ public final class OrderedTimeSeriesJoin<K, V, O>
       JoinFn<K, V, O> fn,
       Long deltaMillis,
       Mode mode,
-      Duration maxLatency) {
+      Duration maxLatency,
+      Duration stateTtl) {
     this.outputType = outputType;
     this.outputCoder = outputCoder;
     this.fn = fn;
     this.deltaMillis = deltaMillis;
     this.mode = mode;
     this.maxLatency = maxLatency;
+    this.stateTtl = stateTtl;
   }
 
   /**
@@ -159,7 +173,7 @@ public final class OrderedTimeSeriesJoin<K, V, O>
    * coder registry unless given with {@link #withOutputCoder}.
    */
   public static <O> OrderedTimeSeriesJoin<?, ?, O> into(TypeDescriptor<O> outputType) {
-    return new OrderedTimeSeriesJoin<>(outputType, null, null, null, null, null);
+    return new OrderedTimeSeriesJoin<>(outputType, null, null, null, null, null, null);
   }
 
   /** The join function, called once per pair. */
@@ -167,11 +181,13 @@ public final class OrderedTimeSeriesJoin<K, V, O>
     if (fn == null) {
       throw new IllegalArgumentException("the join function must not be null");
     }
-    return new OrderedTimeSeriesJoin<>(outputType, outputCoder, fn, deltaMillis, mode, maxLatency);
+    return new OrderedTimeSeriesJoin<>(
+        outputType, outputCoder, fn, deltaMillis, mode, maxLatency, stateTtl);
   }
 
   public OrderedTimeSeriesJoin<K, V, O> withOutputCoder(Coder<O> coder) {
-    return new OrderedTimeSeriesJoin<>(outputType, coder, fn, deltaMillis, mode, maxLatency);
+    return new OrderedTimeSeriesJoin<>(
+        outputType, coder, fn, deltaMillis, mode, maxLatency, stateTtl);
   }
 
   /**
@@ -183,12 +199,13 @@ public final class OrderedTimeSeriesJoin<K, V, O>
       throw new IllegalArgumentException("delta must not be negative: " + delta);
     }
     return new OrderedTimeSeriesJoin<>(
-        outputType, outputCoder, fn, delta.getMillis(), mode, maxLatency);
+        outputType, outputCoder, fn, delta.getMillis(), mode, maxLatency, stateTtl);
   }
 
   /** Overrides the default mode, which follows the boundedness of the inputs. */
   public OrderedTimeSeriesJoin<K, V, O> withMode(Mode mode) {
-    return new OrderedTimeSeriesJoin<>(outputType, outputCoder, fn, deltaMillis, mode, maxLatency);
+    return new OrderedTimeSeriesJoin<>(
+        outputType, outputCoder, fn, deltaMillis, mode, maxLatency, stateTtl);
   }
 
   /**
@@ -206,7 +223,29 @@ public final class OrderedTimeSeriesJoin<K, V, O>
     if (maxLatency.getMillis() <= 0) {
       throw new IllegalArgumentException("maxLatency must be positive: " + maxLatency);
     }
-    return new OrderedTimeSeriesJoin<>(outputType, outputCoder, fn, deltaMillis, mode, maxLatency);
+    return new OrderedTimeSeriesJoin<>(
+        outputType, outputCoder, fn, deltaMillis, mode, maxLatency, stateTtl);
+  }
+
+  /**
+   * Forgets a key once the watermark has passed its newest record by more than {@code ttl}: its
+   * state is cleared, and a record that arrives afterwards is joined as the first of a new key. Off
+   * by default; must be positive; no effect when a tolerance ({@link #withDelta}) is at most {@code
+   * ttl}, since the key is then forgotten as soon as nothing buffered can pair any more (see the
+   * contract, section 6).
+   *
+   * <p>Without a tolerance, the newest record of each side is {@code prev} of whatever the other
+   * side sends next, however much later, so an exact join keeps it until the end of time: one or
+   * two records per key ever seen. With a TTL, a pair whose later record comes more than {@code
+   * ttl} after everything else of its key is lost if the watermark passed that mark before the
+   * record arrived. This breaks the join's determinism (guarantee 2) for such pairs only.
+   */
+  public OrderedTimeSeriesJoin<K, V, O> withStateTtl(Duration ttl) {
+    if (ttl.getMillis() <= 0) {
+      throw new IllegalArgumentException("the state TTL must be positive: " + ttl);
+    }
+    return new OrderedTimeSeriesJoin<>(
+        outputType, outputCoder, fn, deltaMillis, mode, maxLatency, ttl);
   }
 
   /** The mode used for these inputs: the one set, else by boundedness. */
@@ -251,12 +290,14 @@ public final class OrderedTimeSeriesJoin<K, V, O>
     JoinDoFn<K, V, O> joinFn;
     if (modeFor(input) == Mode.ARRIVAL_ORDER) {
       joinFn =
-          new ArrivalOrderJoinFn<>(fn, deltaMillis, maxLatency, valueCoder, pairsTag, rejectedTag);
+          new ArrivalOrderJoinFn<>(
+              fn, deltaMillis, maxLatency, stateTtl, valueCoder, pairsTag, rejectedTag);
     } else if (records.isBounded() == PCollection.IsBounded.BOUNDED) {
       joinFn = new BoundedEventTimeJoinFn<>(fn, deltaMillis, valueCoder, pairsTag, rejectedTag);
     } else {
       joinFn =
-          new EventTimeJoinFn<>(fn, deltaMillis, maxLatency, valueCoder, pairsTag, rejectedTag);
+          new EventTimeJoinFn<>(
+              fn, deltaMillis, maxLatency, stateTtl, valueCoder, pairsTag, rejectedTag);
     }
     PCollectionTuple outputs =
         records.apply(

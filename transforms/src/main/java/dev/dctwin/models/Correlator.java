@@ -147,6 +147,20 @@ final class Correlator {
     }
 
     /**
+     * Forgets a member that is gone, as {@link #remove} does, and announces it with one alert of
+     * {@code gone}: RESOLVED at once, since no twin is left to resolve it later.
+     */
+    void gone(String member, Incident gone, long eventTime) {
+      remove(member, eventTime);
+      memberAlerts.add(
+          new MemberAlert(
+              member,
+              TrackedIncident.releasedUnexplained(gone, eventTime),
+              AlertStatus.RESOLVED,
+              eventTime));
+    }
+
+    /**
      * Opens the group incident of every cause whose evidence is shared by at least {@code
      * openThreshold} members with incidents opened within the correlation window of each other, and
      * resolves an open one when fewer than {@code ceil(resolveFraction * openThreshold)} members

@@ -28,6 +28,9 @@ import java.util.Map;
  *       explanation.
  *   <li>A server incident released unexplained stays so even if a rack incident opens later within
  *       W: its OPENED alert is out, and alerts are immutable facts.
+ *   <li>A server that leaves (decommissioned, or gone after its TTL) no longer counts: its released
+ *       incidents resolve, its held ones are dropped; a gone one is announced by one RESOLVED
+ *       SERVER_GONE alert.
  * </ul>
  */
 public final class RackCorrelationModel {
@@ -63,6 +66,20 @@ public final class RackCorrelationModel {
     Correlator.Session session = session(state);
     session.releaseDue(eventTime);
     session.remove(serverId, eventTime);
+    return decide(state, session, eventTime);
+  }
+
+  /**
+   * A server was forgotten after going without a report for too long ({@code gone} is its
+   * SERVER_GONE incident): it leaves the rack as if decommissioned, and one SERVER_GONE alert says
+   * so. The alert is RESOLVED, opened and resolved at {@code eventTime}: nothing tracks the server
+   * any more that could resolve an OPENED one, which would otherwise stay open for ever.
+   */
+  public RackDecision onServerGone(
+      RackState state, String serverId, Incident gone, long eventTime) {
+    Correlator.Session session = session(state);
+    session.releaseDue(eventTime);
+    session.gone(serverId, gone, eventTime);
     return decide(state, session, eventTime);
   }
 

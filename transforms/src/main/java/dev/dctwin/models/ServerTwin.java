@@ -51,11 +51,20 @@ import java.util.OptionalLong;
  *   <li>A maintenance window of the server is located in its rack and datacenter and passed on to
  *       the datacenter's {@link MaintenanceCalendar}; one of a server that is not commissioned is
  *       rejected as {@link DeadLetterReason#UNKNOWN_ENTITY}.
+ *   <li>The server is gone {@code goneAfterMs} (7 days by default) after its last report or
+ *       commissioning, whichever is later: it leaves its rack as if decommissioned, with one
+ *       SERVER_GONE incident for the rack to announce, and the twin forgets it. A timer at that
+ *       {@link #goneDeadline} notices it (with {@link #onGoneCheck}); if none fired, the next
+ *       message after the deadline does, before it is taken: it then finds no commissioned server.
+ *       This bounds the state of servers that were never decommissioned.
  * </ul>
  */
 public final class ServerTwin {
   /** How much older than a report a BMC reading may be to be attached to it, by default. */
   public static final long DEFAULT_SENSOR_MAX_AGE_MS = 30_000;
+
+  /** How long a commissioned server may go without a report before it is gone, by default. */
+  public static final long DEFAULT_GONE_AFTER_MS = 7L * 24 * 60 * 60 * 1000;
 
   /**
    * The order of one server's messages that share a timestamp: commission first, then reports and
@@ -71,16 +80,30 @@ public final class ServerTwin {
   private final long silenceAfterMs;
   private final long sensorMaxAgeMs;
   private final boolean learnBaseline;
+  private final long goneAfterMs;
 
   /**
    * @param learnBaseline whether every server learns a {@link ServerBaseline} of its metrics and
    *     opens METRIC_ANOMALY when they depart from it
    */
   public ServerTwin(HealthThresholds thresholds, long sensorMaxAgeMs, boolean learnBaseline) {
+    this(thresholds, sensorMaxAgeMs, learnBaseline, DEFAULT_GONE_AFTER_MS);
+  }
+
+  /**
+   * @param goneAfterMs how long after its last report (or commissioning) a server is gone and
+   *     forgotten; positive
+   */
+  public ServerTwin(
+      HealthThresholds thresholds, long sensorMaxAgeMs, boolean learnBaseline, long goneAfterMs) {
+    if (goneAfterMs <= 0) {
+      throw new IllegalArgumentException("goneAfterMs must be positive, not " + goneAfterMs);
+    }
     this.health = new ServerHealthModel(thresholds);
     this.silenceAfterMs = thresholds.silenceAfterMs();
     this.sensorMaxAgeMs = sensorMaxAgeMs;
     this.learnBaseline = learnBaseline;
+    this.goneAfterMs = goneAfterMs;
   }
 
   /** Default health thresholds, {@link #DEFAULT_SENSOR_MAX_AGE_MS} and the learned baseline on. */
@@ -125,6 +148,8 @@ public final class ServerTwin {
           "a message of " + serverId + " for the twin of " + state.identity().serverId());
     }
     Step step = new Step(state);
+    // However late the timer: a server gone before this message is gone when it arrives.
+    step.checkGone(message.eventTime());
     if (message instanceof CommissionServer commission) {
       step.commission(commission);
     } else if (message instanceof DecommissionServer decommission) {
@@ -147,6 +172,35 @@ public final class ServerTwin {
     Step step = new Step(state);
     step.checkSilence(now);
     return step.decision();
+  }
+
+  /**
+   * Event time has reached {@code now}: if the {@link #goneDeadline} is at or before it, the server
+   * is gone at the deadline. Its rack is told that it left, with a SERVER_GONE incident, and the
+   * returned state is not commissioned: the twin forgets it. Opens SERVER_SILENT first if its
+   * deadline came before, as {@link #onSilenceCheck} would have.
+   */
+  public ServerTwinDecision onGoneCheck(ServerTwinState state, long now) {
+    Step step = new Step(state);
+    step.checkGone(now);
+    return step.decision();
+  }
+
+  /**
+   * When the server is gone if no report arrives: {@code goneAfterMs} after its last report or its
+   * commissioning, whichever is later. Empty when it is not commissioned.
+   */
+  public OptionalLong goneDeadline(ServerTwinState state) {
+    return goneDeadline(state.identity(), state.status());
+  }
+
+  private OptionalLong goneDeadline(CommissionServer identity, ServerStatus status) {
+    if (identity == null) {
+      return OptionalLong.empty();
+    }
+    long lastSeen = Math.max(identity.eventTime(), status.lastReportTime());
+    return OptionalLong.of(
+        goneAfterMs > Long.MAX_VALUE - lastSeen ? Long.MAX_VALUE : lastSeen + goneAfterMs);
   }
 
   /**
@@ -186,6 +240,19 @@ public final class ServerTwin {
               metric.expected()));
     }
     return context.toString();
+  }
+
+  /** {@code 7 days}, {@code 36 h}, {@code 90 s} or {@code 1500 ms}. */
+  static String readable(long ms) {
+    if (ms % 86_400_000 == 0) {
+      long days = ms / 86_400_000;
+      return days + (days == 1 ? " day" : " days");
+    } else if (ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + " h";
+    } else if (ms % 1_000 == 0) {
+      return ms / 1_000 + " s";
+    }
+    return ms + " ms";
   }
 
   private static int lifecycleRank(Message message) {
@@ -241,6 +308,10 @@ public final class ServerTwin {
         return;
       }
       tellRack(eventTime, true);
+      forget();
+    }
+
+    private void forget() {
       identity = null;
       sensors = null;
       status = ServerStatus.initial();
@@ -334,6 +405,34 @@ public final class ServerTwin {
       if (deadline.isPresent() && deadline.getAsLong() <= now) {
         apply(health.onSilence(status, deadline.getAsLong()));
       }
+    }
+
+    /**
+     * Forgets the server if it was gone by {@code now}: silent first if that came before, then out
+     * of its rack with SERVER_GONE, like a decommission.
+     */
+    void checkGone(long now) {
+      OptionalLong deadline = goneDeadline(identity, status);
+      if (deadline.isEmpty() || deadline.getAsLong() > now) {
+        return;
+      }
+      long goneAt = deadline.getAsLong();
+      checkSilence(goneAt);
+      Incident gone =
+          new Incident(
+              IncidentType.SERVER_GONE,
+              IncidentType.SERVER_GONE.defaultSeverity(),
+              goneAt,
+              "no report for " + readable(goneAfterMs) + "; forgotten until commissioned again");
+      toRack.add(
+          new ServerIncidents(
+              identity.serverId(),
+              identity.rackId(),
+              identity.datacenterId(),
+              Map.of(IncidentType.SERVER_GONE, gone),
+              goneAt,
+              true));
+      forget();
     }
 
     private ServerMetricReport withLatestSensors(ServerMetricReport report) {

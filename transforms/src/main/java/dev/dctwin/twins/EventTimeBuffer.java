@@ -8,6 +8,7 @@ import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.Timer;
 import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.joda.time.Instant;
 
 /**
@@ -27,6 +28,8 @@ import org.joda.time.Instant;
  * back.
  */
 final class EventTimeBuffer<T> {
+  private static final long END_OF_TIME = GlobalWindow.INSTANCE.maxTimestamp().getMillis();
+
   private final ValueState<Inbox<T>> cell;
   private final Timer timer;
   private final long alignmentMs;
@@ -94,11 +97,15 @@ final class EventTimeBuffer<T> {
   }
 
   private void setTimer(long aligned) {
-    timer.set(new Instant(aligned));
-    inbox.wakeUpAt(aligned);
+    // A deadline past the end of time (an input dated there, plus a twin's delay) waits for it.
+    long at = Math.min(aligned, END_OF_TIME);
+    timer.set(new Instant(at));
+    inbox.wakeUpAt(at);
   }
 
   private long aligned(long at) {
-    return Math.floorDiv(at + alignmentMs - 1, alignmentMs) * alignmentMs;
+    return at > END_OF_TIME
+        ? END_OF_TIME
+        : Math.floorDiv(at + alignmentMs - 1, alignmentMs) * alignmentMs;
   }
 }

@@ -2,6 +2,8 @@ package dev.dctwin.twins;
 
 import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.domain.Alert;
+import dev.dctwin.domain.Incident;
+import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.models.RackCorrelationModel;
@@ -88,11 +90,14 @@ final class RackTwinFn extends DoFn<KV<String, ServerIncidents>, Alert> {
       if (state == null) {
         state = RackState.empty(rackId, update.datacenterId());
       }
+      Incident gone = update.left() ? update.open().get(IncidentType.SERVER_GONE) : null;
       RackDecision decision =
-          update.left()
-              ? model.onServerLeft(state, update.serverId(), update.eventTime())
-              : model.onServerIncidents(
-                  state, update.serverId(), update.open(), update.eventTime());
+          gone != null
+              ? model.onServerGone(state, update.serverId(), gone, update.eventTime())
+              : update.left()
+                  ? model.onServerLeft(state, update.serverId(), update.eventTime())
+                  : model.onServerIncidents(
+                      state, update.serverId(), update.open(), update.eventTime());
       state = emit(decision, out);
     }
     if (state != null) {

@@ -13,7 +13,6 @@ import dev.dctwin.models.ServerTwinState;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.StateSpec;
@@ -40,6 +39,11 @@ import org.joda.time.Instant;
  * is that silence is noticed only while the watermark advances, that is while other servers report;
  * a whole fleet falling silent at once is the ingestion's problem, which the source's
  * idle-partition watermark policy covers.
+ *
+ * <p>The same timer forgets a server that has been without a report for {@link
+ * TwinsConfig#serverGoneAfterMs()} (7 days by default): the model announces SERVER_GONE and takes
+ * it out of its rack, and both state cells are cleared, so that servers which stop reporting and
+ * are never decommissioned do not keep state for ever.
  */
 final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerIncidents>> {
   static final TupleTag<KV<String, ServerIncidents>> TO_RACK = new TupleTag<>() {};
@@ -47,6 +51,7 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
   static final TupleTag<KV<String, Message>> TO_MAINTENANCE = new TupleTag<>() {};
 
   // What the twin keeps per server: one cell for the model's state, one for its inputs and timer.
+  // Both are cleared when the server is decommissioned or gone and nothing is pending.
   @StateId("server")
   private final StateSpec<ValueState<ServerTwinState>> serverSpec =
       StateSpecs.value(ModelStateCoders.SERVER_TWIN_STATE);
@@ -79,7 +84,12 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
 
   @Setup
   public void setup() {
-    model = new ServerTwin(config.health(), config.sensorMaxAgeMs(), config.learnedBaseline());
+    model =
+        new ServerTwin(
+            config.health(),
+            config.sensorMaxAgeMs(),
+            config.learnedBaseline(),
+            config.serverGoneAfterMs());
   }
 
   @ProcessElement
@@ -109,6 +119,7 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
     }
     if (config.silenceTimers()) {
       state = emit(serverId, model.onSilenceCheck(state, now), out);
+      state = emit(serverId, model.onGoneCheck(state, now), out);
     }
     if (state.isCommissioned()) {
       // Also when nothing else changed: the model changed the window in place.
@@ -116,7 +127,11 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
     } else {
       server.clear();
     }
-    buffer.reschedule(config.silenceTimers() ? model.silenceDeadline(state) : OptionalLong.empty());
+    if (config.silenceTimers()) {
+      buffer.reschedule(model.silenceDeadline(state), model.goneDeadline(state));
+    } else {
+      buffer.reschedule();
+    }
   }
 
   private ServerTwinState emit(

@@ -10,15 +10,20 @@ import java.io.Serializable;
 /**
  * Configuration of the three layers of twins.
  *
- * @param silenceTimers whether a server twin raises SERVER_SILENT from an event-time timer when
- *     reports stop. On for streams. Off for bounded files: at the end of a file the watermark jumps
- *     to infinity and every server would seem to fall silent. Silence that ends before the input
- *     does is detected either way, from the gap before the next report.
+ * @param silenceTimers whether a server twin raises SERVER_SILENT (and, later, SERVER_GONE) from an
+ *     event-time timer when reports stop. On for streams. Off for bounded files: at the end of a
+ *     file the watermark jumps to infinity and every server would seem to fall silent. Silence that
+ *     ends before the input does is detected either way, from the gap before the next report.
  * @param learnedBaseline whether every server twin learns a baseline of its metrics and opens
  *     METRIC_ANOMALY when they depart from it
  *     (transforms/src/main/java/dev/dctwin/models/baseline/BASELINE.md)
  * @param assembly how agents' samples become reports
  *     (transforms/src/main/java/dev/dctwin/models/agents/ASSEMBLY.md)
+ * @param serverGoneAfterMs how long a commissioned server may go without a report (counted from its
+ *     last report or commissioning) before its twin announces SERVER_GONE, takes it out of its rack
+ *     and forgets it (default 7 days): what bounds the state of servers that stop reporting and are
+ *     never decommissioned. Noticed by the same timers as silence, and by the server's next message
+ *     either way.
  */
 public record TwinsConfig(
     HealthThresholds health,
@@ -28,13 +33,20 @@ public record TwinsConfig(
     long sensorMaxAgeMs,
     long timerAlignmentMs,
     boolean learnedBaseline,
-    AssemblyConfig assembly)
+    AssemblyConfig assembly,
+    long serverGoneAfterMs)
     implements Serializable {
 
   public TwinsConfig {
     if (timerAlignmentMs <= 0) {
       throw new IllegalArgumentException(
           "the twins' timer alignment must be positive, not " + timerAlignmentMs + " ms");
+    }
+    if (serverGoneAfterMs <= 0) {
+      throw new IllegalArgumentException(
+          "the time after which a server is gone must be positive, not "
+              + serverGoneAfterMs
+              + " ms");
     }
   }
 
@@ -47,7 +59,8 @@ public record TwinsConfig(
         ServerTwin.DEFAULT_SENSOR_MAX_AGE_MS,
         1_000,
         true,
-        AssemblyConfig.defaults());
+        AssemblyConfig.defaults(),
+        ServerTwin.DEFAULT_GONE_AFTER_MS);
   }
 
   public TwinsConfig withSilenceTimers(boolean enabled) {
@@ -59,7 +72,8 @@ public record TwinsConfig(
         sensorMaxAgeMs,
         timerAlignmentMs,
         learnedBaseline,
-        assembly);
+        assembly,
+        serverGoneAfterMs);
   }
 
   public TwinsConfig withTimerAlignmentMs(long alignmentMs) {
@@ -71,7 +85,8 @@ public record TwinsConfig(
         sensorMaxAgeMs,
         alignmentMs,
         learnedBaseline,
-        assembly);
+        assembly,
+        serverGoneAfterMs);
   }
 
   public TwinsConfig withHealth(HealthThresholds thresholds) {
@@ -83,7 +98,8 @@ public record TwinsConfig(
         sensorMaxAgeMs,
         timerAlignmentMs,
         learnedBaseline,
-        assembly);
+        assembly,
+        serverGoneAfterMs);
   }
 
   public TwinsConfig withLearnedBaseline(boolean enabled) {
@@ -95,7 +111,8 @@ public record TwinsConfig(
         sensorMaxAgeMs,
         timerAlignmentMs,
         enabled,
-        assembly);
+        assembly,
+        serverGoneAfterMs);
   }
 
   public TwinsConfig withAssembly(AssemblyConfig config) {
@@ -107,6 +124,20 @@ public record TwinsConfig(
         sensorMaxAgeMs,
         timerAlignmentMs,
         learnedBaseline,
-        config);
+        config,
+        serverGoneAfterMs);
+  }
+
+  public TwinsConfig withServerGoneAfterMs(long goneAfterMs) {
+    return new TwinsConfig(
+        health,
+        rack,
+        datacenter,
+        silenceTimers,
+        sensorMaxAgeMs,
+        timerAlignmentMs,
+        learnedBaseline,
+        assembly,
+        goneAfterMs);
   }
 }

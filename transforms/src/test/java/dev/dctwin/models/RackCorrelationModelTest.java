@@ -23,6 +23,7 @@ import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
 import dev.dctwin.domain.SampleMessages;
+import dev.dctwin.domain.Severity;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -247,6 +248,42 @@ public class RackCorrelationModelTest {
     assertThat(decision.serverAlerts(), hasSize(1));
     assertThat(decision.serverAlerts().get(0).status(), is(AlertStatus.RESOLVED));
     assertThat(decision.state().commissionedServers(), is(39));
+  }
+
+  @Test
+  public void aGoneServerLeavesTheCountWithOneResolvedServerGoneAlert() {
+    RackTwin rack = new RackTwin(40, T0 - 60_000);
+    rack.incidents(rack.server(3), T0, incident(DISK_FAILURE, T0));
+    long goneAt = T0 + 7L * 24 * 3_600_000;
+    Incident gone = new Incident(IncidentType.SERVER_GONE, Severity.WARNING, goneAt, "gone");
+    RackDecision decision = rack.gone(rack.server(3), gone);
+
+    assertThat(decision.state().commissionedServers(), is(39));
+    assertThat(decision.state().servers().containsKey(rack.server(3)), is(false));
+    assertThat(
+        decision.serverAlerts().stream()
+            .map(a -> a.incidentType() + " " + a.status() + "@" + a.eventTime())
+            .toList(),
+        contains("DISK_FAILURE RESOLVED@" + goneAt, "SERVER_GONE RESOLVED@" + goneAt));
+    Alert goneAlert = decision.serverAlerts().get(1);
+    assertThat(goneAlert.entity(), is(rack.server(3)));
+    assertThat(goneAlert.rackId(), is("dc1-r01"));
+    assertThat(goneAlert.openedAt(), is(goneAt));
+    assertThat(goneAlert.context(), is("gone"));
+    assertThat(
+        goneAlert.incidentId(),
+        is(Alert.incidentId(Level.SERVER, rack.server(3), IncidentType.SERVER_GONE, goneAt)));
+  }
+
+  @Test
+  public void theLastServerGoneLeavesAnEmptyRack() {
+    RackTwin rack = new RackTwin(1, T0);
+    rack.gone(
+        rack.server(1),
+        new Incident(IncidentType.SERVER_GONE, Severity.WARNING, T0 + 1_000, "gone"));
+    assertThat(rack.state().servers().isEmpty(), is(true));
+    assertThat(rack.state().rackIncidents().isEmpty(), is(true));
+    assertThat(rack.timer(), is(OptionalLong.empty()));
   }
 
   @Test

@@ -52,6 +52,10 @@ final class RackTwin {
     return step(model.onServerLeft(state(), serverId, time));
   }
 
+  RackDecision gone(String serverId, Incident gone) {
+    return step(model.onServerGone(state(), serverId, gone, gone.openedAt()));
+  }
+
   /** Fires the timer as the watermark passes it, up to {@code time}. */
   void advanceTo(long time) {
     while (timer.isPresent() && timer.getAsLong() <= time) {

@@ -53,6 +53,10 @@ public class ServerTwinTest {
     return step(model.onSilenceCheck(ServerTwinState.fromBytes(state.toBytes()), now));
   }
 
+  private ServerTwinDecision checkGone(long now) {
+    return step(model.onGoneCheck(ServerTwinState.fromBytes(state.toBytes()), now));
+  }
+
   private ServerTwinDecision step(ServerTwinDecision decision) {
     state = decision.state();
     return decision;
@@ -243,6 +247,98 @@ public class ServerTwinTest {
     assertThat(silent.eventTime(), is(T0 + 60_000));
     assertThat(silent.open().get(SERVER_SILENT).openedAt(), is(T0 + 60_000));
     assertThat(decision.toRack().get(1), is(joined("dc1-r01", T0 + 90_000, Map.of())));
+  }
+
+  @Test
+  public void aServerThatNeverReportsIsGoneAfterItsTtlAndForgotten() {
+    send(IN_R01);
+    long silentAt = IN_R01.eventTime() + 60_000;
+    long goneAt = IN_R01.eventTime() + ServerTwin.DEFAULT_GONE_AFTER_MS;
+    checkSilence(silentAt);
+    assertThat(model.goneDeadline(state), is(OptionalLong.of(goneAt)));
+    assertThat(checkGone(goneAt - 1).toRack(), is(empty()));
+    assertThat(state.isCommissioned(), is(true));
+
+    // A timer that fires late still makes it gone at the deadline.
+    ServerTwinDecision gone = checkGone(goneAt + 5_000);
+    Incident incident =
+        new Incident(
+            IncidentType.SERVER_GONE,
+            IncidentType.SERVER_GONE.defaultSeverity(),
+            goneAt,
+            "no report for 7 days; forgotten until commissioned again");
+    assertThat(
+        gone.toRack(),
+        contains(
+            new ServerIncidents(
+                SERVER,
+                "dc1-r01",
+                "dc1",
+                Map.of(IncidentType.SERVER_GONE, incident),
+                goneAt,
+                true)));
+    assertThat(state.isCommissioned(), is(false));
+    assertThat(state, is(ServerTwinState.notCommissioned()));
+    assertThat(model.goneDeadline(state), is(OptionalLong.empty()));
+    assertThat(model.silenceDeadline(state), is(OptionalLong.empty()));
+    assertThat("gone once", checkGone(goneAt + 60_000).toRack(), is(empty()));
+
+    // Forgotten: its reports are those of an uncommissioned server, until it is commissioned again.
+    assertThat(
+        healthyReport(goneAt + 1_000).rejected().get(0).reason(),
+        is(DeadLetterReason.UNCOMMISSIONED));
+    CommissionServer again = new CommissionServer(SERVER, "dc1-r01", "dc1", goneAt + 2_000);
+    assertThat(send(again).toRack(), contains(joined("dc1-r01", goneAt + 2_000, Map.of())));
+  }
+
+  @Test
+  public void theGoneDeadlineCountsFromTheLastReportOrCommissioning() {
+    ServerTwin twoDays = new ServerTwin(HealthThresholds.defaults(), 30_000, false, 172_800_000);
+    ServerTwinState server = twoDays.onMessage(ServerTwinState.notCommissioned(), IN_R01).state();
+    assertThat(twoDays.goneDeadline(server), is(OptionalLong.of(IN_R01.eventTime() + 172_800_000)));
+    server = twoDays.onMessage(server, ReportBuilder.at(SERVER, T0 + 3_600_000).build()).state();
+    assertThat(twoDays.goneDeadline(server), is(OptionalLong.of(T0 + 3_600_000 + 172_800_000)));
+    CommissionServer again = new CommissionServer(SERVER, "dc1-r01", "dc1", T0 + 7_200_000);
+    server = twoDays.onMessage(server, again).state();
+    assertThat(twoDays.goneDeadline(server), is(OptionalLong.of(T0 + 7_200_000 + 172_800_000)));
+    ServerTwinDecision gone = twoDays.onGoneCheck(server, T0 + 7_200_000 + 172_800_000);
+    assertThat(
+        gone.toRack().get(gone.toRack().size() - 1).open().get(IncidentType.SERVER_GONE).context(),
+        is("no report for 2 days; forgotten until commissioned again"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ServerTwin(HealthThresholds.defaults(), 30_000, false, 0));
+  }
+
+  @Test
+  public void aMessageAfterTheGoneDeadlineWithoutATimerFindsTheServerGone() {
+    send(IN_R01);
+    healthyReport(T0);
+    long goneAt = T0 + ServerTwin.DEFAULT_GONE_AFTER_MS;
+    ServerTwinDecision decision = healthyReport(goneAt);
+
+    // Silent at its own deadline, then gone at its own, then the report finds no server.
+    assertThat(
+        decision.toRack().stream().map(update -> update.eventTime() + " " + update.left()).toList(),
+        contains((T0 + 60_000) + " false", goneAt + " true"));
+    assertThat(decision.toRack().get(0).open().keySet(), contains(SERVER_SILENT));
+    assertThat(decision.toRack().get(1).open().keySet(), contains(IncidentType.SERVER_GONE));
+    assertThat(decision.reportAccepted(), is(false));
+    assertThat(decision.rejected().get(0).reason(), is(DeadLetterReason.UNCOMMISSIONED));
+    assertThat(state.isCommissioned(), is(false));
+  }
+
+  @Test
+  public void aReportJustBeforeTheGoneDeadlineKeepsTheServer() {
+    send(IN_R01);
+    healthyReport(T0);
+    long goneAt = T0 + ServerTwin.DEFAULT_GONE_AFTER_MS;
+    ServerTwinDecision decision = healthyReport(goneAt - 1);
+    assertThat(decision.reportAccepted(), is(true));
+    assertThat(state.isCommissioned(), is(true));
+    assertThat(
+        model.goneDeadline(state),
+        is(OptionalLong.of(goneAt - 1 + ServerTwin.DEFAULT_GONE_AFTER_MS)));
   }
 
   @Test

@@ -5,10 +5,10 @@ import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.pipeline.DatacenterPipeline;
+import dev.dctwin.pipeline.cli.ListenAddress;
 import dev.dctwin.pipeline.cli.UsageException;
 import dev.dctwin.pipeline.io.KafkaClients;
 import dev.dctwin.pipeline.io.MqttKafkaBridge;
-import dev.dctwin.pipeline.view.ViewCommand;
 import dev.dctwin.pipeline.view.ViewService;
 import dev.dctwin.simulator.LiveFleet;
 import java.io.IOException;
@@ -629,7 +629,7 @@ public final class DemoCommand {
       ViewService.Settings settings =
           new ViewService.Settings(
               clients,
-              ViewCommand.address(listen),
+              ListenAddress.parse(listen),
               options.getKafkaAlertsTopic(),
               prefix + "provisioning",
               options.getKafkaDeadLettersTopic(),
@@ -646,7 +646,7 @@ public final class DemoCommand {
             ViewService.start(
                 new ViewService.Settings(
                     clients,
-                    ViewCommand.address("127.0.0.1:0"),
+                    ListenAddress.parse("127.0.0.1:0"),
                     settings.alertsTopic(),
                     settings.provisioningTopic(),
                     settings.deadLettersTopic(),
