@@ -386,16 +386,17 @@ final class OtlpSamples {
       if (!Canonical.isWholeDisk(device)) {
         return false;
       }
-      String name = read;
-      if (!read.equals(write)) {
-        String direction = first(attributes, "direction", "disk.io.direction");
-        if ("read".equals(direction)) {
-          name = read;
-        } else if ("write".equals(direction)) {
-          name = write;
-        } else {
-          return false;
-        }
+      String name =
+          read.equals(write)
+              ? read
+              : byDirection(
+                  first(attributes, "direction", "disk.io.direction"),
+                  "read",
+                  read,
+                  "write",
+                  write);
+      if (name == null) {
+        return false;
       }
       batch.add(host, name, Map.of("device", device), value * scale, time, kind);
       return true;
@@ -416,18 +417,30 @@ final class OtlpSamples {
       if (device == null || direction == null) {
         return false;
       }
-      String name;
-      if (direction.equals("receive")) {
-        name = in;
-      } else if (direction.equals("transmit")) {
-        name = out;
-      } else {
+      String name = byDirection(direction, "receive", in, "transmit", out);
+      if (name == null) {
         return false;
       }
       if (!Canonical.isLoopback(device)) {
         batch.add(host, name, Map.of("device", device), value, time, kind);
       }
       return true;
+    }
+
+    /**
+     * The name for a direction: {@code first} for {@code firstDirection} (read, receive), {@code
+     * second} for {@code secondDirection} (write, transmit); null for a missing or unknown one.
+     */
+    private static String byDirection(
+        String direction,
+        String firstDirection,
+        String first,
+        String secondDirection,
+        String second) {
+      if (firstDirection.equals(direction)) {
+        return first;
+      }
+      return secondDirection.equals(direction) ? second : null;
     }
 
     private static String first(Map<String, String> attributes, String... keys) {
