@@ -589,9 +589,10 @@ public final class ServerTwin {
   /**
    * Whether the last report time moved from {@code before} to {@code after} across a boundary of
    * the server's refresh grid: multiples of {@code statusRefreshMs} shifted by a phase of its own
-   * (its id's hash), so that a fleet's refreshes spread over the interval instead of all landing on
-   * the minute. At most one refresh per interval, decided by the two times alone: no state
-   * remembers the last one sent. The first report and a reset to none always count.
+   * (its id's hash, mixed: ids that differ in their last character have hashes 1 apart), so that a
+   * fleet's refreshes spread over the interval instead of all landing on the minute. At most one
+   * refresh per interval, decided by the two times alone: no state remembers the last one sent. The
+   * first report and a reset to none always count.
    */
   private boolean lastReportDue(String serverId, long before, long after) {
     if (before == after) {
@@ -600,8 +601,16 @@ public final class ServerTwin {
     if (before == ServerStatus.NO_REPORT || after == ServerStatus.NO_REPORT) {
       return true;
     }
-    long phase = Math.floorMod(serverId.hashCode(), statusRefreshMs);
+    long phase = Math.floorMod(spread(serverId.hashCode()), statusRefreshMs);
     return Math.floorDiv(before - phase, statusRefreshMs)
         != Math.floorDiv(after - phase, statusRefreshMs);
+  }
+
+  /** The SplitMix64 finalizer: every bit of {@code hash} moves every bit of the result. */
+  private static long spread(int hash) {
+    long z = hash * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 }

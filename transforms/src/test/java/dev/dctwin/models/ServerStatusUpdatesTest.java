@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
-import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
@@ -134,7 +133,7 @@ public class ServerStatusUpdatesTest {
   public void aFleetsRefreshesSpreadOverTheInterval() {
     Set<Long> firstRefreshes = new HashSet<>();
     for (int s = 1; s <= 12; s++) {
-      String server = "dc1-r01-s" + s;
+      String server = String.format("dc1-r01-s%02d", s);
       ServerTwinState twin =
           model
               .onMessage(
@@ -152,7 +151,9 @@ public class ServerStatusUpdatesTest {
       }
     }
     assertThat(
-        "12 servers do not all refresh on the same report", firstRefreshes.size(), greaterThan(1));
+        "12 servers with consecutive ids spread over most of the 6 reports of an interval",
+        firstRefreshes.size(),
+        greaterThanOrEqualTo(4));
   }
 
   @Test
