@@ -60,6 +60,11 @@ import java.util.Set;
  *       {@link #goneDeadline} notices it (with {@link #onGoneCheck}); if none fired, the next
  *       message after the deadline does, before it is taken: it then finds no commissioned server.
  *       This bounds the state of servers that were never decommissioned.
+ *   <li>A step that changes what the {@code server_status} table shows of the server (its
+ *       lifecycle, rack, open incident types, baseline readiness), or moves its last report time
+ *       across a boundary of its refresh grid ({@code statusRefreshMs}), returns its {@link
+ *       ServerStatusUpdate}; a server that leaves returns its last one, marked as left.
+ *       SERVER-STATUS.md beside this class says why.
  * </ul>
  */
 public final class ServerTwin {
