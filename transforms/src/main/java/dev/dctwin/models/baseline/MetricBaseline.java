@@ -93,7 +93,10 @@ final class MetricBaseline {
     }
     samples++;
     double referenceStep = Math.max(referenceRate, 1.0 / samples) * weight;
-    double fromReference = value - referenceMean;
+    // Huber-clipped like the level: one wild value (a counter reset, a unit change) moves the
+    // reference by a bounded step instead of inflating its variance for weeks.
+    double referenceClip = config.huberClip() * referenceScale(config);
+    double fromReference = Math.max(-referenceClip, Math.min(referenceClip, value - referenceMean));
     referenceMean += referenceStep * fromReference;
     referenceVariance =
         (1 - referenceStep) * (referenceVariance + referenceStep * fromReference * fromReference);
