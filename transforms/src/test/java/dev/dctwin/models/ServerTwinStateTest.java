@@ -88,6 +88,19 @@ public class ServerTwinStateTest {
         is(equalTo(sample())));
   }
 
+  /** Version 1 holds the baseline at its encoding 1, which migrates (see ServerBaselineTest). */
+  @Test
+  public void version1StillDecodes() {
+    ServerTwinState old = ServerTwinState.fromBytes(GoldenBytes.read("ServerTwinState", 1));
+    ServerTwinState sample = sample();
+    assertThat(old.identity(), is(equalTo(sample.identity())));
+    assertThat(old.sensors(), is(equalTo(sample.sensors())));
+    assertThat(old.status(), is(equalTo(sample.status())));
+    assertThat(old.window(), is(equalTo(sample.window())));
+    assertThat(old.baseline().reports(), is(equalTo(sample.baseline().reports())));
+    assertThat(old.baseline().metricCount(), is(equalTo(sample.baseline().metricCount())));
+  }
+
   @Test
   public void anUnknownVersionFailsNamingTheStateAndTheVersion() {
     byte[] bytes = sample().toBytes();

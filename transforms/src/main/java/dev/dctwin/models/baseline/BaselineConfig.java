@@ -25,6 +25,14 @@ package dev.dctwin.models.baseline;
  * @param minReports reports before the model is ready
  * @param minHistoryMs event time between the first report and readiness
  * @param maxExplained at most this many metrics explain an anomalous report
+ * @param referenceHalfLifeMs half-life of each metric's long-memory reference (mean and variance)
+ *     and of the server's principal deviation directions (the multivariate view)
+ * @param deviationSmoothingHalfLifeMs half-life with which each metric's deviation from its
+ *     reference is smoothed before the multivariate view looks at it
+ * @param principalComponents how many principal directions of the deviations the multivariate view
+ *     learns; what they do not explain is the residual (SPE)
+ * @param maxHoldMs an open incident is held open by the multivariate view (its residual rarer than
+ *     the per-metric tail) for at most this long after it opened
  */
 public record BaselineConfig(
     long locationHalfLifeMs,
@@ -42,9 +50,14 @@ public record BaselineConfig(
     double anomalousLearningWeight,
     long minReports,
     long minHistoryMs,
-    int maxExplained) {
+    int maxExplained,
+    long referenceHalfLifeMs,
+    long deviationSmoothingHalfLifeMs,
+    int principalComponents,
+    long maxHoldMs) {
 
-  private static final long HOUR_MS = 3_600_000L;
+  private static final long MINUTE_MS = 60_000L;
+  private static final long HOUR_MS = 60 * MINUTE_MS;
   private static final long DAY_MS = 24 * HOUR_MS;
 
   /** The configuration every server uses. */
@@ -65,12 +78,21 @@ public record BaselineConfig(
           0.1,
           1000,
           DAY_MS,
-          40);
+          40,
+          7 * DAY_MS,
+          10 * MINUTE_MS,
+          3,
+          DAY_MS);
 
   public BaselineConfig {
     requirePositive(locationHalfLifeMs, "locationHalfLifeMs");
     requirePositive(calibrationHalfLifeMs, "calibrationHalfLifeMs");
     requirePositive(scoreHalfLifeMs, "scoreHalfLifeMs");
+    requirePositive(referenceHalfLifeMs, "referenceHalfLifeMs");
+    requirePositive(deviationSmoothingHalfLifeMs, "deviationSmoothingHalfLifeMs");
+    if (principalComponents < 0 || maxHoldMs < 0) {
+      throw new IllegalArgumentException("principalComponents and maxHoldMs must be >= 0");
+    }
     if (!(huberClip > 0)) {
       throw new IllegalArgumentException("huberClip must be positive: " + huberClip);
     }

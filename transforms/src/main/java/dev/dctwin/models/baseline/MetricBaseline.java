@@ -7,25 +7,57 @@ package dev.dctwin.models.baseline;
  * deviation gets its tail probability: how rare a deviation this large has been for this metric.
  * The histogram calibrates each metric by itself: a spiky metric needs a larger deviation than a
  * smooth one to be as surprising.
+ *
+ * <p>For the multivariate view ({@link ResidualSubspace}) it also keeps a long-memory reference (a
+ * mean and variance with a 7-day half-life), its smoothed standardised deviation from that
+ * reference and its loadings on the server's principal deviation directions.
  */
 final class MetricBaseline {
   /** z bins: 0, then 31 log-spaced edges from 0.25 to 1000 scales. */
   static final double[] Z_EDGES = DecayingHistogram.logEdges(32, 0.25, 1000);
 
   /** Mean absolute deviation to standard deviation for normal data: sqrt(pi / 2). */
-  private static final double MEAN_ABS_TO_SIGMA = 1.2533141373155003;
+  static final double MEAN_ABS_TO_SIGMA = 1.2533141373155003;
 
   long samples;
   long lastSeenMs;
   double level;
   double meanAbsDeviation;
   final DecayingHistogram deviations = new DecayingHistogram(Z_EDGES);
+  double referenceMean;
+  double referenceVariance;
+  double smoothedDeviation;
+  final float[] loadings;
+
+  MetricBaseline(int components) {
+    loadings = new float[components];
+  }
 
   /** The scale of one standard deviation, never below the floors. */
   double scale(BaselineConfig config) {
     double floor =
         Math.max(config.absoluteScaleFloor(), config.relativeScaleFloor() * Math.abs(level));
     return Math.max(MEAN_ABS_TO_SIGMA * meanAbsDeviation, floor);
+  }
+
+  /** The scale of the reference: its standard deviation, never below the floors. */
+  double referenceScale(BaselineConfig config) {
+    double floor =
+        Math.max(
+            config.absoluteScaleFloor(), config.relativeScaleFloor() * Math.abs(referenceMean));
+    return Math.max(Math.sqrt(referenceVariance), floor);
+  }
+
+  /**
+   * The deviation of {@code value} from the reference in reference scales, clipped at the Huber
+   * clip, then smoothed with the previous one by {@code smoothingStep}; not stored (see {@link
+   * #learn}).
+   */
+  double smoothedDeviation(double value, double smoothingStep, BaselineConfig config) {
+    double clip = config.huberClip();
+    double deviation = (value - referenceMean) / referenceScale(config);
+    deviation = Math.max(-clip, Math.min(clip, deviation));
+    return smoothedDeviation + smoothingStep * (deviation - smoothedDeviation);
   }
 
   /** The surprisal {@code -log10(p)} of a deviation of {@code z} scales; 0 before any history. */
@@ -40,17 +72,34 @@ final class MetricBaseline {
 
   /**
    * Learns from one observation: {@code rate} is the exponential-decay step for the time since the
-   * last report, {@code weight} how much this observation counts (1 normally).
+   * last report for the level, {@code referenceRate} for the reference, {@code weight} how much
+   * this observation counts (1 normally).
    */
-  void learn(double value, double z, double rate, float weight, BaselineConfig config) {
+  void learn(
+      double value,
+      double z,
+      double rate,
+      double referenceRate,
+      float weight,
+      BaselineConfig config) {
     if (samples == 0) {
       level = value;
       meanAbsDeviation = 0;
+      referenceMean = value;
+      referenceVariance = 0;
       samples = 1;
       deviations.add(0, weight);
       return;
     }
     samples++;
+    double referenceStep = Math.max(referenceRate, 1.0 / samples) * weight;
+    // Huber-clipped like the level: one wild value (a counter reset, a unit change) moves the
+    // reference by a bounded step instead of inflating its variance for weeks.
+    double referenceClip = config.huberClip() * referenceScale(config);
+    double fromReference = Math.max(-referenceClip, Math.min(referenceClip, value - referenceMean));
+    referenceMean += referenceStep * fromReference;
+    referenceVariance =
+        (1 - referenceStep) * (referenceVariance + referenceStep * fromReference * fromReference);
     deviations.add(z, weight);
     double step = Math.max(rate, 1.0 / samples) * weight;
     double scale = scale(config);

@@ -20,19 +20,23 @@ import java.util.TreeMap;
  * The learned baseline of one server: learns online, one report at a time in event-time order and
  * without labels, what the server's metrics usually look like; scores each report by how surprising
  * it is; opens an incident when the score exceeds a high quantile of its own past scores and closes
- * it once the scores are back below a lower quantile for a few reports; and explains an anomalous
- * report by the metrics that made it surprising. BASELINE.md describes the model and its
- * measurements.
+ * it once the scores are back below a lower quantile for a few reports and the metrics together are
+ * back near the directions the server usually moves in; and explains an anomalous report by the
+ * metrics that made it surprising. BASELINE.md describes the model and its measurements.
  *
  * <p>Pure and deterministic: no clock (event times are epoch ms), no randomness, metrics are
- * visited in name order. Memory is constant per metric: a few numbers and a 32-bin histogram; a
- * metric absent for {@link BaselineConfig#calibrationHalfLifeMs()} is forgotten.
+ * visited in name order. Memory is constant per metric: a few numbers, a 32-bin histogram and one
+ * float per principal component of the multivariate view ({@link ResidualSubspace}); a metric
+ * absent for {@link BaselineConfig#calibrationHalfLifeMs()} is forgotten.
  *
  * <p>Not thread-safe; one instance per server, driven by its twin.
  */
 public final class ServerBaseline {
   /** The first byte of {@link #toBytes()}. */
-  public static final int ENCODING_VERSION = 1;
+  public static final int ENCODING_VERSION = 2;
+
+  /** The version before the multivariate view; still read (see {@link #fromBytes}). */
+  static final int ENCODING_VERSION_1 = 1;
 
   private static final String WHAT = "ServerBaseline state";
 
@@ -48,10 +52,12 @@ public final class ServerBaseline {
   private final BaselineConfig config;
   private final TreeMap<String, MetricBaseline> metrics = new TreeMap<>();
   private final DecayingHistogram scores = new DecayingHistogram(SCORE_EDGES);
+  private final ResidualSubspace subspace = new ResidualSubspace();
   private long reports;
   private long firstMs;
   private long lastMs;
   private boolean open;
+  private long openedMs;
   private int openRun;
   private int closeRun;
 
@@ -122,7 +128,9 @@ public final class ServerBaseline {
       if (value == null || !Double.isFinite(value)) {
         continue;
       }
-      MetricBaseline metric = metrics.computeIfAbsent(entry.getKey(), k -> new MetricBaseline());
+      MetricBaseline metric =
+          metrics.computeIfAbsent(
+              entry.getKey(), k -> new MetricBaseline(config.principalComponents()));
       double expected = metric.level;
       double scale = metric.scale(config);
       double z = metric.samples == 0 ? 0 : Math.abs(value - expected) / scale;
@@ -135,6 +143,20 @@ public final class ServerBaseline {
       observed.add(
           new Ranked(entry.getKey(), metric, value, expected, scale, z, surprisal, excess));
     }
+
+    // The multivariate view: the metrics with a calibrated history, their smoothed deviations from
+    // the long-memory reference, and how rare the part no principal direction explains is.
+    double smoothingStep = decayStep(elapsed, config.deviationSmoothingHalfLifeMs());
+    List<ResidualSubspace.Member> members = new ArrayList<>();
+    for (Ranked r : observed) {
+      if (r.metric.samples >= config.minReports()) {
+        members.add(
+            new ResidualSubspace.Member(
+                r.metric, r.metric.smoothedDeviation(r.observed, smoothingStep, config)));
+      }
+    }
+    double spe = subspace.residual(members, config.principalComponents());
+    double residualSurprisal = subspace.surprisal(spe, config.minReports());
 
     double openThreshold = Double.NaN;
     double closeThreshold = Double.NaN;
@@ -150,10 +172,16 @@ public final class ServerBaseline {
         if (openRun >= config.openAfter()) {
           open = true;
           opened = true;
+          openedMs = timeMs;
           closeRun = 0;
         }
       } else {
-        closeRun = score <= closeThreshold ? closeRun + 1 : 0;
+        // An open incident does not count towards closing while the metrics together stay off
+        // every learned direction, rarer than the per-metric tail: a long anomaly whose reports
+        // are each unremarkable stays one incident, at most maxHoldMs.
+        boolean held =
+            residualSurprisal > config.metricTailLog10() && timeMs - openedMs < config.maxHoldMs();
+        closeRun = score <= closeThreshold && !held ? closeRun + 1 : 0;
         if (closeRun >= config.closeAfter()) {
           open = false;
           closed = true;
@@ -171,8 +199,19 @@ public final class ServerBaseline {
     for (MetricBaseline metric : metrics.values()) {
       metric.deviations.decay(calibrationDecay);
     }
+    double referenceRate = decayStep(elapsed, config.referenceHalfLifeMs());
+    subspace.learn(
+        members,
+        config.principalComponents(),
+        referenceRate,
+        weight,
+        open ? 0f : 1f,
+        calibrationDecay);
+    for (ResidualSubspace.Member member : members) {
+      member.metric().smoothedDeviation = member.deviation();
+    }
     for (Ranked r : observed) {
-      r.metric.learn(r.observed, r.z, rate, weight, config);
+      r.metric.learn(r.observed, r.z, rate, referenceRate, weight, config);
       r.metric.lastSeenMs = timeMs;
     }
     scores.decay((float) (1 - decayStep(elapsed, config.scoreHalfLifeMs())));
@@ -241,7 +280,11 @@ public final class ServerBaseline {
       out.writeBoolean(open);
       writeVarLong(out, openRun);
       writeVarLong(out, closeRun);
+      writeVarLong(out, open ? lastMs - openedMs : 0);
       writeHistogram(out, scores);
+      writeVarLong(out, config.principalComponents());
+      writeVarLong(out, subspace.samples);
+      writeHistogram(out, subspace.speHistogram);
       writeVarLong(out, metrics.size());
       for (Map.Entry<String, MetricBaseline> entry : metrics.entrySet()) {
         MetricBaseline metric = entry.getValue();
@@ -251,6 +294,12 @@ public final class ServerBaseline {
         out.writeDouble(metric.level);
         out.writeDouble(metric.meanAbsDeviation);
         writeHistogram(out, metric.deviations);
+        out.writeDouble(metric.referenceMean);
+        out.writeDouble(metric.referenceVariance);
+        out.writeDouble(metric.smoothedDeviation);
+        for (float loading : metric.loadings) {
+          out.writeFloat(loading);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -267,26 +316,61 @@ public final class ServerBaseline {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
     try {
       int version = in.readUnsignedByte();
-      if (version != ENCODING_VERSION) {
+      if (version != ENCODING_VERSION && version != ENCODING_VERSION_1) {
         throw new IllegalArgumentException(
-            WHAT + ": unsupported encoding version " + version + ", expected " + ENCODING_VERSION);
+            WHAT
+                + ": unsupported encoding version "
+                + version
+                + ", expected "
+                + ENCODING_VERSION
+                + " or "
+                + ENCODING_VERSION_1);
       }
+      boolean multivariate = version == ENCODING_VERSION;
       model.reports = readVarLong(in);
       model.firstMs = in.readLong();
       model.lastMs = in.readLong();
       model.open = in.readBoolean();
       model.openRun = (int) readVarLong(in);
       model.closeRun = (int) readVarLong(in);
+      model.openedMs = multivariate ? model.lastMs - readVarLong(in) : model.lastMs;
       readHistogram(in, model.scores);
+      if (multivariate) {
+        long components = readVarLong(in);
+        if (components != config.principalComponents()) {
+          throw new IllegalArgumentException(
+              WHAT
+                  + ": "
+                  + components
+                  + " principal components encoded, the configuration has "
+                  + config.principalComponents());
+        }
+        model.subspace.samples = readVarLong(in);
+        readHistogram(in, model.subspace.speHistogram);
+      }
       long count = readVarLong(in);
       for (long i = 0; i < count; i++) {
         String name = in.readUTF();
-        MetricBaseline metric = new MetricBaseline();
+        MetricBaseline metric = new MetricBaseline(config.principalComponents());
         metric.samples = readVarLong(in);
         metric.lastSeenMs = model.lastMs - readVarLong(in);
         metric.level = in.readDouble();
         metric.meanAbsDeviation = in.readDouble();
         readHistogram(in, metric.deviations);
+        if (multivariate) {
+          metric.referenceMean = in.readDouble();
+          metric.referenceVariance = in.readDouble();
+          metric.smoothedDeviation = in.readDouble();
+          for (int j = 0; j < metric.loadings.length; j++) {
+            metric.loadings[j] = in.readFloat();
+          }
+        } else {
+          // Version 1 had no reference: start it at the level and spread learned so far; the
+          // principal directions and their calibration start empty and warm up like a new server's.
+          metric.referenceMean = metric.level;
+          double sigma = MetricBaseline.MEAN_ABS_TO_SIGMA * metric.meanAbsDeviation;
+          metric.referenceVariance = sigma * sigma;
+        }
         model.metrics.put(name, metric);
       }
       if (in.available() > 0) {

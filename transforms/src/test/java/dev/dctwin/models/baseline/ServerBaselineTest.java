@@ -5,11 +5,13 @@ import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import dev.dctwin.golden.GoldenBytes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -332,5 +334,177 @@ public class ServerBaselineTest {
     assertThat(twoHundred, lessThanOrEqualTo(256 * 1024));
     // Per metric at most: name, counters, two doubles and 32 float bins with their gaps.
     assertThat(forty, lessThanOrEqualTo(400 + 40 * (40 + 2 * 8 + 4 + 32 * 5)));
+  }
+
+  /** A config like {@link #CONFIG} but holding an incident open for at most {@code maxHoldMs}. */
+  private static BaselineConfig withMaxHold(long maxHoldMs) {
+    BaselineConfig c = CONFIG;
+    return new BaselineConfig(
+        c.locationHalfLifeMs(),
+        c.huberClip(),
+        c.absoluteScaleFloor(),
+        c.relativeScaleFloor(),
+        c.calibrationHalfLifeMs(),
+        c.metricTailLog10(),
+        c.scoreHalfLifeMs(),
+        c.openQuantile(),
+        c.closeQuantile(),
+        c.minOpenScore(),
+        c.openAfter(),
+        c.closeAfter(),
+        c.anomalousLearningWeight(),
+        c.minReports(),
+        c.minHistoryMs(),
+        c.maxExplained(),
+        c.referenceHalfLifeMs(),
+        c.deviationSmoothingHalfLifeMs(),
+        c.principalComponents(),
+        maxHoldMs);
+  }
+
+  /**
+   * Eight metrics: four follow a common daily load (with different gains), four are independent
+   * noise. From {@code brokenFrom} on, for {@code brokenFor} reports, the first two move apart (one
+   * up, one down) by a couple of their daily ranges: each report alone is not very rare for either
+   * metric, together they are off every direction the server has moved in.
+   */
+  private static List<Integer> openMinutes(BaselineConfig config, int brokenFor) {
+    ServerBaseline model = new ServerBaseline(config);
+    Random random = new Random(21);
+    int brokenFrom = 4 * 1440;
+    List<Integer> open = new ArrayList<>();
+    for (int t = 0; t < brokenFrom + brokenFor + 600; t++) {
+      double load = Math.sin(2 * Math.PI * t / 1440) + 0.3 * random.nextGaussian();
+      Map<String, Double> report = new TreeMap<>();
+      for (int m = 0; m < 4; m++) {
+        report.put("load" + m, 50 + (5 + m) * load + 0.5 * random.nextGaussian());
+        report.put("noise" + m, 10 + random.nextGaussian());
+      }
+      boolean broken = t >= brokenFrom && t < brokenFrom + brokenFor;
+      if (t == brokenFrom) {
+        report.put("noise0", 40.0);
+      }
+      if (broken) {
+        report.put("load0", report.get("load0") + 8);
+        report.put("load1", report.get("load1") - 8);
+      }
+      BaselineVerdict verdict = model.observe(T0 + t * MINUTE, report);
+      if (verdict.incidentOpen()) {
+        open.add(t - brokenFrom);
+      }
+    }
+    return open;
+  }
+
+  @Test
+  public void aLongAnomalyOffTheLearnedDirectionsStaysOneIncident() {
+    int brokenFor = 6 * 60;
+    int[] held = runFrom(0, openMinutes(CONFIG, brokenFor));
+    int[] notHeld = runFrom(0, openMinutes(withMaxHold(0), brokenFor));
+    int[] heldAnHour = runFrom(0, openMinutes(withMaxHold(60 * MINUTE), brokenFor));
+
+    assertThat("without the hold the incident closes within minutes", notHeld[1], lessThan(30));
+    assertThat("held open for hours", held[1], greaterThan(120));
+    assertThat("and closed once the anomaly is over", held[1], lessThan(brokenFor + 60));
+    assertThat("held at most maxHoldMs", heldAnHour[1], lessThanOrEqualTo(60 + 3));
+    assertThat(heldAnHour[1], greaterThan(30));
+  }
+
+  /** The run of consecutive open minutes that starts at {@code start}. */
+  private static int[] runFrom(int start, List<Integer> openMinutes) {
+    int[] run = null;
+    for (int m : openMinutes) {
+      if (run == null && m == start) {
+        run = new int[] {m, m};
+      } else if (run != null && m == run[1] + 1) {
+        run[1] = m;
+      }
+    }
+    assertTrue("an incident opens at minute " + start, run != null);
+    return run;
+  }
+
+  /** Two days of normal reports, then a spike: an open incident (the golden files' sample). */
+  private static ServerBaseline goldenSample() {
+    ServerBaseline model = new ServerBaseline(CONFIG);
+    Feed feed = new Feed(12);
+    feed.warmUp(model);
+    feed.next(model, spike());
+    return model;
+  }
+
+  @Test
+  public void theEncodingIsPinned() {
+    GoldenBytes.assertPinned(
+        "ServerBaseline", ServerBaseline.ENCODING_VERSION, goldenSample().toBytes());
+    assertThat(
+        ServerBaseline.fromBytes(
+            GoldenBytes.read("ServerBaseline", ServerBaseline.ENCODING_VERSION), CONFIG),
+        equalTo(goldenSample()));
+  }
+
+  /**
+   * Version 1 (before the multivariate view, written by the previous model from the same sample)
+   * still decodes: everything it had is kept, the reference starts at the learned level and the
+   * principal directions warm up; it is written back as the current version.
+   */
+  @Test
+  public void version1DecodesAndMigrates() {
+    ServerBaseline migrated =
+        ServerBaseline.fromBytes(GoldenBytes.read("ServerBaseline", 1), CONFIG);
+    ServerBaseline current = goldenSample();
+    assertThat(migrated.reports(), equalTo(current.reports()));
+    assertTrue(migrated.incidentOpen());
+    assertThat(migrated.metricCount(), equalTo(3));
+    assertThat(migrated.readiness(), equalTo(current.readiness()));
+    byte[] bytes = migrated.toBytes();
+    assertThat(bytes[0], equalTo((byte) ServerBaseline.ENCODING_VERSION));
+    assertTrue(Arrays.equals(bytes, ServerBaseline.fromBytes(bytes, CONFIG).toBytes()));
+
+    // It goes on like the model that never stopped: the same verdicts on normal reports, bar a
+    // few (the migrated multivariate view is still warming up).
+    Feed feed = new Feed(13);
+    feed.time = T0 + 2 * 1440 * MINUTE + MINUTE;
+    int disagreements = 0;
+    for (int i = 0; i < 600; i++) {
+      Map<String, Double> report = feed.normal();
+      boolean a = migrated.observe(feed.time, report).incidentOpen();
+      boolean b = current.observe(feed.time, report).incidentOpen();
+      disagreements += a == b ? 0 : 1;
+      feed.time += MINUTE;
+    }
+    assertThat(disagreements, lessThanOrEqualTo(6));
+    assertFalse(migrated.incidentOpen());
+  }
+
+  @Test
+  public void rejectsAStateWithAnotherNumberOfPrincipalComponents() {
+    byte[] bytes = goldenSample().toBytes();
+    BaselineConfig c = CONFIG;
+    BaselineConfig two =
+        new BaselineConfig(
+            c.locationHalfLifeMs(),
+            c.huberClip(),
+            c.absoluteScaleFloor(),
+            c.relativeScaleFloor(),
+            c.calibrationHalfLifeMs(),
+            c.metricTailLog10(),
+            c.scoreHalfLifeMs(),
+            c.openQuantile(),
+            c.closeQuantile(),
+            c.minOpenScore(),
+            c.openAfter(),
+            c.closeAfter(),
+            c.anomalousLearningWeight(),
+            c.minReports(),
+            c.minHistoryMs(),
+            c.maxExplained(),
+            c.referenceHalfLifeMs(),
+            c.deviationSmoothingHalfLifeMs(),
+            2,
+            c.maxHoldMs());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ServerBaseline.fromBytes(bytes, two));
+    assertThat(e.getMessage(), containsString("principal components"));
   }
 }
