@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * enums as numbers or names, bytes in base64, {@code NaN} and {@code Infinity} as strings. Unknown
  * fields, unknown enum names and nulls are skipped. It covers what OTLP's messages use (no maps, no
  * well-known types such as {@code Any} or {@code Timestamp}) and stands in for protobuf-java-util's
- * {@code JsonFormat}, which brought Guava and Gson into the Flink job jar (pipeline/IO.md).
+ * {@code JsonFormat}, which brought Guava and Gson into the Flink job jar
+ * (runner-configs/flink-cluster/JOB-JAR.md).
  */
 final class ProtoJson {
   /** Digits before the point that any 64-bit value fits in; more is out of range, not parsed. */
