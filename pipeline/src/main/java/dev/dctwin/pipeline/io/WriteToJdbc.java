@@ -87,8 +87,11 @@ public final class WriteToJdbc {
   /** Waiting of a non-blocking write for a transient error to pass, per batch. */
   private static final Duration QUICK_RETRIES = Duration.standardSeconds(2);
 
-  /** Waiting of a connection for the database to accept it again, per attempt. */
-  private static final Duration RECONNECT_WAIT = Duration.standardSeconds(2);
+  /**
+   * Waiting of a connection for the database to accept it again: none, one connection attempt per
+   * write attempt, so that {@link #QUICK_RETRIES} bounds the wait of a non-blocking write.
+   */
+  private static final Duration RECONNECT_WAIT = Duration.ZERO;
 
   /** The first and the longest wait between two tries of an unreachable database. */
   private static final Duration FIRST_RETRY = Duration.standardSeconds(2);
