@@ -608,6 +608,7 @@ public final class WriteToJdbc {
 
     @OnTimer("retry")
     public void onRetry(
+        @Key Integer shard,
         @StateId("rows") BagState<T> rows,
         @StateId("size") ValueState<Long> size,
         @StateId("failures") ValueState<Integer> failures,
@@ -625,10 +626,11 @@ public final class WriteToJdbc {
       if (outcome.complete()) {
         int failed = failures.read() == null ? 0 : failures.read();
         LOG.info(
-            "{} is reachable again: wrote the {} rows of its backlog (shard), after {} failed"
+            "{} is reachable again: wrote the {} rows of its backlog shard {} after {} failed"
                 + " retries",
             table,
             held.size(),
+            shard,
             failed);
         rows.clear();
         size.clear();
