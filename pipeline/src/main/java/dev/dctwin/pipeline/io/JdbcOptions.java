@@ -9,6 +9,9 @@ public interface JdbcOptions extends PipelineOptions {
   /** Environment variable with the database password when no password file is given. */
   String PASSWORD_ENV = "DCTWIN_JDBC_PASSWORD";
 
+  /** Default of {@link #getJdbcMaxBacklogRows()}. */
+  long DEFAULT_MAX_BACKLOG_ROWS = 50_000;
+
   @Description(
       "Database for alerts and dead letters: jdbc:postgresql://host:port/db or"
           + " jdbc:mariadb://host:port/db (no password in the URL).")
@@ -41,10 +44,19 @@ public interface JdbcOptions extends PipelineOptions {
   void setJdbcBatchSize(long value);
 
   @Description(
-      "How long a write waits for an unreachable database (retrying with backoff) before the"
-          + " bundle fails, in seconds.")
+      "How long a blocking write (a full backlog, the end of a bounded run) waits for an"
+          + " unreachable database, retrying with backoff, before the bundle fails, in seconds.")
   @Default.Long(300)
   long getJdbcMaxOutageSeconds();
 
   void setJdbcMaxOutageSeconds(long value);
+
+  @Description(
+      "Rows per table that the JDBC sink holds in its state while the database is unreachable,"
+          + " retrying them later; beyond them it blocks (and the sources wait) until the database"
+          + " is back or --jdbcMaxOutageSeconds is over. See pipeline/IO.md.")
+  @Default.Long(DEFAULT_MAX_BACKLOG_ROWS)
+  long getJdbcMaxBacklogRows();
+
+  void setJdbcMaxBacklogRows(long value);
 }

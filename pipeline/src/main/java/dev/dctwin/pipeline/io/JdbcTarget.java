@@ -9,13 +9,24 @@ import javax.sql.DataSource;
 import org.joda.time.Duration;
 
 /**
- * A database dctwin writes to: URL, user, where the password is, the schema of its tables and how
- * long to wait out an outage. Serializable without the password, which is read from its {@link
- * Secret} where a connection is opened.
+ * A database dctwin writes to: URL, user, where the password is, the schema of its tables, how long
+ * a blocking write waits out an outage and how many rows a writer holds back during one (see {@link
+ * WriteToJdbc}). Serializable without the password, which is read from its {@link Secret} where a
+ * connection is opened.
  */
 public record JdbcTarget(
-    String url, String user, Secret password, String schema, Duration maxOutage)
+    String url,
+    String user,
+    Secret password,
+    String schema,
+    Duration maxOutage,
+    long maxBacklogRows)
     implements Serializable {
+
+  /** A target with the default backlog ({@code --jdbcMaxBacklogRows}). */
+  public JdbcTarget(String url, String user, Secret password, String schema, Duration maxOutage) {
+    this(url, user, password, schema, maxOutage, JdbcOptions.DEFAULT_MAX_BACKLOG_ROWS);
+  }
 
   public static JdbcTarget from(JdbcOptions options) {
     return new JdbcTarget(
@@ -23,7 +34,13 @@ public record JdbcTarget(
         options.getJdbcUser(),
         new Secret(options.getJdbcPasswordFile(), JdbcOptions.PASSWORD_ENV),
         options.getJdbcSchema(),
-        Duration.standardSeconds(options.getJdbcMaxOutageSeconds()));
+        Duration.standardSeconds(options.getJdbcMaxOutageSeconds()),
+        options.getJdbcMaxBacklogRows());
+  }
+
+  /** The same database, with connections that wait at most {@code wait} to reconnect. */
+  public JdbcTarget withMaxOutage(Duration wait) {
+    return new JdbcTarget(url, user, password, schema, wait, maxBacklogRows);
   }
 
   public JdbcDialect dialect() {

@@ -157,7 +157,7 @@ final class ReconnectingDataSource implements DataSource {
           Connection connection = target.connect();
           connection.setAutoCommit(autoCommit);
           if (attempt > 0) {
-            LOG.info("reconnected to {} after {} attempts", target.url(), attempt + 1);
+            LOG.debug("reconnected to {} after {} attempts", target.url(), attempt + 1);
           }
           delegate = connection;
           return connection;
@@ -166,8 +166,9 @@ final class ReconnectingDataSource implements DataSource {
           if (!TransientSqlErrors.isTransient(e) || System.currentTimeMillis() + wait > deadline) {
             throw e;
           }
+          // WriteToJdbc logs an outage once; a line per connection attempt would repeat it.
           if (attempt == 1) {
-            LOG.warn(
+            LOG.debug(
                 "database {} unreachable ({}); retrying for up to {} s",
                 target.url(),
                 e.getMessage(),

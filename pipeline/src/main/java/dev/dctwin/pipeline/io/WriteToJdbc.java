@@ -1,6 +1,7 @@
 package dev.dctwin.pipeline.io;
 
 import dev.dctwin.codec.RecordCoder;
+import dev.dctwin.codec.VersionedCoder;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
@@ -18,22 +19,39 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.state.BagState;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.util.BackOff;
-import org.apache.beam.sdk.util.BackOffUtils;
-import org.apache.beam.sdk.util.FluentBackoff;
-import org.apache.beam.sdk.util.Sleeper;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
@@ -46,16 +64,19 @@ import org.slf4j.LoggerFactory;
  * at-least-once delivery of a replay or a retried batch leaves each incident once, in its latest
  * state.
  *
- * <p>A failed batch is retried when the error is transient ({@link TransientSqlErrors}: a lost
- * connection, a serialization conflict, a server short of resources), with exponential backoff on
- * connections that reconnect ({@link ReconnectingDataSource}), for up to {@code --jdbcMaxOutage};
- * then the bundle fails, for the runner to retry. Any other error splits the batch: its rows are
- * written one by one, with the same statement, so that the good rows land exactly as they would
- * have, and a row that the database refuses for good (a value too long for its column, a
- * constraint: {@link TransientSqlErrors#isRecordError}) leaves as a dead letter {@code
- * SINK_REJECTED} with the database's error (counter {@code dead_letter_sink_rejected}), and the job
- * goes on. An error that no row of the batch escapes and that is not about a row (a missing table
- * or privilege) fails the bundle like a transient one: the database, not the data, needs fixing.
+ * <p>A database outage stops nothing ({@link Write}): a batch that meets a transient error ({@link
+ * TransientSqlErrors}: a lost or refused connection, a serialization conflict, a server short of
+ * resources) is retried for a few seconds, then its rows wait in a backlog in Beam state, retried
+ * on a timer with backoff, while the rest of the job (the Kafka sinks above all) goes on; new rows
+ * follow them there without touching the database until it answers again. Only a backlog beyond
+ * {@code --jdbcMaxBacklogRows} blocks, for up to {@code --jdbcMaxOutageSeconds}. Any other error
+ * splits the batch ({@link JdbcBatchWriter}): its rows are written one by one, with the same
+ * statement, so that the good rows land exactly as they would have, and a row that the database
+ * refuses for good (a value too long for its column, a constraint: {@link
+ * TransientSqlErrors#isRecordError}) leaves as a dead letter {@code SINK_REJECTED} with the
+ * database's error (counter {@code dead_letter_sink_rejected}), and the job goes on. An error that
+ * no row of the batch escapes and that is not about a row (a missing table or privilege) fails the
+ * bundle: the database, not the data, needs fixing.
  *
  * <p>Dead letters fit their columns before they are written ({@link JdbcColumnLimits#fit}), so the
  * dead-letter table refuses none for its sizes; one it refuses anyway is logged and counted ({@code
@@ -65,8 +86,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class WriteToJdbc {
   private static final Logger LOG = LoggerFactory.getLogger(WriteToJdbc.class);
-  private static final int RETRY_ATTEMPTS = 20;
-  private static final Duration FIRST_BACKOFF = Duration.millis(500);
+
+  /** Backlog shards per table: each holds up to {@code --jdbcMaxBacklogRows / 4} rows. */
+  static final int BACKLOG_SHARDS = 4;
+
+  /** Waiting of a non-blocking write for a transient error to pass, per batch. */
+  private static final Duration QUICK_RETRIES = Duration.standardSeconds(2);
+
+  /**
+   * Waiting of a connection for the database to accept it again: none, one connection attempt per
+   * write attempt, so that {@link #QUICK_RETRIES} bounds the wait of a non-blocking write.
+   */
+  private static final Duration RECONNECT_WAIT = Duration.ZERO;
+
+  /** The first and the longest wait between two tries of an unreachable database. */
+  private static final Duration FIRST_RETRY = Duration.standardSeconds(2);
+
+  private static final Duration LONGEST_RETRY = Duration.standardSeconds(30);
+
   private static final WireCodec CODEC = WireCodec.withDefaults();
 
   private WriteToJdbc() {}
@@ -305,6 +342,12 @@ public final class WriteToJdbc {
     }
   }
 
+  /**
+   * The sink of one table in two steps: {@link WriteFn} writes each bundle's rows as they come and
+   * hands the rows that meet an unreachable database to {@link BacklogFn}, keyed by a shard, which
+   * holds them in its state and retries them on a timer. Both output the dead letters of refused
+   * rows. Why two steps and not one stateful step: pipeline/IO.md.
+   */
   private static final class Write<T> extends PTransform<PCollection<T>, PCollection<DeadLetter>> {
     private final WriteFn<T> fn;
 
@@ -314,15 +357,44 @@ public final class WriteToJdbc {
 
     @Override
     public PCollection<DeadLetter> expand(PCollection<T> input) {
-      return input.apply("JdbcWrite", ParDo.of(fn)).setCoder(RecordCoder.of(DeadLetter.class));
+      Coder<T> rowCoder = input.getCoder();
+      if (!(rowCoder instanceof VersionedCoder)) {
+        throw new IllegalArgumentException(
+            "the rows of "
+                + fn.table
+                + " wait in Beam state during a database outage, so their coder must carry a"
+                + " version (a VersionedCoder such as RecordCoder), not "
+                + rowCoder);
+      }
+      RecordCoder<DeadLetter> letterCoder = RecordCoder.of(DeadLetter.class);
+      PCollectionTuple written =
+          input.apply(
+              "JdbcWrite",
+              ParDo.of(fn.withRowCoder(rowCoder))
+                  .withOutputTags(WriteFn.REFUSED, TupleTagList.of(fn.deferredTag())));
+      PCollection<DeadLetter> refusedLater =
+          written
+              .get(fn.deferredTag())
+              .setCoder(KvCoder.of(VarIntCoder.of(), rowCoder))
+              .apply("JdbcBacklog", ParDo.of(new BacklogFn<>(fn, rowCoder)))
+              .setCoder(letterCoder);
+      return PCollectionList.of(written.get(WriteFn.REFUSED).setCoder(letterCoder))
+          .and(refusedLater)
+          .apply("JdbcRefused", Flatten.pCollections());
     }
   }
 
   /**
    * Writes a bundle's rows in batches of {@code batchSize}, each in one transaction, and outputs
    * the dead letters of the rows that the database refused for good (see the class comment).
+   *
+   * <p>It never waits out an outage: a batch that still meets an unreachable database after a few
+   * seconds of retries goes to the backlog ({@link BacklogFn}, output {@link #deferredTag()}), and
+   * so do the rows of the next {@link OutageBackoff} wait, without touching the database.
    */
   static final class WriteFn<T> extends DoFn<T, DeadLetter> {
+    static final TupleTag<DeadLetter> REFUSED = new TupleTag<>("refused") {};
+
     private final Counter rowsWritten = Metrics.counter(WriteToJdbc.class, "rows_written");
     private final Counter retries = Metrics.counter(WriteToJdbc.class, "retries");
     private final Counter batchesSplit = Metrics.counter(WriteToJdbc.class, "batches_split");
@@ -330,6 +402,8 @@ public final class WriteToJdbc {
         Metrics.counter(WriteToJdbc.class, DeadLetterReason.SINK_REJECTED.counterName());
     private final Counter unwritable =
         Metrics.counter(WriteToJdbc.class, "dead_letters_unwritable");
+    private final Counter deferred = Metrics.counter(WriteToJdbc.class, "rows_deferred");
+    private final Counter backlogRows = Metrics.counter(WriteToJdbc.class, "backlog_rows");
 
     private final JdbcTarget target;
     private final String table;
@@ -337,13 +411,19 @@ public final class WriteToJdbc {
     private final Binder<T> binder;
     private final Rejected<T> rejection;
     private final long batchSize;
+    private final TupleTag<KV<Integer, T>> deferredTag;
+    private Coder<T> rowCoder;
 
-    private transient DataSource dataSource;
-    private transient Connection connection;
+    private transient Transactions<T> transactions;
+    private transient JdbcBatchWriter<Pending<T>> writer;
+    private transient OutageBackoff outage;
     private transient List<Pending<T>> pending;
 
     /** Dead letters of this bundle, output when it finishes, each in its row's window. */
     private transient List<Pending<DeadLetter>> refused;
+
+    /** Rows of this bundle for the backlog, output when it finishes, each in its window. */
+    private transient List<Pending<KV<Integer, T>>> postponed;
 
     /** A row with the timestamp and window its dead letter would have. */
     private record Pending<V>(V value, Instant timestamp, BoundedWindow window) {}
@@ -364,17 +444,37 @@ public final class WriteToJdbc {
       this.binder = binder;
       this.rejection = rejection;
       this.batchSize = batchSize;
+      this.deferredTag = new TupleTag<>("deferred-" + table);
+    }
+
+    TupleTag<KV<Integer, T>> deferredTag() {
+      return deferredTag;
+    }
+
+    /** The coder of the rows, whose bytes choose a row's backlog shard. */
+    WriteFn<T> withRowCoder(Coder<T> coder) {
+      this.rowCoder = coder;
+      return this;
     }
 
     @Setup
     public void setup() {
-      dataSource = target.dataSource();
+      transactions = new Transactions<>(target, statement, binder);
+      writer =
+          new JdbcBatchWriter<>(
+              table,
+              rows -> transactions.write(rows.stream().map(Pending::value).toList()),
+              batchSize,
+              QUICK_RETRIES.getMillis(),
+              Thread::sleep);
+      outage = new OutageBackoff(FIRST_RETRY.getMillis(), LONGEST_RETRY.getMillis());
     }
 
     @StartBundle
     public void startBundle() {
       pending = new ArrayList<>();
       refused = new ArrayList<>();
+      postponed = new ArrayList<>();
     }
 
     @ProcessElement
@@ -390,20 +490,19 @@ public final class WriteToJdbc {
     public void finishBundle(FinishBundleContext context) throws InterruptedException {
       flush();
       for (Pending<DeadLetter> letter : refused) {
-        context.output(letter.value(), letter.timestamp(), letter.window());
+        context.output(REFUSED, letter.value(), letter.timestamp(), letter.window());
       }
       refused.clear();
+      for (Pending<KV<Integer, T>> row : postponed) {
+        context.output(deferredTag, row.value(), row.timestamp(), row.window());
+      }
+      postponed.clear();
     }
 
     @Teardown
     public void teardown() {
-      if (connection != null) {
-        try {
-          connection.close();
-        } catch (SQLException e) {
-          // Closing only releases what is left.
-        }
-        connection = null;
+      if (transactions != null) {
+        transactions.close();
       }
     }
 
@@ -413,47 +512,44 @@ public final class WriteToJdbc {
       }
       List<Pending<T>> batch = pending;
       pending = new ArrayList<>();
-      SQLException batchError;
-      try {
-        writeRetryingTransientErrors(batch);
+      if (!outage.mayTry(System.currentTimeMillis())) {
+        postpone(batch);
         return;
-      } catch (SQLException e) {
-        batchError = e;
       }
-      // Not transient: find the rows at fault, and write the others exactly as the batch would.
-      batchesSplit.inc();
-      LOG.warn(
-          "a batch of {} rows into {} failed ({}); writing its rows one by one",
-          batch.size(),
-          table,
-          TransientSqlErrors.describe(batchError));
-      List<Pending<T>> failedRows = new ArrayList<>();
-      List<SQLException> errors = new ArrayList<>();
-      boolean anyWritten = false;
-      for (Pending<T> row : batch) {
-        try {
-          writeRetryingTransientErrors(List.of(row));
-          anyWritten = true;
-        } catch (SQLException e) {
-          failedRows.add(row);
-          errors.add(e);
+      JdbcBatchWriter.Outcome<Pending<T>> outcome = writer.write(batch);
+      rowsWritten.inc(outcome.written());
+      retries.inc(outcome.retries());
+      batchesSplit.inc(outcome.batchesSplit());
+      for (JdbcBatchWriter.Refusal<Pending<T>> refusal : outcome.refused()) {
+        reject(refusal.row(), refusal.error());
+      }
+      if (outcome.complete()) {
+        if (outage.succeeded()) {
+          LOG.info("{} can be written to again; its backlog follows on its timers", table);
         }
+        return;
       }
-      for (SQLException error : errors) {
-        if (!anyWritten && !TransientSqlErrors.isRecordError(error)) {
-          throw new IllegalStateException(
-              "cannot write to "
-                  + table
-                  + ": "
-                  + TransientSqlErrors.describe(error)
-                  + " (no row of the batch could be written, and the error is not about a row:"
-                  + " the bundle fails and is retried)",
-              error);
-        }
+      if (outage.failed(System.currentTimeMillis())) {
+        LOG.warn(
+            "cannot write to {} ({}): its rows wait in the backlog, retried with backoff, without"
+                + " stopping the job (up to {} rows, then writes block)",
+            table,
+            TransientSqlErrors.describe(outcome.outage()),
+            target.maxBacklogRows());
       }
-      for (int i = 0; i < failedRows.size(); i++) {
-        reject(failedRows.get(i), TransientSqlErrors.describe(errors.get(i)));
+      postpone(outcome.deferred());
+    }
+
+    private void postpone(List<Pending<T>> rows) {
+      for (Pending<T> row : rows) {
+        postponed.add(
+            new Pending<>(
+                KV.of(backlogShard(rowCoder, row.value()), row.value()),
+                row.timestamp(),
+                row.window()));
       }
+      deferred.inc(rows.size());
+      backlogRows.inc(rows.size());
     }
 
     private void reject(Pending<T> row, String error) {
@@ -466,59 +562,265 @@ public final class WriteToJdbc {
       refused.add(
           new Pending<>(rejection.deadLetter(row.value(), error), row.timestamp(), row.window()));
     }
+  }
 
-    /**
-     * Writes the rows in one transaction, retrying transient errors; throws the first error that is
-     * not transient, or fails the bundle when transient ones outlast the retry budget.
-     */
-    private void writeRetryingTransientErrors(List<Pending<T>> rows)
-        throws SQLException, InterruptedException {
-      BackOff backoff =
-          FluentBackoff.DEFAULT
-              .withInitialBackoff(FIRST_BACKOFF)
-              .withMaxRetries(RETRY_ATTEMPTS)
-              .withMaxCumulativeBackoff(target.maxOutage())
-              .backoff();
-      while (true) {
-        try {
-          write(rows);
-          rowsWritten.inc(rows.size());
-          return;
-        } catch (SQLException e) {
-          if (!TransientSqlErrors.isTransient(e)) {
-            throw e;
-          }
-          retries.inc();
-          boolean again;
-          try {
-            again = BackOffUtils.next(Sleeper.DEFAULT, backoff);
-          } catch (IOException backoffFailed) {
-            again = false;
-          }
-          if (!again) {
-            throw new IllegalStateException(
-                "cannot write to "
-                    + table
-                    + " after retrying for up to "
-                    + target.maxOutage().getStandardSeconds()
-                    + " s: "
-                    + TransientSqlErrors.describe(e)
-                    + " (the bundle fails and is retried)",
-                e);
-          }
-        }
+  /**
+   * The backlog of one table: the rows that met an unreachable database, per shard in a {@link
+   * BagState} (the rows' own versioned coder), retried together on a processing-time timer with
+   * {@link OutageBackoff}'s exponential waits; new rows join the backlog without touching the
+   * database while it is not empty. When it holds {@code --jdbcMaxBacklogRows / SHARDS} rows, the
+   * next row writes the whole backlog blocking, retrying for up to {@code --jdbcMaxOutageSeconds}
+   * (backpressure: the sources wait, and Kafka keeps the input), and fails the bundle after that.
+   * At the end of a bounded run ({@code @OnWindowExpiration}) the backlog is written the same way.
+   */
+  static final class BacklogFn<T> extends DoFn<KV<Integer, T>, DeadLetter> {
+    private final Counter rowsWritten = Metrics.counter(WriteToJdbc.class, "rows_written");
+    private final Counter retries = Metrics.counter(WriteToJdbc.class, "retries");
+    private final Counter backlogRetries = Metrics.counter(WriteToJdbc.class, "backlog_retries");
+    private final Counter backlogRows = Metrics.counter(WriteToJdbc.class, "backlog_rows");
+    private final Counter blockingWrites =
+        Metrics.counter(WriteToJdbc.class, "backlog_full_blocking_writes");
+    private final Counter batchesSplit = Metrics.counter(WriteToJdbc.class, "batches_split");
+    private final Counter rejected =
+        Metrics.counter(WriteToJdbc.class, DeadLetterReason.SINK_REJECTED.counterName());
+    private final Counter unwritable =
+        Metrics.counter(WriteToJdbc.class, "dead_letters_unwritable");
+
+    @StateId("rows")
+    private final StateSpec<BagState<T>> rowsSpec;
+
+    /** How many rows {@code rows} holds (Beam's standard coder: see STATE-VERSIONS.md). */
+    @StateId("size")
+    private final StateSpec<ValueState<Long>> sizeSpec = StateSpecs.value(VarLongCoder.of());
+
+    /** Failed retries of the backlog in a row, for the backoff. */
+    @StateId("failures")
+    private final StateSpec<ValueState<Integer>> failuresSpec = StateSpecs.value(VarIntCoder.of());
+
+    @TimerId("retry")
+    private final TimerSpec retrySpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+    private final JdbcTarget target;
+    private final String table;
+    private final String statement;
+    private final Binder<T> binder;
+    private final Rejected<T> rejection;
+    private final long batchSize;
+    private final long maxRowsPerShard;
+
+    private transient Transactions<T> transactions;
+    private transient OutageBackoff backoff;
+
+    BacklogFn(WriteFn<T> write, Coder<T> rowCoder) {
+      this.target = write.target;
+      this.table = write.table;
+      this.statement = write.statement;
+      this.binder = write.binder;
+      this.rejection = write.rejection;
+      this.batchSize = write.batchSize;
+      this.maxRowsPerShard = Math.max(1, target.maxBacklogRows() / BACKLOG_SHARDS);
+      this.rowsSpec = StateSpecs.bag(rowCoder);
+    }
+
+    @Setup
+    public void setup() {
+      transactions = new Transactions<>(target, statement, binder);
+      backoff = new OutageBackoff(FIRST_RETRY.getMillis(), LONGEST_RETRY.getMillis());
+    }
+
+    @Teardown
+    public void teardown() {
+      if (transactions != null) {
+        transactions.close();
       }
     }
 
-    private void write(List<Pending<T>> rows) throws SQLException {
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, T> element,
+        @StateId("rows") BagState<T> rows,
+        @StateId("size") ValueState<Long> size,
+        @StateId("failures") ValueState<Integer> failures,
+        @TimerId("retry") Timer retry,
+        OutputReceiver<DeadLetter> out)
+        throws InterruptedException {
+      long held = size.read() == null ? 0 : size.read();
+      if (held < maxRowsPerShard) {
+        rows.add(element.getValue());
+        size.write(held + 1);
+        if (held == 0) {
+          failures.write(0);
+          retry
+              .withNoOutputTimestamp()
+              .offset(Duration.millis(backoff.delayAfter(1)))
+              .setRelative();
+        }
+        return;
+      }
+      blockingWrites.inc();
+      LOG.warn(
+          "the backlog of {} (shard {}) holds {} rows, its limit (--jdbcMaxBacklogRows {}):"
+              + " writing it blocking, for up to {} s",
+          table,
+          element.getKey(),
+          held,
+          target.maxBacklogRows(),
+          target.maxOutage().getStandardSeconds());
+      List<T> all = new ArrayList<>();
+      rows.read().forEach(all::add);
+      all.add(element.getValue());
+      writeBlocking(all, out);
+      backlogRows.dec(held + 1);
+      rows.clear();
+      size.clear();
+      failures.clear();
+      retry.clear();
+    }
+
+    @OnTimer("retry")
+    public void onRetry(
+        @Key Integer shard,
+        @StateId("rows") BagState<T> rows,
+        @StateId("size") ValueState<Long> size,
+        @StateId("failures") ValueState<Integer> failures,
+        @TimerId("retry") Timer retry,
+        OutputReceiver<DeadLetter> out)
+        throws InterruptedException {
+      List<T> held = new ArrayList<>();
+      rows.read().forEach(held::add);
+      if (held.isEmpty()) {
+        return;
+      }
+      JdbcBatchWriter.Outcome<T> outcome = writer(QUICK_RETRIES).write(held);
+      account(outcome, out);
+      backlogRows.dec(held.size() - outcome.deferred().size());
+      if (outcome.complete()) {
+        int failed = failures.read() == null ? 0 : failures.read();
+        LOG.info(
+            "{} is reachable again: wrote the {} rows of its backlog shard {} after {} failed"
+                + " retries",
+            table,
+            held.size(),
+            shard,
+            failed);
+        rows.clear();
+        size.clear();
+        failures.clear();
+        return;
+      }
+      backlogRetries.inc();
+      int failed = (failures.read() == null ? 0 : failures.read()) + 1;
+      failures.write(failed);
+      if (outcome.deferred().size() < held.size()) {
+        rows.clear();
+        outcome.deferred().forEach(rows::add);
+        size.write((long) outcome.deferred().size());
+      }
+      retry
+          .withNoOutputTimestamp()
+          .offset(Duration.millis(backoff.delayAfter(failed + 1)))
+          .setRelative();
+    }
+
+    /** The end of a bounded run: the backlog is written before the run may finish. */
+    @OnWindowExpiration
+    public void onExpiration(
+        @StateId("rows") BagState<T> rows,
+        @StateId("size") ValueState<Long> size,
+        OutputReceiver<DeadLetter> out)
+        throws InterruptedException {
+      List<T> held = new ArrayList<>();
+      rows.read().forEach(held::add);
+      if (!held.isEmpty()) {
+        writeBlocking(held, out);
+        backlogRows.dec(held.size());
+      }
+      rows.clear();
+      size.clear();
+    }
+
+    private void writeBlocking(List<T> rows, OutputReceiver<DeadLetter> out)
+        throws InterruptedException {
+      JdbcBatchWriter.Outcome<T> outcome = writer(target.maxOutage()).write(rows);
+      account(outcome, out);
+      if (!outcome.complete()) {
+        throw new IllegalStateException(
+            "cannot write to "
+                + table
+                + " after retrying for up to "
+                + target.maxOutage().getStandardSeconds()
+                + " s: "
+                + TransientSqlErrors.describe(outcome.outage())
+                + " (the bundle fails and is retried)",
+            outcome.outage());
+      }
+    }
+
+    private JdbcBatchWriter<T> writer(Duration retryBudget) {
+      return new JdbcBatchWriter<>(
+          table, transactions::write, batchSize, retryBudget.getMillis(), Thread::sleep);
+    }
+
+    private void account(JdbcBatchWriter.Outcome<T> outcome, OutputReceiver<DeadLetter> out) {
+      rowsWritten.inc(outcome.written());
+      retries.inc(outcome.retries());
+      batchesSplit.inc(outcome.batchesSplit());
+      for (JdbcBatchWriter.Refusal<T> refusal : outcome.refused()) {
+        if (rejection == null) {
+          unwritable.inc();
+          LOG.error("a row for {} cannot be written and is dropped: {}", table, refusal.error());
+          continue;
+        }
+        rejected.inc();
+        DeadLetter letter = rejection.deadLetter(refusal.row(), refusal.error());
+        // Timers of this step hold no watermark (an outage must not hold the job's): the letter
+        // is stamped with the time it was refused, and the step allows any skew.
+        out.outputWithTimestamp(letter, new Instant(letter.receivedAt()));
+      }
+    }
+
+    // Deprecated because outputs behind the input's timestamp may be late; in the global window
+    // nothing downstream drops them, and a retry timer has no input timestamp to stay ahead of.
+    @SuppressWarnings("deprecation")
+    @Override
+    public Duration getAllowedTimestampSkew() {
+      return Duration.millis(Long.MAX_VALUE);
+    }
+  }
+
+  /** The backlog shard of a row: a stable hash of its encoding, so that shards share the load. */
+  static <T> int backlogShard(Coder<T> coder, T row) {
+    try {
+      return Math.floorMod(
+          Arrays.hashCode(CoderUtils.encodeToByteArray(coder, row)), BACKLOG_SHARDS);
+    } catch (CoderException e) {
+      throw new IllegalStateException("cannot encode a row for the backlog", e);
+    }
+  }
+
+  /** One transaction per batch on a connection kept across batches and reconnected when lost. */
+  private static final class Transactions<T> {
+    private final DataSource dataSource;
+    private final String statement;
+    private final Binder<T> binder;
+    private Connection connection;
+
+    Transactions(JdbcTarget target, String statement, Binder<T> binder) {
+      // Reconnecting waits only briefly: an outage is waited out by the backlog, not by a thread.
+      this.dataSource = target.withMaxOutage(RECONNECT_WAIT).dataSource();
+      this.statement = statement;
+      this.binder = binder;
+    }
+
+    void write(List<T> rows) throws SQLException {
       if (connection == null) {
         connection = dataSource.getConnection();
         connection.setAutoCommit(false);
       }
       Connection connection = this.connection;
       try (PreparedStatement prepared = connection.prepareStatement(statement)) {
-        for (Pending<T> row : rows) {
-          binder.bind(row.value(), prepared);
+        for (T row : rows) {
+          binder.bind(row, prepared);
           prepared.addBatch();
         }
         prepared.executeBatch();
@@ -530,6 +832,17 @@ public final class WriteToJdbc {
           e.addSuppressed(rollbackFailed);
         }
         throw e;
+      }
+    }
+
+    void close() {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException e) {
+          // Closing only releases what is left.
+        }
+        connection = null;
       }
     }
   }
