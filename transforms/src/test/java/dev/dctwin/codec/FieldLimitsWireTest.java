@@ -7,8 +7,15 @@ import static org.junit.Assert.assertThrows;
 
 import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.FieldLimits;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
@@ -29,16 +36,16 @@ public class FieldLimitsWireTest {
 
   private static final List<Field> FIELDS =
       List.of(
-          new Field("metrics.serverId", METRICS, FieldLimits.ID),
+          new Field("serverId", METRICS, FieldLimits.ID),
           new Field(
-              "sensors.serverId",
+              "serverId",
               "{\"type\":\"sensors\",\"serverId\":\"%s\",\"eventTime\":"
                   + T
                   + ",\"sensors\":{\"voltage\":12.0,\"temperature\":24.0,\"airflow\":50.0,"
                   + "\"inputPower\":300.0}}",
               FieldLimits.ID),
           new Field(
-              "metrics gauge name",
+              "gauges (a name)",
               "{\"type\":\"metrics\",\"serverId\":\"s1\",\"eventTime\":"
                   + T
                   + ",\"gauges\":{\"%s\":1.0}}",
@@ -48,28 +55,28 @@ public class FieldLimitsWireTest {
           commission("datacenterId", FieldLimits.ID),
           commission("hostname", FieldLimits.NAME),
           new Field(
-              "decommission.serverId",
+              "serverId",
               "{\"type\":\"decommission\",\"serverId\":\"%s\",\"rackId\":\"r1\","
                   + "\"datacenterId\":\"dc1\",\"eventTime\":"
                   + T
                   + "}",
               FieldLimits.ID),
           new Field(
-              "get_unhealthy_racks.queryId",
+              "queryId",
               "{\"type\":\"get_unhealthy_racks\",\"queryId\":\"%s\",\"datacenterId\":\"dc1\","
                   + "\"eventTime\":"
                   + T
                   + "}",
               FieldLimits.ID),
           new Field(
-              "get_unhealthy_racks.datacenterId",
+              "datacenterId",
               "{\"type\":\"get_unhealthy_racks\",\"queryId\":\"q\",\"datacenterId\":\"%s\","
                   + "\"eventTime\":"
                   + T
                   + "}",
               FieldLimits.ID),
           new Field(
-              "unhealthy_racks.racks",
+              "racks (each)",
               "{\"type\":\"unhealthy_racks\",\"queryId\":\"q\",\"datacenterId\":\"dc1\","
                   + "\"racks\":[\"r1\",\"%s\"],\"eventTime\":"
                   + T
@@ -86,21 +93,35 @@ public class FieldLimitsWireTest {
           maintenance("reason", FieldLimits.NOTE),
           maintenance("by", FieldLimits.NOTE),
           new Field(
-              "measurement.thing",
+              "thing",
               "{\"type\":\"measurement\",\"thing\":\"%s\",\"quantity\":\"q\",\"phenomenonTime\":"
                   + T
                   + ",\"result\":1.0}",
               FieldLimits.NAME),
           new Field(
-              "measurement.quantity",
+              "quantity",
               "{\"type\":\"measurement\",\"thing\":\"t\",\"quantity\":\"%s\",\"phenomenonTime\":"
                   + T
                   + ",\"result\":1.0}",
               FieldLimits.NAME),
           samples("{\"host\":\"%s\",\"name\":\"n\",\"labels\":{\"k\":\"v\"}}", "host"),
-          samples("{\"host\":\"h\",\"name\":\"%s\",\"labels\":{\"k\":\"v\"}}", "sample name"),
-          samples("{\"host\":\"h\",\"name\":\"n\",\"labels\":{\"%s\":\"v\"}}", "label name"),
-          samples("{\"host\":\"h\",\"name\":\"n\",\"labels\":{\"k\":\"%s\"}}", "label value"));
+          samples("{\"host\":\"h\",\"name\":\"%s\",\"labels\":{\"k\":\"v\"}}", "samples.name"),
+          samples(
+              "{\"host\":\"h\",\"name\":\"n\",\"labels\":{\"%s\":\"v\"}}",
+              "samples.labels (a name)"),
+          samples(
+              "{\"host\":\"h\",\"name\":\"n\",\"labels\":{\"k\":\"%s\"}}",
+              "samples.labels (a value)"),
+          new Field(
+              "evidence.metric",
+              "{\"type\":\"alert\",\"incidentId\":\"i1\",\"status\":\"OPENED\",\"level\":\"SERVER\","
+                  + "\"entity\":\"s1\",\"datacenterId\":\"dc1\",\"incidentType\":\"METRIC_ANOMALY\","
+                  + "\"severity\":\"WARNING\",\"openedAt\":"
+                  + T
+                  + ",\"eventTime\":"
+                  + T
+                  + ",\"evidence\":[{\"metric\":\"%s\",\"observed\":1.0,\"expected\":0.5}]}",
+              FieldLimits.NAME));
 
   private static Field commission(String field, int limit) {
     String template =
@@ -108,7 +129,7 @@ public class FieldLimitsWireTest {
             + "\"hostname\":\"h1\",\"eventTime\":"
             + T
             + "}";
-    return new Field("commission." + field, withPlaceholder(template, field), limit);
+    return new Field(field, withPlaceholder(template, field), limit);
   }
 
   private static Field alert(String field, int limit) {
@@ -120,7 +141,7 @@ public class FieldLimitsWireTest {
             + ",\"eventTime\":"
             + T
             + ",\"rootCause\":null,\"explainedBy\":\"i0\",\"context\":\"c\"}";
-    return new Field("alert." + field, withPlaceholder(template, field), limit);
+    return new Field(field, withPlaceholder(template, field), limit);
   }
 
   private static Field maintenance(String field, int limit) {
@@ -131,7 +152,7 @@ public class FieldLimitsWireTest {
             + ",\"end\":1763722800000,\"reason\":\"x\",\"by\":\"ops\",\"eventTime\":"
             + T
             + "}";
-    return new Field("maintenance." + field, withPlaceholder(template, field), limit);
+    return new Field(field, withPlaceholder(template, field), limit);
   }
 
   /** A samples message; {@code parts} holds host, name and labels with one placeholder. */
@@ -150,7 +171,7 @@ public class FieldLimitsWireTest {
             + ",\"value\":1.0,\"time\":"
             + T
             + ",\"kind\":\"GAUGE\"}]}";
-    return new Field("samples " + what, template, FieldLimits.NAME);
+    return new Field(what, template, FieldLimits.NAME);
   }
 
   /** {@code template} with the value of {@code field} replaced by {@code %s}. */
@@ -177,6 +198,28 @@ public class FieldLimitsWireTest {
           field.name(), tooLong.getMessage(), containsString(String.valueOf(field.limit() + 1)));
     }
   }
+
+  @Test
+  public void theDocumentListsEveryFieldWithItsLimit() throws IOException {
+    String doc = Files.readString(Path.of("WIRE-FORMAT.md"));
+    int start = doc.indexOf("## Field limits");
+    String section = doc.substring(start, doc.indexOf("\n## ", start + 1));
+    Map<String, Integer> documented = new TreeMap<>();
+    Matcher row = DOC_ROW.matcher(section);
+    while (row.find()) {
+      documented.put(
+          row.group(1).replace("`", ""), Integer.parseInt(row.group(2).replace(",", "")));
+    }
+    Map<String, Integer> tested = new TreeMap<>();
+    for (Field field : FIELDS) {
+      tested.put(field.name(), field.limit());
+    }
+    assertThat(documented, equalTo(tested));
+  }
+
+  /** A row of the table: the field (backticks dropped), then its limit. */
+  private static final Pattern DOC_ROW =
+      Pattern.compile("^\\| ([^|]+?) \\| ([0-9,]+) \\|", Pattern.MULTILINE);
 
   private static byte[] payload(Field field, int length) {
     // A value that is not all one character, so that a cut would show.

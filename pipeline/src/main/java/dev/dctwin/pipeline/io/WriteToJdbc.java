@@ -6,6 +6,7 @@ import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.MessageOrigin;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -177,12 +178,43 @@ public final class WriteToJdbc {
     int i = 0;
     statement.setString(++i, deadLetterId(letter));
     statement.setString(
-        ++i, JdbcColumnLimits.fit(letter.source(), JdbcColumnLimits.DEAD_LETTER_SOURCE));
+        ++i, JdbcColumnLimits.fit(rowSource(letter), JdbcColumnLimits.DEAD_LETTER_SOURCE));
     statement.setString(++i, letter.reason().name());
     statement.setString(
-        ++i, JdbcColumnLimits.fit(letter.detail(), JdbcColumnLimits.DEAD_LETTER_DETAIL));
+        ++i, JdbcColumnLimits.fit(rowDetail(letter), JdbcColumnLimits.DEAD_LETTER_DETAIL));
     statement.setBytes(++i, letter.payload());
     dialect.setTime(statement, ++i, letter.receivedAt());
+  }
+
+  /**
+   * The {@code source} column: a Kafka record's source with its partition and offset ({@code
+   * kafka:<topic>/<partition>@<offset>}); a file's source already names its line. The table has no
+   * columns of the origin (yet): this keeps a row traceable to its record.
+   */
+  static String rowSource(DeadLetter letter) {
+    MessageOrigin origin = letter.origin();
+    if (origin != null && origin.partition() != null && origin.offset() != null) {
+      return letter.source() + "/" + origin.partition() + "@" + origin.offset();
+    }
+    return letter.source();
+  }
+
+  /**
+   * The {@code detail} column: of a letter that keeps only the first bytes of its payload, also the
+   * payload's full length and SHA-256, which the table has no columns for (yet).
+   */
+  static String rowDetail(DeadLetter letter) {
+    if (!letter.payloadCut()) {
+      return letter.detail();
+    }
+    return "[payload of "
+        + letter.payloadLength()
+        + " bytes, SHA-256 "
+        + letter.payloadSha256()
+        + ", the first "
+        + letter.payload().length
+        + " kept] "
+        + letter.detail();
   }
 
   /** The same letter (a retried or replayed bundle) always gets the same id. */
