@@ -14,7 +14,8 @@ import java.util.Base64;
  * The letter is cut when {@code payloadLength} exceeds the kept bytes ({@link #payloadCut()}). A
  * near-1 MB payload thus never makes a dead letter too large for a Kafka record or a database
  * column. The source and the detail are cut to {@link FieldLimits#DEAD_LETTER_SOURCE} and {@link
- * FieldLimits#DEAD_LETTER_DETAIL} characters.
+ * FieldLimits#DEAD_LETTER_DETAIL} characters (the database's sink cuts the detail further, to its
+ * column), the origin's topic and file to {@link FieldLimits#DEAD_LETTER_SOURCE}.
  *
  * <p>A letter of version 1 of its coder kept the whole payload and had no length, hash or origin:
  * it reads with the length and hash of its payload and no origin.
@@ -39,6 +40,16 @@ public record DeadLetter(
   public DeadLetter {
     source = cut(source, FieldLimits.DEAD_LETTER_SOURCE);
     detail = cut(detail, FieldLimits.DEAD_LETTER_DETAIL);
+    if (origin != null) {
+      // An MQTT topic may have 65,535 bytes.
+      origin =
+          new MessageOrigin(
+              cut(origin.topic(), FieldLimits.DEAD_LETTER_SOURCE),
+              origin.partition(),
+              origin.offset(),
+              cut(origin.file(), FieldLimits.DEAD_LETTER_SOURCE),
+              origin.line());
+    }
     if (payloadSha256 == null) {
       // Version 1 of the coder: the whole payload, nothing about it.
       byte[] whole = Base64.getDecoder().decode(payloadBase64);

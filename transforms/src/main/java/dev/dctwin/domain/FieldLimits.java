@@ -30,17 +30,21 @@ public final class FieldLimits {
   public static final int NOTE = 1024;
 
   /**
-   * Free text that reaches a {@code TEXT} column (an alert's {@code context}, a dead letter's
-   * detail): a MariaDB {@code TEXT} holds 65,535 bytes, which is this many characters of up to 4
-   * bytes (PostgreSQL's {@code TEXT} has no limit).
+   * Free text that reaches a {@code TEXT} column (an alert's {@code context}; a dead letter's
+   * detail is cut to it when it is written to its table): a MariaDB {@code TEXT} holds 65,535
+   * bytes, which is this many characters of up to 4 bytes (PostgreSQL's {@code TEXT} has no limit).
    */
   public static final int TEXT = 65_535 / 4;
 
   /** A dead letter's {@code source}: the {@code VARCHAR(1024)} of the dead-letter table. */
   public static final int DEAD_LETTER_SOURCE = 1024;
 
-  /** A dead letter's {@code detail}. */
-  public static final int DEAD_LETTER_DETAIL = TEXT;
+  /**
+   * A dead letter's {@code detail}: with the source and the kept payload, a dead letter's JSON
+   * stays far below Kafka's default {@code max.request.size} of 1 MB even if every character is
+   * escaped. The database's column is narrower ({@link #TEXT}); its sink cuts further.
+   */
+  public static final int DEAD_LETTER_DETAIL = 64 * 1024;
 
   private FieldLimits() {}
 }

@@ -40,10 +40,20 @@ public class DeadLetterTest {
   @Test
   public void sourceAndDetailAreCutToTheirLimitsNeverWithinASurrogatePair() {
     String source = "mqtt:" + "t".repeat(FieldLimits.DEAD_LETTER_SOURCE);
-    String detail = "\uD83D\uDD25".repeat(FieldLimits.DEAD_LETTER_DETAIL);
+    String detail = "x" + "\uD83D\uDD25".repeat(FieldLimits.DEAD_LETTER_DETAIL);
     DeadLetter letter =
         DeadLetter.of(source, DeadLetterReason.NOT_JSON, detail, new byte[] {1}, 7L);
     assertThat(letter.source(), equalTo(source.substring(0, FieldLimits.DEAD_LETTER_SOURCE)));
+    DeadLetter fromLongTopic =
+        DeadLetter.of(
+            "mqtt:t",
+            DeadLetterReason.NOT_JSON,
+            "bad",
+            new byte[] {1},
+            7L,
+            MessageOrigin.mqtt(source),
+            DeadLetter.DEFAULT_MAX_KEPT_BYTES);
+    assertThat(fromLongTopic.origin().topic().length(), equalTo(FieldLimits.DEAD_LETTER_SOURCE));
     assertThat(letter.detail().length(), equalTo(FieldLimits.DEAD_LETTER_DETAIL - 1));
     assertThat(
         Character.isHighSurrogate(letter.detail().charAt(letter.detail().length() - 1)),

@@ -19,7 +19,7 @@ public final class JdbcColumnLimits {
   public static final int DEAD_LETTER_REASON = 32;
 
   /** {@code dead_letters.detail} (a {@code TEXT}), in characters. */
-  public static final int DEAD_LETTER_DETAIL = FieldLimits.DEAD_LETTER_DETAIL;
+  public static final int DEAD_LETTER_DETAIL = FieldLimits.TEXT;
 
   /** Every {@code VARCHAR(n)} column, as {@code table.column} to {@code n} (characters). */
   public static final Map<String, Integer> VARCHAR =

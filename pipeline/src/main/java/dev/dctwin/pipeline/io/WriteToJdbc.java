@@ -178,7 +178,7 @@ public final class WriteToJdbc {
     int i = 0;
     statement.setString(++i, deadLetterId(letter));
     statement.setString(
-        ++i, JdbcColumnLimits.fit(rowSource(letter), JdbcColumnLimits.DEAD_LETTER_SOURCE));
+        ++i, JdbcColumnLimits.fit(letter.source(), JdbcColumnLimits.DEAD_LETTER_SOURCE));
     statement.setString(++i, letter.reason().name());
     statement.setString(
         ++i, JdbcColumnLimits.fit(rowDetail(letter), JdbcColumnLimits.DEAD_LETTER_DETAIL));
@@ -187,34 +187,39 @@ public final class WriteToJdbc {
   }
 
   /**
-   * The {@code source} column: a Kafka record's source with its partition and offset ({@code
-   * kafka:<topic>/<partition>@<offset>}); a file's source already names its line. The table has no
-   * columns of the origin (yet): this keeps a row traceable to its record.
-   */
-  static String rowSource(DeadLetter letter) {
-    MessageOrigin origin = letter.origin();
-    if (origin != null && origin.partition() != null && origin.offset() != null) {
-      return letter.source() + "/" + origin.partition() + "@" + origin.offset();
-    }
-    return letter.source();
-  }
-
-  /**
-   * The {@code detail} column: of a letter that keeps only the first bytes of its payload, also the
-   * payload's full length and SHA-256, which the table has no columns for (yet).
+   * The {@code detail} column. The table has no columns for a letter's origin and its payload's
+   * length and hash (yet: they need a migration), so the detail starts with them: {@code [kafka
+   * <topic> partition <p> offset <o>; payload of <n> bytes, SHA-256 <hash>, the first <k> kept]},
+   * the origin when known, the payload's part when the letter keeps only its first bytes.
    */
   static String rowDetail(DeadLetter letter) {
-    if (!letter.payloadCut()) {
-      return letter.detail();
+    List<String> notes = new ArrayList<>();
+    MessageOrigin origin = letter.origin();
+    if (origin != null && origin.file() != null) {
+      notes.add("file " + origin.file() + " line " + origin.line());
+    } else if (origin != null && origin.partition() != null) {
+      notes.add(
+          "kafka "
+              + origin.topic()
+              + " partition "
+              + origin.partition()
+              + " offset "
+              + origin.offset());
+    } else if (origin != null && origin.topic() != null) {
+      notes.add("mqtt " + origin.topic());
     }
-    return "[payload of "
-        + letter.payloadLength()
-        + " bytes, SHA-256 "
-        + letter.payloadSha256()
-        + ", the first "
-        + letter.payload().length
-        + " kept] "
-        + letter.detail();
+    if (letter.payloadCut()) {
+      notes.add(
+          "payload of "
+              + letter.payloadLength()
+              + " bytes, SHA-256 "
+              + letter.payloadSha256()
+              + ", the first "
+              + letter.payload().length
+              + " kept");
+    }
+    String detail = letter.detail() == null ? "" : letter.detail();
+    return notes.isEmpty() ? letter.detail() : "[" + String.join("; ", notes) + "] " + detail;
   }
 
   /** The same letter (a retried or replayed bundle) always gets the same id. */

@@ -11,7 +11,7 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
 
-/** A dead letter's row names its Kafka record and, if cut, the whole payload's length and hash. */
+/** A dead letter's row names its origin and, if cut, the whole payload's length and hash. */
 @RunWith(JUnit4.class)
 public class DeadLetterRowTest {
   private static DeadLetter letter(int bytes, MessageOrigin origin) {
@@ -20,23 +20,26 @@ public class DeadLetterRowTest {
   }
 
   @Test
-  public void theSourceOfAKafkaLetterNamesPartitionAndOffset() {
+  public void theDetailStartsWithTheOrigin() {
+    assertThat(WriteToJdbc.rowDetail(letter(3, null)), equalTo("bad"));
     assertThat(
-        WriteToJdbc.rowSource(letter(3, MessageOrigin.kafka("dctwin.metrics", 2, 99L))),
-        equalTo("kafka:dctwin.metrics/2@99"));
-    assertThat(WriteToJdbc.rowSource(letter(3, null)), equalTo("kafka:dctwin.metrics"));
+        WriteToJdbc.rowDetail(letter(3, MessageOrigin.kafka("dctwin.metrics", 2, 99L))),
+        equalTo("[kafka dctwin.metrics partition 2 offset 99] bad"));
     assertThat(
-        WriteToJdbc.rowSource(letter(3, MessageOrigin.mqtt("dctwin/metrics"))),
-        equalTo("kafka:dctwin.metrics"));
+        WriteToJdbc.rowDetail(letter(3, MessageOrigin.mqtt("dctwin/metrics"))),
+        equalTo("[mqtt dctwin/metrics] bad"));
+    assertThat(
+        WriteToJdbc.rowDetail(letter(3, MessageOrigin.file("/in/a.jsonl", 7))),
+        equalTo("[file /in/a.jsonl line 7] bad"));
   }
 
   @Test
   public void theDetailOfACutLetterStartsWithThePayloadsLengthAndHash() {
     assertThat(WriteToJdbc.rowDetail(letter(10, null)), equalTo("bad"));
     assertThat(
-        WriteToJdbc.rowDetail(letter(11, null)),
+        WriteToJdbc.rowDetail(letter(11, MessageOrigin.mqtt("m"))),
         equalTo(
-            "[payload of 11 bytes, SHA-256 "
+            "[mqtt m; payload of 11 bytes, SHA-256 "
                 + PayloadCut.sha256Hex(new byte[11])
                 + ", the first 10 kept] bad"));
   }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.MessageOrigin;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -47,6 +48,23 @@ public class WriteDeadLettersTest {
         json.get("origin").toString(),
         equalTo("{\"topic\":\"dctwin.metrics\",\"partition\":3,\"offset\":1234}"));
     assertThat(JSON.readValue(WriteDeadLetters.toJson(letter), DeadLetter.class), equalTo(letter));
+  }
+
+  @Test
+  public void theLargestLetterFitsInAKafkaRecordOfTheDefaultMaximumSize() {
+    // Control characters are escaped as six bytes each in JSON: the worst case.
+    byte[] payload = new byte[1_000_000];
+    DeadLetter letter =
+        DeadLetter.of(
+            "mqtt:" + "\u0001".repeat(100_000),
+            DeadLetterReason.PAYLOAD_TOO_LARGE,
+            "\u0001".repeat(1_000_000),
+            payload,
+            1L,
+            MessageOrigin.mqtt("\u0001".repeat(1000)),
+            DeadLetter.DEFAULT_MAX_KEPT_BYTES);
+    int bytes = WriteDeadLetters.toJson(letter).getBytes(StandardCharsets.UTF_8).length;
+    assertThat(bytes < 1_000_000 - 10_000, equalTo(true));
   }
 
   @Test
