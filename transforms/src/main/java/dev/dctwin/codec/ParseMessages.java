@@ -30,8 +30,11 @@ import org.apache.beam.sdk.values.TupleTagList;
  * ({@link #DEAD_LETTERS}). A raw message is in the dctwin wire format ({@link WireCodec}), or in a
  * monitoring agent's format when its source has one ({@link #withAgentFormats}): it then gives one
  * {@link AgentSamples} per host it holds. Every input comes out either as its messages or as one
- * dead letter; nothing throws. Counts each outcome in a Beam counter: {@code parsed} (raw messages)
- * and one per {@link DeadLetterReason}.
+ * dead letter; nothing throws. A raw message that its source already cut ({@link RawMessage#cut()})
+ * is {@code PAYLOAD_TOO_LARGE}; a message whose event time is too far ahead of its receipt ({@link
+ * #withMaxClockSkew}) is {@code FUTURE_EVENT_TIME}. Dead letters keep their raw message's origin
+ * and at most {@link #withMaxDeadLetterBytes} of its bytes. Counts each outcome in a Beam counter:
+ * {@code parsed} (raw messages) and one per {@link DeadLetterReason}.
  */
 public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCollectionTuple> {
   public static final TupleTag<Message> MESSAGES = new TupleTag<>() {};
