@@ -196,6 +196,16 @@ public final class DatacenterPipeline {
 
     void setServerGoneAfterSeconds(long value);
 
+    @Description(
+        "Seconds of event time by which a server's last report time may advance before its row in"
+            + " server_status is written again for that alone (changes of its incidents,"
+            + " readiness or lifecycle are written at once). Bounds the writes of a fleet that"
+            + " reports every few seconds. Default: 60.")
+    @Default.Long(60)
+    long getStatusRefreshSeconds();
+
+    void setStatusRefreshSeconds(long value);
+
     @Description("File of JSON lines to write dead letters to (file sink; none if not given).")
     String getDeadLettersOut();
 
@@ -292,8 +302,8 @@ public final class DatacenterPipeline {
             .and(twins.get(DatacenterTwins.DEAD_LETTERS));
     JdbcTarget jdbc = sinks.contains(Sink.JDBC) ? JdbcTarget.from(options) : null;
     if (jdbc != null) {
-      // Alerts that the database refuses for good go to the dead-letter sinks (Kafka, file, and
-      // the dead-letter table, whose own refusals are only logged and counted: no loop).
+      // Alerts and statuses that the database refuses for good go to the dead-letter sinks (Kafka,
+      // file, and the dead-letter table, whose own refusals are only logged and counted: no loop).
       allDeadLetters =
           allDeadLetters
               .and(
@@ -302,7 +312,13 @@ public final class DatacenterPipeline {
               .and(
                   alerts.apply(
                       "AlertEventsToJdbc",
-                      WriteToJdbc.alertEvents(jdbc, options.getJdbcBatchSize())));
+                      WriteToJdbc.alertEvents(jdbc, options.getJdbcBatchSize())))
+              .and(
+                  twins
+                      .get(DatacenterTwins.SERVER_STATUS)
+                      .apply(
+                          "ServerStatusToJdbc",
+                          WriteToJdbc.serverStatus(jdbc, options.getJdbcBatchSize())));
     }
     PCollection<DeadLetter> deadLetters =
         allDeadLetters.apply("AllDeadLetters", Flatten.pCollections());
@@ -556,6 +572,7 @@ public final class DatacenterPipeline {
         .withSilenceTimers(unbounded)
         .withLearnedBaseline(options.getLearnedBaseline())
         .withServerGoneAfterMs(options.getServerGoneAfterSeconds() * 1000)
+        .withStatusRefreshMs(options.getStatusRefreshSeconds() * 1000)
         .withTimerAlignmentMs(
             options.getTwinTimerAlignmentMs() != null
                 ? options.getTwinTimerAlignmentMs()

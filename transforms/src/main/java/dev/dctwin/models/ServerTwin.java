@@ -12,6 +12,8 @@ import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MetricEvidence;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.domain.ServerMetricReport;
+import dev.dctwin.domain.ServerStatusUpdate;
+import dev.dctwin.domain.ServerStatusUpdate.Lifecycle;
 import dev.dctwin.models.baseline.BaselineConfig;
 import dev.dctwin.models.baseline.BaselineVerdict;
 import dev.dctwin.models.baseline.Readiness;
@@ -24,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The twin of one server: its lifecycle, the BMC readings it attaches to metric reports, its
@@ -57,6 +60,11 @@ import java.util.OptionalLong;
  *       {@link #goneDeadline} notices it (with {@link #onGoneCheck}); if none fired, the next
  *       message after the deadline does, before it is taken: it then finds no commissioned server.
  *       This bounds the state of servers that were never decommissioned.
+ *   <li>A step that changes what the {@code server_status} table shows of the server (its
+ *       lifecycle, rack, open incident types, baseline readiness), or moves its last report time
+ *       across a boundary of its refresh grid ({@code statusRefreshMs}), returns its {@link
+ *       ServerStatusUpdate}; a server that leaves returns its last one, marked as left.
+ *       SERVER-STATUS.md beside this class says why.
  * </ul>
  */
 public final class ServerTwin {
@@ -65,6 +73,12 @@ public final class ServerTwin {
 
   /** How long a commissioned server may go without a report before it is gone, by default. */
   public static final long DEFAULT_GONE_AFTER_MS = 7L * 24 * 60 * 60 * 1000;
+
+  /**
+   * How far a server's last report time may advance before its status is sent again for that alone,
+   * by default: a minute of event time.
+   */
+  public static final long DEFAULT_STATUS_REFRESH_MS = 60_000;
 
   /**
    * The order of one server's messages that share a timestamp: commission first, then reports and
@@ -81,6 +95,7 @@ public final class ServerTwin {
   private final long sensorMaxAgeMs;
   private final boolean learnBaseline;
   private final long goneAfterMs;
+  private final long statusRefreshMs;
 
   /**
    * @param learnBaseline whether every server learns a {@link ServerBaseline} of its metrics and
@@ -96,9 +111,27 @@ public final class ServerTwin {
    */
   public ServerTwin(
       HealthThresholds thresholds, long sensorMaxAgeMs, boolean learnBaseline, long goneAfterMs) {
+    this(thresholds, sensorMaxAgeMs, learnBaseline, goneAfterMs, DEFAULT_STATUS_REFRESH_MS);
+  }
+
+  /**
+   * @param statusRefreshMs how far the last report time may advance before the server's status is
+   *     sent again when nothing else changed; positive
+   */
+  public ServerTwin(
+      HealthThresholds thresholds,
+      long sensorMaxAgeMs,
+      boolean learnBaseline,
+      long goneAfterMs,
+      long statusRefreshMs) {
     if (goneAfterMs <= 0) {
       throw new IllegalArgumentException("goneAfterMs must be positive, not " + goneAfterMs);
     }
+    if (statusRefreshMs <= 0) {
+      throw new IllegalArgumentException(
+          "statusRefreshMs must be positive, not " + statusRefreshMs);
+    }
+    this.statusRefreshMs = statusRefreshMs;
     this.health = new ServerHealthModel(thresholds);
     this.silenceAfterMs = thresholds.silenceAfterMs();
     this.sensorMaxAgeMs = sensorMaxAgeMs;
@@ -275,11 +308,23 @@ public final class ServerTwin {
     private final List<MaintenanceWindow> maintenance = new ArrayList<>(0);
     private boolean reportAccepted;
 
+    /** What the status table showed of the server before this step; null if not commissioned. */
+    private final Shown shownBefore;
+
+    private final long lastReportBefore;
+
+    /** How the server left during this step, if it did. */
+    private ServerStatusUpdate departure;
+
+    /** The event time of this step's latest change: its status update's time. */
+    private long changedAt = Long.MIN_VALUE;
+
     Step(ServerTwinState state) {
       identity = state.identity();
       sensors = state.sensors();
       status = state.status();
       window = state.window();
+      lastReportBefore = status.lastReportTime();
       // A twin stored before the baseline was switched on starts learning now.
       baseline =
           !learnBaseline
@@ -287,6 +332,7 @@ public final class ServerTwin {
               : state.baseline() != null || identity == null
                   ? state.baseline()
                   : new ServerBaseline(BaselineConfig.DEFAULT);
+      shownBefore = shown();
     }
 
     void commission(CommissionServer commission) {
@@ -300,6 +346,7 @@ public final class ServerTwin {
       }
       // The host name is the report assembly's; the twin's state does not keep it.
       identity = commission.withoutHostname();
+      changed(commission.eventTime());
       tellRack(commission.eventTime(), false);
     }
 
@@ -308,7 +355,28 @@ public final class ServerTwin {
         return;
       }
       tellRack(eventTime, true);
+      left(Lifecycle.DECOMMISSIONED, Set.of(), eventTime);
       forget();
+    }
+
+    /** Notes the departure of the server, as the last status update of this identity. */
+    private void left(Lifecycle why, Set<IncidentType> open, long eventTime) {
+      changed(eventTime);
+      departure =
+          new ServerStatusUpdate(
+              identity.serverId(),
+              identity.rackId(),
+              identity.datacenterId(),
+              why,
+              open,
+              status.hasReport() ? status.lastReportTime() : null,
+              null,
+              null,
+              changedAt);
+    }
+
+    private void changed(long eventTime) {
+      changedAt = Math.max(changedAt, eventTime);
     }
 
     private void forget() {
@@ -344,6 +412,7 @@ public final class ServerTwin {
         return;
       }
       reportAccepted = true;
+      changed(report.eventTime());
       if (baseline == null) {
         apply(evaluation);
         return;
@@ -403,6 +472,7 @@ public final class ServerTwin {
     void checkSilence(long now) {
       OptionalLong deadline = silenceDeadline(identity, status);
       if (deadline.isPresent() && deadline.getAsLong() <= now) {
+        changed(deadline.getAsLong());
         apply(health.onSilence(status, deadline.getAsLong()));
       }
     }
@@ -432,6 +502,7 @@ public final class ServerTwin {
               Map.of(IncidentType.SERVER_GONE, gone),
               goneAt,
               true));
+      left(Lifecycle.GONE, Set.of(IncidentType.SERVER_GONE), goneAt);
       forget();
     }
 
@@ -475,7 +546,76 @@ public final class ServerTwin {
           toRack,
           rejected,
           reportAccepted,
-          maintenance);
+          maintenance,
+          statusUpdate());
     }
+
+    /**
+     * The server's status if this step changed what the table shows of it, or advanced its last
+     * report time by a refresh interval; otherwise null. A server that left shows how it left.
+     */
+    private ServerStatusUpdate statusUpdate() {
+      if (identity == null) {
+        return departure;
+      }
+      if (shown().equals(shownBefore)
+          && !lastReportDue(identity.serverId(), lastReportBefore, status.lastReportTime())) {
+        return null;
+      }
+      OptionalLong expectedReadyAt =
+          baseline == null ? OptionalLong.empty() : baseline.expectedReadyAt();
+      return new ServerStatusUpdate(
+          identity.serverId(),
+          identity.rackId(),
+          identity.datacenterId(),
+          Lifecycle.COMMISSIONED,
+          status.open().keySet(),
+          status.hasReport() ? status.lastReportTime() : null,
+          baseline == null ? null : baseline.readiness().ready(),
+          expectedReadyAt.isPresent() ? expectedReadyAt.getAsLong() : null,
+          changedAt);
+    }
+
+    private Shown shown() {
+      return identity == null
+          ? null
+          : new Shown(
+              identity.rackId(),
+              identity.datacenterId(),
+              Set.copyOf(status.open().keySet()),
+              baseline == null ? null : baseline.readiness().ready());
+    }
+  }
+
+  /** What a status update shows of a server, but its last report time. */
+  private record Shown(
+      String rackId, String datacenterId, Set<IncidentType> open, Boolean baselineReady) {}
+
+  /**
+   * Whether the last report time moved from {@code before} to {@code after} across a boundary of
+   * the server's refresh grid: multiples of {@code statusRefreshMs} shifted by a phase of its own
+   * (its id's hash, mixed: ids that differ in their last character have hashes 1 apart), so that a
+   * fleet's refreshes spread over the interval instead of all landing on the minute. At most one
+   * refresh per interval, decided by the two times alone: no state remembers the last one sent. The
+   * first report and a reset to none always count.
+   */
+  private boolean lastReportDue(String serverId, long before, long after) {
+    if (before == after) {
+      return false;
+    }
+    if (before == ServerStatus.NO_REPORT || after == ServerStatus.NO_REPORT) {
+      return true;
+    }
+    long phase = Math.floorMod(spread(serverId.hashCode()), statusRefreshMs);
+    return Math.floorDiv(before - phase, statusRefreshMs)
+        != Math.floorDiv(after - phase, statusRefreshMs);
+  }
+
+  /** The SplitMix64 finalizer: every bit of {@code hash} moves every bit of the result. */
+  private static long spread(int hash) {
+    long z = hash * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 }

@@ -4,6 +4,7 @@ import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.ServerIncidents;
+import dev.dctwin.domain.ServerStatusUpdate;
 import java.util.List;
 
 /**
@@ -19,26 +20,21 @@ import java.util.List;
  * @param reportAccepted whether a metric report was evaluated: for the count of processed reports
  * @param maintenance the server's maintenance windows, located in its rack and datacenter: for the
  *     datacenter's maintenance calendar
+ * @param statusUpdate the server's status for the {@code server_status} table when this step
+ *     changed it (or refreshed its last report time), else null
  */
 public record ServerTwinDecision(
     ServerTwinState state,
     List<ServerIncidents> toRack,
     List<Rejected> rejected,
     boolean reportAccepted,
-    List<MaintenanceWindow> maintenance) {
+    List<MaintenanceWindow> maintenance,
+    ServerStatusUpdate statusUpdate) {
 
   public ServerTwinDecision {
     toRack = List.copyOf(toRack);
     rejected = List.copyOf(rejected);
     maintenance = List.copyOf(maintenance);
-  }
-
-  public ServerTwinDecision(
-      ServerTwinState state,
-      List<ServerIncidents> toRack,
-      List<Rejected> rejected,
-      boolean reportAccepted) {
-    this(state, toRack, rejected, reportAccepted, List.of());
   }
 
   /**

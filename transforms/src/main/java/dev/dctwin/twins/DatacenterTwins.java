@@ -12,6 +12,7 @@ import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.ServerIncidents;
+import dev.dctwin.domain.ServerStatusUpdate;
 import dev.dctwin.domain.UnhealthyRacks;
 import dev.dctwin.models.ServerTwin;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -34,15 +35,16 @@ import org.apache.beam.sdk.values.TupleTagList;
  * samples (assembled into reports per host and interval first), the BMC's sensor readings (attached
  * by the server twin to the reports that follow them), provisioning events and operator queries and
  * maintenance windows, timestamped with their event time. Output: {@link #ALERTS} at server, rack
- * and datacenter level, marked when in maintenance, {@link #ANSWERS} to queries, and {@link
- * #DEAD_LETTERS} (reports and readings of uncommissioned servers, out-of-order reports, maintenance
- * of unknown servers, late or surplus agent samples, messages that are not an input of the twins).
+ * and datacenter level, marked when in maintenance, {@link #ANSWERS} to queries, every server's
+ * {@link #SERVER_STATUS} when it changes, and {@link #DEAD_LETTERS} (reports and readings of
+ * uncommissioned servers, out-of-order reports, maintenance of unknown servers, late or surplus
+ * agent samples, messages that are not an input of the twins).
  *
  * <pre>
  * samples, commissionings naming a host --> AssembleReports (by host) --reports--+
  *                                                                                v
  * messages --route--> ServerTwin (by server) --incidents--> RackTwin (by rack)
- *              |          | server windows                  |  server alerts ----------+
+ *              |          | server windows, statuses        |  server alerts ----------+
  *              |          |                                 v  rack changes            |
  *              +--queries-|---------------------> DataCenterTwin (by datacenter)       |
  *              |          |                           rack + datacenter alerts --------+
@@ -55,6 +57,9 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
   public static final TupleTag<Alert> ALERTS = new TupleTag<>() {};
   public static final TupleTag<UnhealthyRacks> ANSWERS = new TupleTag<>() {};
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+
+  /** Every server's status when it changes, for the {@code server_status} table. */
+  public static final TupleTag<ServerStatusUpdate> SERVER_STATUS = new TupleTag<>() {};
 
   private static final TupleTag<KV<String, Message>> TO_ASSEMBLY = new TupleTag<>() {};
   private static final TupleTag<KV<String, Message>> TO_SERVERS = new TupleTag<>() {};
@@ -120,12 +125,14 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
                     .withOutputTags(
                         ServerTwinFn.TO_RACK,
                         TupleTagList.of(ServerTwinFn.DEAD_LETTERS)
-                            .and(ServerTwinFn.TO_MAINTENANCE)));
+                            .and(ServerTwinFn.TO_MAINTENANCE)
+                            .and(ServerTwinFn.SERVER_STATUS)));
     servers
         .get(ServerTwinFn.TO_RACK)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RecordCoder.of(ServerIncidents.class)));
     servers.get(ServerTwinFn.DEAD_LETTERS).setCoder(deadLetterCoder);
     servers.get(ServerTwinFn.TO_MAINTENANCE).setCoder(keyedMessages);
+    servers.get(ServerTwinFn.SERVER_STATUS).setCoder(RecordCoder.of(ServerStatusUpdate.class));
 
     PCollectionTuple racks =
         servers
@@ -171,7 +178,8 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
 
     return PCollectionTuple.of(ALERTS, alerts)
         .and(ANSWERS, datacenters.get(DataCenterTwinFn.ANSWERS))
-        .and(DEAD_LETTERS, deadLetters);
+        .and(DEAD_LETTERS, deadLetters)
+        .and(SERVER_STATUS, servers.get(ServerTwinFn.SERVER_STATUS));
   }
 
   /** Every alert to its datacenter's maintenance calendar. */

@@ -7,11 +7,14 @@ import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.ServerIncidents;
+import dev.dctwin.domain.ServerStatusUpdate;
 import dev.dctwin.models.ServerTwin;
 import dev.dctwin.models.ServerTwinDecision;
 import dev.dctwin.models.ServerTwinState;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -30,8 +33,9 @@ import org.joda.time.Instant;
 /**
  * The twin of one server, keyed by server id: runs the {@link ServerTwin} model (commissioning, BMC
  * readings, the health model on every report, silence) on the server's messages in event-time
- * order, tells its rack twin about every change of its open incidents, and sends what the model
- * rejects to the dead letters.
+ * order, tells its rack twin about every change of its open incidents, sends what the model rejects
+ * to the dead letters and the server's status, when it changed, to {@link #SERVER_STATUS} (at most
+ * one per timer firing: the latest).
  *
  * <p>Silence is judged in event time (a timer at the model's silence deadline, fired by the
  * watermark), not processing time: the verdict then depends only on the data, so a replay after a
@@ -49,6 +53,7 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
   static final TupleTag<KV<String, ServerIncidents>> TO_RACK = new TupleTag<>() {};
   static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
   static final TupleTag<KV<String, Message>> TO_MAINTENANCE = new TupleTag<>() {};
+  static final TupleTag<ServerStatusUpdate> SERVER_STATUS = new TupleTag<>() {};
 
   // What the twin keeps per server: one cell for the model's state, one for its inputs and timer.
   // Both are cleared when the server is decommissioned or gone and nothing is pending.
@@ -89,7 +94,8 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
             config.health(),
             config.sensorMaxAgeMs(),
             config.learnedBaseline(),
-            config.serverGoneAfterMs());
+            config.serverGoneAfterMs(),
+            config.statusRefreshMs());
   }
 
   @ProcessElement
@@ -114,12 +120,18 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
     EventTimeBuffer<Message> buffer = new EventTimeBuffer<>(inbox, wake, config.timerAlignmentMs());
     ServerTwinState stored = server.read();
     ServerTwinState state = stored == null ? ServerTwinState.notCommissioned() : stored;
+    List<ServerStatusUpdate> statuses = new ArrayList<>();
     for (Message message : buffer.drainUpTo(now, TIE_ORDER)) {
-      state = emit(serverId, model.onMessage(state, message), out);
+      state = emit(serverId, model.onMessage(state, message), out, statuses);
     }
     if (config.silenceTimers()) {
-      state = emit(serverId, model.onSilenceCheck(state, now), out);
-      state = emit(serverId, model.onGoneCheck(state, now), out);
+      state = emit(serverId, model.onSilenceCheck(state, now), out, statuses);
+      state = emit(serverId, model.onGoneCheck(state, now), out, statuses);
+    }
+    // One status per wake, the latest: the table is keyed by server and ordered by event time,
+    // and two rows of one wake could share it.
+    if (!statuses.isEmpty()) {
+      out.get(SERVER_STATUS).output(statuses.get(statuses.size() - 1));
     }
     if (state.isCommissioned()) {
       // Also when nothing else changed: the model changed the window in place.
@@ -135,7 +147,13 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
   }
 
   private ServerTwinState emit(
-      String serverId, ServerTwinDecision decision, MultiOutputReceiver out) {
+      String serverId,
+      ServerTwinDecision decision,
+      MultiOutputReceiver out,
+      List<ServerStatusUpdate> statuses) {
+    if (decision.statusUpdate() != null) {
+      statuses.add(decision.statusUpdate());
+    }
     for (ServerIncidents update : decision.toRack()) {
       out.get(TO_RACK).output(KV.of(update.rackId(), update));
     }

@@ -24,6 +24,10 @@ import java.io.Serializable;
  *     and forgets it (default 7 days): what bounds the state of servers that stop reporting and are
  *     never decommissioned. Noticed by the same timers as silence, and by the server's next message
  *     either way.
+ * @param statusRefreshMs how far a server's last report time may advance (in event time) before its
+ *     twin sends its status again when nothing else changed (default 60 s): what bounds the writes
+ *     to {@code server_status} of a fleet that reports every few seconds
+ *     (transforms/src/main/java/dev/dctwin/models/SERVER-STATUS.md)
  */
 public record TwinsConfig(
     HealthThresholds health,
@@ -34,7 +38,8 @@ public record TwinsConfig(
     long timerAlignmentMs,
     boolean learnedBaseline,
     AssemblyConfig assembly,
-    long serverGoneAfterMs)
+    long serverGoneAfterMs,
+    long statusRefreshMs)
     implements Serializable {
 
   public TwinsConfig {
@@ -48,6 +53,10 @@ public record TwinsConfig(
               + serverGoneAfterMs
               + " ms");
     }
+    if (statusRefreshMs <= 0) {
+      throw new IllegalArgumentException(
+          "the status refresh interval must be positive, not " + statusRefreshMs + " ms");
+    }
   }
 
   public static TwinsConfig defaults() {
@@ -60,7 +69,8 @@ public record TwinsConfig(
         1_000,
         true,
         AssemblyConfig.defaults(),
-        ServerTwin.DEFAULT_GONE_AFTER_MS);
+        ServerTwin.DEFAULT_GONE_AFTER_MS,
+        ServerTwin.DEFAULT_STATUS_REFRESH_MS);
   }
 
   public TwinsConfig withSilenceTimers(boolean enabled) {
@@ -73,7 +83,8 @@ public record TwinsConfig(
         timerAlignmentMs,
         learnedBaseline,
         assembly,
-        serverGoneAfterMs);
+        serverGoneAfterMs,
+        statusRefreshMs);
   }
 
   public TwinsConfig withTimerAlignmentMs(long alignmentMs) {
@@ -86,7 +97,8 @@ public record TwinsConfig(
         alignmentMs,
         learnedBaseline,
         assembly,
-        serverGoneAfterMs);
+        serverGoneAfterMs,
+        statusRefreshMs);
   }
 
   public TwinsConfig withHealth(HealthThresholds thresholds) {
@@ -99,7 +111,8 @@ public record TwinsConfig(
         timerAlignmentMs,
         learnedBaseline,
         assembly,
-        serverGoneAfterMs);
+        serverGoneAfterMs,
+        statusRefreshMs);
   }
 
   public TwinsConfig withLearnedBaseline(boolean enabled) {
@@ -112,7 +125,8 @@ public record TwinsConfig(
         timerAlignmentMs,
         enabled,
         assembly,
-        serverGoneAfterMs);
+        serverGoneAfterMs,
+        statusRefreshMs);
   }
 
   public TwinsConfig withAssembly(AssemblyConfig config) {
@@ -125,7 +139,8 @@ public record TwinsConfig(
         timerAlignmentMs,
         learnedBaseline,
         config,
-        serverGoneAfterMs);
+        serverGoneAfterMs,
+        statusRefreshMs);
   }
 
   public TwinsConfig withServerGoneAfterMs(long goneAfterMs) {
@@ -138,6 +153,21 @@ public record TwinsConfig(
         timerAlignmentMs,
         learnedBaseline,
         assembly,
-        goneAfterMs);
+        goneAfterMs,
+        statusRefreshMs);
+  }
+
+  public TwinsConfig withStatusRefreshMs(long refreshMs) {
+    return new TwinsConfig(
+        health,
+        rack,
+        datacenter,
+        silenceTimers,
+        sensorMaxAgeMs,
+        timerAlignmentMs,
+        learnedBaseline,
+        assembly,
+        serverGoneAfterMs,
+        refreshMs);
   }
 }

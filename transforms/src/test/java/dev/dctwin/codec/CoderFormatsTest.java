@@ -33,6 +33,7 @@ import dev.dctwin.domain.RawMessage;
 import dev.dctwin.domain.SensorReadings;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.domain.ServerMetricReport;
+import dev.dctwin.domain.ServerStatusUpdate;
 import dev.dctwin.domain.Severity;
 import dev.dctwin.domain.UnhealthyRacks;
 import dev.dctwin.golden.GoldenBytes;
@@ -40,6 +41,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.CoderUtils;
@@ -155,6 +157,17 @@ public class CoderFormatsTest {
                 new Incident(IncidentType.SERVER_SILENT, Severity.CRITICAL, T0 + 60_000, null)),
             T0 + 60_000,
             false));
+    records.add(
+        new ServerStatusUpdate(
+            "dc1-r03-s11",
+            "dc1-r03",
+            "dc1",
+            ServerStatusUpdate.Lifecycle.COMMISSIONED,
+            Set.of(IncidentType.NIC_ERRORS, IncidentType.SERVER_SILENT),
+            T0 + 30_000,
+            false,
+            T0 + 86_400_000,
+            T0 + 60_000));
     records.add(deadLetter());
     return records;
   }

@@ -150,7 +150,7 @@ public class ServerGoneTest {
   /**
    * The server twin's DoFn on its own, its state cells inspected: ten thousand servers commissioned
    * and never heard of again keep their state for 7 days of event time, and none is left after; nor
-   * a timer. Each told its rack three times: joined, silent, gone.
+   * a timer. Each told its rack three times: joined, silent, gone; and sent its status as often.
    */
   @Test
   public void theStateOfGoneServersIsCleared() {
@@ -161,7 +161,10 @@ public class ServerGoneTest {
             fn,
             KvCoder.of(StringUtf8Coder.of(), MessageCoder.of()),
             ServerTwinFn.TO_RACK,
-            List.of(ServerTwinFn.DEAD_LETTERS, ServerTwinFn.TO_MAINTENANCE));
+            List.of(
+                ServerTwinFn.DEAD_LETTERS,
+                ServerTwinFn.TO_MAINTENANCE,
+                ServerTwinFn.SERVER_STATUS));
     int servers = 10_000;
     for (int i = 0; i < servers; i++) {
       String server = String.format("dc1-r%03d-s%02d", i / 40, i % 40);
@@ -177,6 +180,10 @@ public class ServerGoneTest {
     assertThat("servers with state", twins.keysWithState(), equalTo(0));
     assertThat("timers", twins.pendingTimers(), equalTo(0));
     assertThat("to racks", twins.outputs(ServerTwinFn.TO_RACK), equalTo(3L * servers));
+    assertThat(
+        "statuses: commissioned, silent, gone",
+        twins.outputs(ServerTwinFn.SERVER_STATUS),
+        equalTo(3L * servers));
   }
 
   private static TimestampedValue<Message> report(String server, long time, boolean packetLoss) {

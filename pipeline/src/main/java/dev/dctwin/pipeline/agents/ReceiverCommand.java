@@ -1,6 +1,7 @@
 package dev.dctwin.pipeline.agents;
 
 import dev.dctwin.pipeline.cli.Cli;
+import dev.dctwin.pipeline.cli.KafkaConnection;
 import dev.dctwin.pipeline.cli.ListenAddress;
 import dev.dctwin.pipeline.cli.UsageException;
 import dev.dctwin.pipeline.io.KafkaClients;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code prometheus-receiver}: Prometheus remote write into a Kafka topic, until stopped. */
@@ -26,13 +28,7 @@ public final class ReceiverCommand implements Callable<Integer> {
       description = "host:port to listen on. Default: ${DEFAULT-VALUE}.")
   String listen;
 
-  @Option(names = "--kafkaBootstrapServers", required = true, description = "Kafka brokers.")
-  String bootstrapServers;
-
-  @Option(
-      names = "--kafkaPropertiesFile",
-      description = "Kafka client properties (credentials, TLS), as for the pipeline.")
-  String kafkaPropertiesFile;
+  @Mixin KafkaConnection kafkaConnection;
 
   @Option(
       names = "--topic",
@@ -57,7 +53,7 @@ public final class ReceiverCommand implements Callable<Integer> {
     if (maxBodyBytes <= 0) {
       throw new UsageException("--maxBodyBytes must be positive, not " + maxBodyBytes);
     }
-    KafkaClients kafka = new KafkaClients(bootstrapServers, kafkaPropertiesFile);
+    KafkaClients kafka = kafkaConnection.clients();
     // A missing topic is a mistake, not an outage: fail now rather than answer 503 forever.
     Preflight.kafka(kafka, List.of(topic));
     CountDownLatch stopped = new CountDownLatch(1);

@@ -1,11 +1,12 @@
 package dev.dctwin.pipeline.alertmanager;
 
 import dev.dctwin.pipeline.cli.Cli;
-import dev.dctwin.pipeline.io.KafkaClients;
+import dev.dctwin.pipeline.cli.KafkaConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code alertmanager-relay}: the alerts topic to Prometheus Alertmanager, until stopped. */
@@ -15,13 +16,7 @@ import picocli.CommandLine.Option;
         "Relays the alerts topic (read_committed) to Prometheus Alertmanager's API v2, re-sending"
             + " open incidents; see pipeline/ALERTMANAGER.md.")
 public final class RelayCommand implements Callable<Integer> {
-  @Option(names = "--kafkaBootstrapServers", required = true, description = "Kafka brokers.")
-  String bootstrapServers;
-
-  @Option(
-      names = "--kafkaPropertiesFile",
-      description = "Kafka client properties (credentials, TLS), as for the pipeline.")
-  String kafkaPropertiesFile;
+  @Mixin KafkaConnection kafkaConnection;
 
   @Option(
       names = "--alertsTopic",
@@ -60,7 +55,7 @@ public final class RelayCommand implements Callable<Integer> {
   public Integer call() {
     AlertmanagerRelay relay =
         new AlertmanagerRelay(
-            new KafkaClients(bootstrapServers, kafkaPropertiesFile),
+            kafkaConnection.clients(),
             alertsTopic,
             alertmanagerUrl,
             resendInterval,

@@ -21,6 +21,12 @@ public final class JdbcColumnLimits {
   /** {@code dead_letters.detail} (a {@code TEXT}), in characters. */
   public static final int DEAD_LETTER_DETAIL = FieldLimits.TEXT;
 
+  /**
+   * {@code server_status.incident_types}, in characters: room for every server-level incident type,
+   * comma-separated ({@code JdbcColumnLimitsTest} checks that they fit).
+   */
+  public static final int SERVER_INCIDENT_TYPES = 1024;
+
   /** Every {@code VARCHAR(n)} column, as {@code table.column} to {@code n} (characters). */
   public static final Map<String, Integer> VARCHAR =
       Map.ofEntries(
@@ -50,7 +56,12 @@ public final class JdbcColumnLimits {
           Map.entry("alert_events.category", 32),
           Map.entry("alert_events.severity", 16),
           Map.entry("alert_events.root_cause", 64),
-          Map.entry("alert_events.explained_by", FieldLimits.INCIDENT_ID));
+          Map.entry("alert_events.explained_by", FieldLimits.INCIDENT_ID),
+          Map.entry("server_status.server_id", FieldLimits.ID),
+          Map.entry("server_status.rack_id", FieldLimits.ID),
+          Map.entry("server_status.datacenter_id", FieldLimits.ID),
+          Map.entry("server_status.lifecycle", 16),
+          Map.entry("server_status.incident_types", SERVER_INCIDENT_TYPES));
 
   private JdbcColumnLimits() {}
 

@@ -7,12 +7,14 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * What differs between the supported databases: the migrations' folder, the idempotent upserts and
- * how a time is bound. Both upserts are written so that any order and any number of repetitions of
- * an incident's alerts converge to the same row: RESOLVED wins over OPENED and the first resolved
- * time is kept.
+ * how a time is bound. Both alert upserts are written so that any order and any number of
+ * repetitions of an incident's alerts converge to the same row: RESOLVED wins over OPENED and the
+ * first resolved time is kept. A server's status rows converge to the one of the latest event time.
  */
 public enum JdbcDialect {
   POSTGRESQL("db/postgresql") {
@@ -61,6 +63,24 @@ public enum JdbcDialect {
           + ") VALUES ("
           + ALERT_EVENT_PARAMETERS
           + ") ON CONFLICT (incident_id, transition) DO NOTHING";
+    }
+
+    @Override
+    String upsertServerStatus(String table) {
+      StringBuilder sql =
+          new StringBuilder("INSERT INTO ")
+              .append(table)
+              .append(" (")
+              .append(String.join(", ", SERVER_STATUS_COLUMNS))
+              .append(") VALUES (")
+              .append(parameters(SERVER_STATUS_COLUMNS.size()))
+              .append(") ON CONFLICT (server_id) DO UPDATE SET ");
+      List<String> updated = SERVER_STATUS_COLUMNS.subList(1, SERVER_STATUS_COLUMNS.size());
+      sql.append(String.join(", ", updated.stream().map(c -> c + " = EXCLUDED." + c).toList()));
+      return sql.append(" WHERE ")
+          .append(table)
+          .append(".changed_at <= EXCLUDED.changed_at")
+          .toString();
     }
 
     @Override
@@ -116,6 +136,30 @@ public enum JdbcDialect {
     }
 
     @Override
+    String upsertServerStatus(String table) {
+      // Assignments run left to right, each seeing the previous ones: every column but changed_at
+      // compares with the stored changed_at, which is assigned last.
+      StringBuilder sql =
+          new StringBuilder("INSERT INTO ")
+              .append(table)
+              .append(" (")
+              .append(String.join(", ", SERVER_STATUS_COLUMNS))
+              .append(") VALUES (")
+              .append(parameters(SERVER_STATUS_COLUMNS.size()))
+              .append(") ON DUPLICATE KEY UPDATE ");
+      List<String> updated = SERVER_STATUS_COLUMNS.subList(1, SERVER_STATUS_COLUMNS.size() - 1);
+      for (String column : updated) {
+        sql.append(column)
+            .append(" = IF(VALUES(changed_at) >= changed_at, VALUES(")
+            .append(column)
+            .append("), ")
+            .append(column)
+            .append("), ");
+      }
+      return sql.append("changed_at = GREATEST(changed_at, VALUES(changed_at))").toString();
+    }
+
+    @Override
     void setTime(PreparedStatement statement, int index, Long epochMillis) throws SQLException {
       if (epochMillis == null) {
         statement.setNull(index, Types.TIMESTAMP);
@@ -141,6 +185,24 @@ public enum JdbcDialect {
   private static final String ALERT_EVENT_PARAMETERS =
       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
 
+  /** The columns of {@code server_status}, the key first and {@code changed_at} last. */
+  static final List<String> SERVER_STATUS_COLUMNS =
+      List.of(
+          "server_id",
+          "rack_id",
+          "datacenter_id",
+          "lifecycle",
+          "open_incidents",
+          "incident_types",
+          "last_report_at",
+          "baseline_ready",
+          "baseline_expected_ready_at",
+          "changed_at");
+
+  private static String parameters(int count) {
+    return String.join(", ", Collections.nCopies(count, "?"));
+  }
+
   private final String migrations;
 
   JdbcDialect(String migrations) {
@@ -157,6 +219,13 @@ public enum JdbcDialect {
   abstract String insertDeadLetter(String table);
 
   abstract String insertAlertEvent(String table);
+
+  /**
+   * Inserts a server's status or overwrites the stored one if it is not newer: a replay, a retried
+   * batch or a late row leaves the row of the latest {@code changed_at} (of equal ones, the last
+   * written).
+   */
+  abstract String upsertServerStatus(String table);
 
   abstract void setTime(PreparedStatement statement, int index, Long epochMillis)
       throws SQLException;

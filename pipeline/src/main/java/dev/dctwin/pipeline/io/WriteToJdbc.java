@@ -6,7 +6,9 @@ import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.MessageOrigin;
+import dev.dctwin.domain.ServerStatusUpdate;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +17,11 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -37,10 +41,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Alerts and dead letters into the tables of {@code db/<dialect>/V*.sql}: batched, one transaction
- * per batch, idempotent statements (an upsert keyed by incident id; dead letters keyed by a content
- * hash), so that the at-least-once delivery of a replay or a retried batch leaves each incident
- * once, in its latest state.
+ * Alerts, server statuses and dead letters into the tables of {@code db/<dialect>/V*.sql}: batched,
+ * one transaction per batch, idempotent statements (an upsert keyed by incident id; one keyed by
+ * server id that keeps the latest status; dead letters keyed by a content hash), so that the
+ * at-least-once delivery of a replay or a retried batch leaves each incident once, in its latest
+ * state.
  *
  * <p>A failed batch is retried when the error is transient ({@link TransientSqlErrors}: a lost
  * connection, a serialization conflict, a server short of resources), with exponential backoff on
@@ -95,6 +100,25 @@ public final class WriteToJdbc {
             dialect.insertAlertEvent(target.table("alert_events")),
             (Alert alert, PreparedStatement statement) -> bindAlertEvent(dialect, alert, statement),
             new AlertRejected("alert_events"),
+            batchSize));
+  }
+
+  /**
+   * Server statuses into {@code server_status}: one row per server, overwritten only by a status
+   * that is not older ({@link JdbcDialect#upsertServerStatus}). The rows the database refuses come
+   * out as dead letters.
+   */
+  public static PTransform<PCollection<ServerStatusUpdate>, PCollection<DeadLetter>> serverStatus(
+      JdbcTarget target, long batchSize) {
+    JdbcDialect dialect = target.dialect();
+    return new Write<>(
+        new WriteFn<>(
+            target,
+            "server_status",
+            dialect.upsertServerStatus(target.table("server_status")),
+            (ServerStatusUpdate status, PreparedStatement statement) ->
+                bindServerStatus(dialect, status, statement),
+            new ServerStatusRejected(),
             batchSize));
   }
 
@@ -171,6 +195,34 @@ public final class WriteToJdbc {
     statement.setBoolean(++i, alert.inMaintenance());
     statement.setString(++i, alert.context());
     dialect.setTime(statement, ++i, alert.openedAt());
+  }
+
+  static void bindServerStatus(
+      JdbcDialect dialect, ServerStatusUpdate status, PreparedStatement statement)
+      throws SQLException {
+    int i = 0;
+    statement.setString(++i, status.serverId());
+    statement.setString(++i, status.rackId());
+    statement.setString(++i, status.datacenterId());
+    statement.setString(++i, status.lifecycle().name());
+    statement.setInt(++i, status.openIncidents().size());
+    statement.setString(++i, incidentTypes(status));
+    dialect.setTime(statement, ++i, status.lastReportTime());
+    if (status.baselineReady() == null) {
+      statement.setNull(++i, Types.BOOLEAN);
+    } else {
+      statement.setBoolean(++i, status.baselineReady());
+    }
+    dialect.setTime(statement, ++i, status.baselineExpectedReadyAt());
+    dialect.setTime(statement, ++i, status.eventTime());
+  }
+
+  /** The open incident types by name, comma-separated: the same text for the same set. */
+  static String incidentTypes(ServerStatusUpdate status) {
+    return status.openIncidents().stream()
+        .map(IncidentType::name)
+        .sorted()
+        .collect(Collectors.joining(","));
   }
 
   static void bindDeadLetter(JdbcDialect dialect, DeadLetter letter, PreparedStatement statement)
@@ -268,6 +320,24 @@ public final class WriteToJdbc {
           DeadLetterReason.SINK_REJECTED,
           "the database refused the row of incident " + alert.incidentId() + " for good: " + error,
           payload,
+          System.currentTimeMillis());
+    }
+  }
+
+  /** A server status as a dead letter: its record as text, the server, the database's error. */
+  private static final class ServerStatusRejected implements Rejected<ServerStatusUpdate> {
+    @Override
+    public DeadLetter deadLetter(ServerStatusUpdate status, String error) {
+      return DeadLetter.of(
+          "jdbc:server_status:" + status.serverId(),
+          DeadLetterReason.SINK_REJECTED,
+          "the database refused the status of server "
+              + status.serverId()
+              + " at "
+              + status.eventTime()
+              + " for good: "
+              + error,
+          status.toString().getBytes(StandardCharsets.UTF_8),
           System.currentTimeMillis());
     }
   }

@@ -1,14 +1,15 @@
 package dev.dctwin.pipeline.view;
 
 import dev.dctwin.pipeline.cli.Cli;
+import dev.dctwin.pipeline.cli.KafkaConnection;
 import dev.dctwin.pipeline.cli.ListenAddress;
 import dev.dctwin.pipeline.cli.UsageException;
-import dev.dctwin.pipeline.io.KafkaClients;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code view}: the operator web view of the fleet, served until stopped. */
@@ -18,13 +19,7 @@ import picocli.CommandLine.Option;
         "Serves the operator web view: the fleet, its open incidents and the last hour's alerts,"
             + " live, read from Kafka; see pipeline/VIEW.md.")
 public final class ViewCommand implements Callable<Integer> {
-  @Option(names = "--kafkaBootstrapServers", required = true, description = "Kafka brokers.")
-  String bootstrapServers;
-
-  @Option(
-      names = "--kafkaPropertiesFile",
-      description = "Kafka client properties (credentials, TLS), as for the pipeline.")
-  String kafkaPropertiesFile;
+  @Mixin KafkaConnection kafkaConnection;
 
   @Option(
       names = "--listen",
@@ -106,7 +101,7 @@ public final class ViewCommand implements Callable<Integer> {
                               + " --kafkaProvisioningTopic"));
     }
     return new ViewService.Settings(
-        new KafkaClients(bootstrapServers, kafkaPropertiesFile),
+        kafkaConnection.clients(),
         ListenAddress.parse(listen),
         alertsTopic,
         provisioning,

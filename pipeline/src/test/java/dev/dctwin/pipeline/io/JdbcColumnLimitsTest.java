@@ -10,15 +10,18 @@ import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.FieldLimits;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
+import dev.dctwin.domain.ServerStatusUpdate;
 import dev.dctwin.domain.Severity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
@@ -37,7 +40,10 @@ public class JdbcColumnLimitsTest {
   private static Map<String, String> columns(JdbcDialect dialect) throws IOException {
     Map<String, String> columns = new TreeMap<>();
     for (String file :
-        List.of("V1__alerts_and_dead_letters.sql", "V2__alert_events_and_health.sql")) {
+        List.of(
+            "V1__alerts_and_dead_letters.sql",
+            "V2__alert_events_and_health.sql",
+            "V3__server_status_table.sql")) {
       String sql;
       try (InputStream in =
           JdbcColumnLimitsTest.class
@@ -123,6 +129,18 @@ public class JdbcColumnLimitsTest {
           severity.name().length(),
           lessThanOrEqualTo(JdbcColumnLimits.VARCHAR.get("alerts.severity")));
     }
+    for (ServerStatusUpdate.Lifecycle lifecycle : ServerStatusUpdate.Lifecycle.values()) {
+      assertThat(
+          lifecycle.name().length(),
+          lessThanOrEqualTo(JdbcColumnLimits.VARCHAR.get("server_status.lifecycle")));
+    }
+    String everyServerIncident =
+        Arrays.stream(IncidentType.values())
+            .filter(type -> type.level() == Level.SERVER)
+            .map(IncidentType::name)
+            .collect(Collectors.joining(","));
+    assertThat(
+        everyServerIncident.length(), lessThanOrEqualTo(JdbcColumnLimits.SERVER_INCIDENT_TYPES));
   }
 
   @Test

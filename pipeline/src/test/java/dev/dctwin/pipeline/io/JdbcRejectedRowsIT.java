@@ -17,6 +17,7 @@ import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
+import dev.dctwin.domain.ServerStatusUpdate;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,6 +25,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -205,6 +207,69 @@ public class JdbcRejectedRowsIT {
       assertThat(counter(result, "rows_written"), equalTo(2L * GOOD + 3));
       assertThat(counter(result, "dead_letters_unwritable"), equalTo(0L));
     }
+  }
+
+  @Test
+  public void aServerStatusTooLongForItsColumnIsADeadLetterAndTheGoodOnesLand() throws Exception {
+    for (String[] database :
+        new String[][] {{POSTGRES_URL, POSTGRES_USER}, {MARIADB_URL, MARIADB_USER}}) {
+      String url = database[0];
+      String user = database[1];
+      JdbcTarget target = migrated(url, user);
+      List<ServerStatusUpdate> statuses = new ArrayList<>();
+      TreeSet<String> goodServers = new TreeSet<>();
+      for (int i = 0; i < GOOD; i++) {
+        statuses.add(status(serverId(i), "dc1-r01"));
+        goodServers.add(serverId(i));
+        if (i == GOOD / 2) {
+          statuses.add(status("dc1-r01-s99", TOO_LONG)); // in the middle of a batch
+        }
+      }
+      Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
+      PCollection<DeadLetter> rejected =
+          pipeline
+              .apply(
+                  "Statuses",
+                  Create.of(statuses).withCoder(RecordCoder.of(ServerStatusUpdate.class)))
+              .apply("ServerStatusToJdbc", WriteToJdbc.serverStatus(target, 50));
+      PAssert.that(rejected)
+          .satisfies(
+              letters -> {
+                List<DeadLetter> all = new ArrayList<>();
+                letters.forEach(all::add);
+                assertThat(all.toString(), all.size(), equalTo(1));
+                DeadLetter letter = all.get(0);
+                assertThat(letter.reason(), equalTo(DeadLetterReason.SINK_REJECTED));
+                assertThat(letter.source(), equalTo("jdbc:server_status:dc1-r01-s99"));
+                assertThat(letter.detail(), containsString("SQLSTATE 22001"));
+                assertThat(
+                    new String(letter.payload(), StandardCharsets.UTF_8),
+                    containsString("rackId=" + TOO_LONG));
+                return null;
+              });
+      PipelineResult result = pipeline.run();
+
+      assertThat(url, result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+      assertThat(
+          url,
+          new TreeSet<>(column(url, user, "SELECT server_id FROM " + run + ".server_status")),
+          equalTo(goodServers));
+      assertThat(counter(result, DeadLetterReason.SINK_REJECTED.counterName()), equalTo(1L));
+      assertThat(counter(result, "rows_written"), equalTo((long) GOOD));
+    }
+  }
+
+  private static ServerStatusUpdate status(String serverId, String rackId) {
+    return new ServerStatusUpdate(
+        serverId,
+        rackId,
+        "dc1",
+        ServerStatusUpdate.Lifecycle.COMMISSIONED,
+        Set.of(IncidentType.DISK_FAILURE),
+        START,
+        false,
+        START + 86_400_000L,
+        START);
   }
 
   @Test

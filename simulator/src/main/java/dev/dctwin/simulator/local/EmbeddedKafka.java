@@ -40,6 +40,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private Path dataDir;
   private KafkaRaftServer server;
   private int port;
+  private int controllerPort;
   private int saslPort;
 
   private EmbeddedKafka(Map<String, String> saslUsers) {
@@ -63,9 +64,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       dataDir = Files.createTempDirectory("dctwin-kafka-");
       port = freePort();
-      int controllerPort = freePort();
+      controllerPort = freePort();
       saslPort = saslUsers.isEmpty() ? -1 : freePort();
-      Properties config = config(controllerPort);
+      Properties config = config();
       Path configFile = dataDir.resolve("server.properties");
       try (var out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
         config.store(out, "dctwin embedded Kafka");
@@ -81,16 +82,35 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw new IllegalStateException(
             "cannot format Kafka storage: " + formatLog.toString(StandardCharsets.UTF_8));
       }
-      server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
-      server.startup();
-      awaitReady(Duration.ofSeconds(60));
+      startServer(config);
       return this;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private Properties config(int controllerPort) {
+  /**
+   * Stops the broker as an operator's restart would (a clean shutdown) and starts it again on the
+   * same ports with the same data: clients see a broker that went away and came back.
+   */
+  public EmbeddedKafka restart() {
+    if (server == null) {
+      throw new IllegalStateException("the broker is not running: start it first");
+    }
+    server.shutdown();
+    server.awaitShutdown();
+    server = null;
+    startServer(config());
+    return this;
+  }
+
+  private void startServer(Properties config) {
+    server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
+    server.startup();
+    awaitReady(Duration.ofSeconds(60));
+  }
+
+  private Properties config() {
     Properties config = new Properties();
     config.put("process.roles", "broker,controller");
     config.put("node.id", "1");

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -81,6 +82,25 @@ public final class ServerBaseline {
     return new Readiness(
         Math.max(0, config.minReports() - reports),
         reports == 0 ? config.minHistoryMs() : Math.max(0, config.minHistoryMs() - history));
+  }
+
+  /**
+   * When the model is expected to be ready, in event time, at the pace of the reports so far: the
+   * later of the history it still needs and its missing reports at their mean interval, both from
+   * the last report. Empty when it is ready or has seen no report; with one report only the history
+   * counts.
+   */
+  public OptionalLong expectedReadyAt() {
+    Readiness readiness = readiness();
+    if (reports == 0 || readiness.ready()) {
+      return OptionalLong.empty();
+    }
+    long untilReady = readiness.historyNeededMs();
+    if (reports > 1 && readiness.reportsNeeded() > 0) {
+      double meanIntervalMs = (double) (lastMs - firstMs) / (reports - 1);
+      untilReady = Math.max(untilReady, Math.round(readiness.reportsNeeded() * meanIntervalMs));
+    }
+    return OptionalLong.of(lastMs + untilReady);
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.Test;
@@ -87,6 +88,37 @@ public class ServerBaselineTest {
     assertThat(model.readiness(), equalTo(new Readiness(0, MINUTE)));
     feed.next(model, feed.normal());
     assertTrue(model.readiness().ready());
+  }
+
+  @Test
+  public void expectsReadinessWhenTheSlowerOfHistoryAndReportCountIsMet() {
+    ServerBaseline model = new ServerBaseline(CONFIG);
+    assertThat("no report, no pace", model.expectedReadyAt(), equalTo(OptionalLong.empty()));
+
+    Feed feed = new Feed(11);
+    feed.next(model, feed.normal());
+    assertThat(
+        "one report: the day of history it needs",
+        model.expectedReadyAt(),
+        equalTo(OptionalLong.of(T0 + 24 * 60 * MINUTE)));
+
+    // Once a minute, 1000 reports take 999 minutes: the day of history is the later.
+    feed.next(model, feed.normal());
+    assertThat(model.expectedReadyAt(), equalTo(OptionalLong.of(T0 + 24 * 60 * MINUTE)));
+
+    // Every three minutes, the 998 reports still needed take longer than the history.
+    ServerBaseline slow = new ServerBaseline(CONFIG);
+    slow.observe(T0, feed.normal());
+    slow.observe(T0 + 3 * MINUTE, feed.normal());
+    assertThat(
+        slow.expectedReadyAt(), equalTo(OptionalLong.of(T0 + 3 * MINUTE + 998 * 3 * MINUTE)));
+
+    while (!model.readiness().ready()) {
+      feed.next(model, feed.normal());
+    }
+    assertThat(
+        "ready: nothing more to expect", model.expectedReadyAt(), equalTo(OptionalLong.empty()));
+    assertThat(feed.time - MINUTE, equalTo(T0 + 24 * 60 * MINUTE));
   }
 
   @Test
