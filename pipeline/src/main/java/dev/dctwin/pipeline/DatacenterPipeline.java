@@ -216,6 +216,22 @@ public final class DatacenterPipeline {
     int getMaxPayloadBytes();
 
     void setMaxPayloadBytes(int value);
+
+    @Description(
+        "Seconds a message's event time may be ahead of the time it is received; later ones are"
+            + " dead letters FUTURE_EVENT_TIME (a wrong clock would drag the watermark ahead).")
+    @Default.Long(300)
+    long getMaxClockSkewSeconds();
+
+    void setMaxClockSkewSeconds(long value);
+
+    @Description(
+        "Bytes of its payload a dead letter keeps; it also carries the payload's full length and"
+            + " SHA-256.")
+    @Default.Integer(DeadLetter.DEFAULT_MAX_KEPT_BYTES)
+    int getMaxDeadLetterPayloadBytes();
+
+    void setMaxDeadLetterPayloadBytes(int value);
   }
 
   /**
@@ -266,7 +282,10 @@ public final class DatacenterPipeline {
             .apply(
                 "ParseMessages",
                 ParseBySource.withMaxPayloadBytes(options.getMaxPayloadBytes())
-                    .withFormats(formats, options.getMaxAgentPayloadBytes()));
+                    .withFormats(formats, options.getMaxAgentPayloadBytes())
+                    .withMaxClockSkew(
+                        java.time.Duration.ofSeconds(options.getMaxClockSkewSeconds()))
+                    .withMaxDeadLetterBytes(options.getMaxDeadLetterPayloadBytes()));
     PCollection<Message> messages = parsed.get(ParseMessages.MESSAGES);
     messages =
         source == Source.FILE
@@ -325,12 +344,16 @@ public final class DatacenterPipeline {
 
   private static PCollection<RawMessage> read(
       PBegin begin, Options options, Source source, SourceFormats formats) {
+    // Sources pass on at most the largest payload any parser takes, the rest cut (IO.md).
+    int maxSourceBytes = Math.max(options.getMaxPayloadBytes(), options.getMaxAgentPayloadBytes());
+    int keptBytes = options.getMaxDeadLetterPayloadBytes();
     if (source == Source.FILE) {
       return begin.apply(
           "ReadFiles",
           ReadJsonLines.from(Path.of(options.getInputDir(), "*.jsonl").toString())
               // The simulator writes its answer key next to its output; it is not input.
-              .excluding("ground-truth.jsonl"));
+              .excluding("ground-truth.jsonl")
+              .withMaxLineBytes(maxSourceBytes, keptBytes));
     }
     Duration maxReadTime =
         options.getMaxReadTimeSeconds() == null
@@ -338,12 +361,15 @@ public final class DatacenterPipeline {
             : Duration.standardSeconds(options.getMaxReadTimeSeconds());
     List<PCollection<RawMessage>> raw = new ArrayList<>();
     if (source == Source.MQTT || source == Source.BOTH) {
-      MqttSource mqtt = MqttSource.from(options);
+      MqttSource mqtt = MqttSource.from(options).withMaxPayloadBytes(maxSourceBytes, keptBytes);
       raw.add(
           begin.apply("ReadMqtt", maxReadTime == null ? mqtt : mqtt.withMaxReadTime(maxReadTime)));
     }
     if (source == Source.KAFKA || source == Source.BOTH) {
-      KafkaSource kafka = KafkaSource.from(options).withFormats(formats);
+      KafkaSource kafka =
+          KafkaSource.from(options)
+              .withFormats(formats)
+              .withMaxPayloadBytes(maxSourceBytes, keptBytes);
       if (maxReadTime != null) {
         kafka = kafka.withMaxReadTime(maxReadTime);
       }
@@ -373,10 +399,11 @@ public final class DatacenterPipeline {
             clients, options.getKafkaAnswersTopic(), UnhealthyRacks::queryId, new ToWireJson<>());
     WriteToKafka<DeadLetter> deadLetterSink =
         WriteToKafka.atLeastOnce(
-            clients,
-            options.getKafkaDeadLettersTopic(),
-            DeadLetter::source,
-            WriteDeadLetters::toJson);
+                clients,
+                options.getKafkaDeadLettersTopic(),
+                DeadLetter::source,
+                WriteDeadLetters::toJson)
+            .withHeaders(WriteDeadLetters::kafkaHeaders);
     if (exactlyOnce) {
       String deployment = options.getDeploymentId();
       int shards = options.getKafkaEosShards();
@@ -455,6 +482,12 @@ public final class DatacenterPipeline {
   private static void validate(Options options, Source source, Set<Sink> sinks, boolean bounded) {
     if (source == Source.FILE && options.getInputDir() == null) {
       throw new UsageException("--inputDir is required with --source=file");
+    }
+    if (options.getMaxClockSkewSeconds() < 0) {
+      throw new UsageException("--maxClockSkewSeconds must not be negative");
+    }
+    if (options.getMaxDeadLetterPayloadBytes() < 0) {
+      throw new UsageException("--maxDeadLetterPayloadBytes must not be negative");
     }
     if (options.getTwinTimerAlignmentMs() != null && options.getTwinTimerAlignmentMs() <= 0) {
       throw new UsageException(

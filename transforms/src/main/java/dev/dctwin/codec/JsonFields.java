@@ -1,5 +1,6 @@
 package dev.dctwin.codec;
 
+import static dev.dctwin.domain.DeadLetterReason.FIELD_TOO_LONG;
 import static dev.dctwin.domain.DeadLetterReason.MISSING_FIELD;
 import static dev.dctwin.domain.DeadLetterReason.NON_FINITE_NUMBER;
 import static dev.dctwin.domain.DeadLetterReason.OUT_OF_RANGE;
@@ -78,7 +79,8 @@ final class JsonFields {
     return names;
   }
 
-  String string(String name) throws InvalidMessageException {
+  /** A string that is neither blank nor longer than {@code maxLength} characters. */
+  String string(String name, int maxLength) throws InvalidMessageException {
     JsonNode value = require(name);
     if (!value.isTextual()) {
       throw wrongType(name, "a string");
@@ -87,10 +89,11 @@ final class JsonFields {
     if (text.isBlank()) {
       throw new InvalidMessageException(MISSING_FIELD, qualified(name) + " is blank");
     }
-    return text;
+    return requireLength(name, text, maxLength);
   }
 
-  String optionalString(String name) throws InvalidMessageException {
+  /** A string of at most {@code maxLength} characters, or null when absent. */
+  String optionalString(String name, int maxLength) throws InvalidMessageException {
     JsonNode value = node.get(name);
     if (value == null || value.isNull()) {
       return null;
@@ -98,7 +101,17 @@ final class JsonFields {
     if (!value.isTextual()) {
       throw wrongType(name, "a string");
     }
-    return value.textValue();
+    return requireLength(name, value.textValue(), maxLength);
+  }
+
+  private String requireLength(String name, String text, int maxLength)
+      throws InvalidMessageException {
+    if (text.length() > maxLength) {
+      throw new InvalidMessageException(
+          FIELD_TOO_LONG,
+          qualified(name) + " of " + text.length() + " characters, more than " + maxLength);
+    }
+    return text;
   }
 
   boolean optionalBoolean(String name) throws InvalidMessageException {
@@ -112,7 +125,8 @@ final class JsonFields {
     return value.booleanValue();
   }
 
-  List<String> strings(String name) throws InvalidMessageException {
+  /** An array of strings of at most {@code maxLength} characters each. */
+  List<String> strings(String name, int maxLength) throws InvalidMessageException {
     JsonNode value = require(name);
     if (!value.isArray()) {
       throw wrongType(name, "an array of strings");
@@ -122,7 +136,7 @@ final class JsonFields {
       if (!item.isTextual()) {
         throw wrongType(name, "an array of strings");
       }
-      result.add(item.textValue());
+      result.add(requireLength(name + "[" + result.size() + "]", item.textValue(), maxLength));
     }
     return result;
   }

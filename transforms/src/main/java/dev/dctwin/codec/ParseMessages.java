@@ -7,6 +7,8 @@ import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MessageType;
 import dev.dctwin.domain.RawMessage;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -28,8 +30,11 @@ import org.apache.beam.sdk.values.TupleTagList;
  * ({@link #DEAD_LETTERS}). A raw message is in the dctwin wire format ({@link WireCodec}), or in a
  * monitoring agent's format when its source has one ({@link #withAgentFormats}): it then gives one
  * {@link AgentSamples} per host it holds. Every input comes out either as its messages or as one
- * dead letter; nothing throws. Counts each outcome in a Beam counter: {@code parsed} (raw messages)
- * and one per {@link DeadLetterReason}.
+ * dead letter; nothing throws. A raw message that its source already cut ({@link RawMessage#cut()})
+ * is {@code PAYLOAD_TOO_LARGE}; a message whose event time is too far ahead of its receipt ({@link
+ * #withMaxClockSkew}) is {@code FUTURE_EVENT_TIME}. Dead letters keep their raw message's origin
+ * and at most {@link #withMaxDeadLetterBytes} of its bytes. Counts each outcome in a Beam counter:
+ * {@code parsed} (raw messages) and one per {@link DeadLetterReason}.
  */
 public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCollectionTuple> {
   public static final TupleTag<Message> MESSAGES = new TupleTag<>() {};
@@ -38,31 +43,54 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
   /** Agents batch: a Prometheus remote-write request or a Telegraf flush holds many samples. */
   public static final int DEFAULT_MAX_AGENT_PAYLOAD_BYTES = 4 * 1024 * 1024;
 
+  /**
+   * How far a message's event time may be ahead of the time it was received: clocks of agents and
+   * of the pipeline's workers differ by seconds when they are synchronized, by hours when not.
+   */
+  public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
   private final WireCodec codec;
   private final SerializableFunction<String, MessageType> defaultTypeBySource;
   private final SerializableFunction<String, AgentFormat> formatBySource;
   private final int maxAgentPayloadBytes;
+  private final long maxClockSkewMs;
+  private final int maxDeadLetterBytes;
 
   private ParseMessages(
       WireCodec codec,
       SerializableFunction<String, MessageType> defaultTypeBySource,
       SerializableFunction<String, AgentFormat> formatBySource,
-      int maxAgentPayloadBytes) {
+      int maxAgentPayloadBytes,
+      long maxClockSkewMs,
+      int maxDeadLetterBytes) {
     this.codec = codec;
     this.defaultTypeBySource = defaultTypeBySource;
     this.formatBySource = formatBySource;
     this.maxAgentPayloadBytes = maxAgentPayloadBytes;
+    this.maxClockSkewMs = maxClockSkewMs;
+    this.maxDeadLetterBytes = maxDeadLetterBytes;
   }
 
   /** Every message must name its {@code type}. */
   public static ParseMessages create() {
     return new ParseMessages(
-        WireCodec.withDefaults(), source -> null, source -> null, DEFAULT_MAX_AGENT_PAYLOAD_BYTES);
+        WireCodec.withDefaults(),
+        source -> null,
+        source -> null,
+        DEFAULT_MAX_AGENT_PAYLOAD_BYTES,
+        DEFAULT_MAX_CLOCK_SKEW.toMillis(),
+        DeadLetter.DEFAULT_MAX_KEPT_BYTES);
   }
 
   /** Messages without a {@code type} field are taken to be of this type. */
   public ParseMessages withDefaultType(MessageType type) {
-    return new ParseMessages(codec, source -> type, formatBySource, maxAgentPayloadBytes);
+    return new ParseMessages(
+        codec,
+        source -> type,
+        formatBySource,
+        maxAgentPayloadBytes,
+        maxClockSkewMs,
+        maxDeadLetterBytes);
   }
 
   /**
@@ -71,12 +99,23 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
    */
   public ParseMessages withDefaultTypeBySource(
       SerializableFunction<String, MessageType> defaultTypeBySource) {
-    return new ParseMessages(codec, defaultTypeBySource, formatBySource, maxAgentPayloadBytes);
+    return new ParseMessages(
+        codec,
+        defaultTypeBySource,
+        formatBySource,
+        maxAgentPayloadBytes,
+        maxClockSkewMs,
+        maxDeadLetterBytes);
   }
 
   public ParseMessages withMaxPayloadBytes(int maxPayloadBytes) {
     return new ParseMessages(
-        new WireCodec(maxPayloadBytes), defaultTypeBySource, formatBySource, maxAgentPayloadBytes);
+        new WireCodec(maxPayloadBytes),
+        defaultTypeBySource,
+        formatBySource,
+        maxAgentPayloadBytes,
+        maxClockSkewMs,
+        maxDeadLetterBytes);
   }
 
   /**
@@ -84,12 +123,47 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
    * by it; null means the dctwin wire format. Called once per raw message: keep it cheap.
    */
   public ParseMessages withAgentFormats(SerializableFunction<String, AgentFormat> formatBySource) {
-    return new ParseMessages(codec, defaultTypeBySource, formatBySource, maxAgentPayloadBytes);
+    return new ParseMessages(
+        codec,
+        defaultTypeBySource,
+        formatBySource,
+        maxAgentPayloadBytes,
+        maxClockSkewMs,
+        maxDeadLetterBytes);
   }
 
   /** Larger payloads of an agent format are dead letters ({@code PAYLOAD_TOO_LARGE}). */
   public ParseMessages withMaxAgentPayloadBytes(int maxBytes) {
-    return new ParseMessages(codec, defaultTypeBySource, formatBySource, maxBytes);
+    return new ParseMessages(
+        codec, defaultTypeBySource, formatBySource, maxBytes, maxClockSkewMs, maxDeadLetterBytes);
+  }
+
+  /**
+   * Messages whose event time is more than {@code skew} after the time they were received ({@link
+   * RawMessage#receivedAt()}, processing time at ingestion) are dead letters ({@code
+   * FUTURE_EVENT_TIME}); of an agent's payload, every host's latest sample counts. A replay of
+   * recorded data is never affected: its times are in the past.
+   */
+  public ParseMessages withMaxClockSkew(Duration skew) {
+    if (skew.isNegative()) {
+      throw new IllegalArgumentException("the clock skew must not be negative: " + skew);
+    }
+    return new ParseMessages(
+        codec,
+        defaultTypeBySource,
+        formatBySource,
+        maxAgentPayloadBytes,
+        skew.toMillis(),
+        maxDeadLetterBytes);
+  }
+
+  /** A dead letter keeps at most this many bytes of its payload ({@link DeadLetter}). */
+  public ParseMessages withMaxDeadLetterBytes(int maxBytes) {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("a dead letter cannot keep " + maxBytes + " bytes");
+    }
+    return new ParseMessages(
+        codec, defaultTypeBySource, formatBySource, maxAgentPayloadBytes, maxClockSkewMs, maxBytes);
   }
 
   @Override
@@ -97,7 +171,14 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
     PCollectionTuple parsed =
         raw.apply(
             "ParseJson",
-            ParDo.of(new ParseFn(codec, defaultTypeBySource, formatBySource, maxAgentPayloadBytes))
+            ParDo.of(
+                    new ParseFn(
+                        codec,
+                        defaultTypeBySource,
+                        formatBySource,
+                        maxAgentPayloadBytes,
+                        maxClockSkewMs,
+                        maxDeadLetterBytes))
                 .withOutputTags(MESSAGES, TupleTagList.of(DEAD_LETTERS)));
     parsed.get(MESSAGES).setCoder(MessageCoder.of());
     parsed.get(DEAD_LETTERS).setCoder(RecordCoder.of(DeadLetter.class));
@@ -109,6 +190,8 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
     private final SerializableFunction<String, MessageType> defaultTypeBySource;
     private final SerializableFunction<String, AgentFormat> formatBySource;
     private final int maxAgentPayloadBytes;
+    private final long maxClockSkewMs;
+    private final int maxDeadLetterBytes;
     // MQTT topics may name a server each; the cache is a shortcut, not a registry of them.
     private static final int MAX_CACHED_SOURCES = 10_000;
     private transient Map<String, Optional<MessageType>> defaultTypes;
@@ -122,11 +205,15 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
         WireCodec codec,
         SerializableFunction<String, MessageType> defaultTypeBySource,
         SerializableFunction<String, AgentFormat> formatBySource,
-        int maxAgentPayloadBytes) {
+        int maxAgentPayloadBytes,
+        long maxClockSkewMs,
+        int maxDeadLetterBytes) {
       this.codec = codec;
       this.defaultTypeBySource = defaultTypeBySource;
       this.formatBySource = formatBySource;
       this.maxAgentPayloadBytes = maxAgentPayloadBytes;
+      this.maxClockSkewMs = maxClockSkewMs;
+      this.maxDeadLetterBytes = maxDeadLetterBytes;
       for (DeadLetterReason reason : DeadLetterReason.values()) {
         rejected.put(reason, Metrics.counter(ParseMessages.class, reason.counterName()));
       }
@@ -134,6 +221,15 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
 
     @ProcessElement
     public void processElement(@Element RawMessage raw, MultiOutputReceiver out) {
+      if (raw.cut() != null) {
+        // The source kept only the first bytes of a payload larger than any parser takes.
+        reject(
+            raw,
+            DeadLetterReason.PAYLOAD_TOO_LARGE,
+            raw.cut().length() + " bytes exceed the limit of the source",
+            out);
+        return;
+      }
       AgentFormat format = formatBySource.apply(raw.source());
       if (format != null) {
         decodeAgentPayload(format, raw, out);
@@ -146,8 +242,29 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
         reject(raw, e.reason(), e.getMessage(), out);
         return;
       }
+      if (isFuture(message.eventTime(), raw)) {
+        reject(
+            raw, DeadLetterReason.FUTURE_EVENT_TIME, futureDetail(message.eventTime(), raw), out);
+        return;
+      }
       parsed.inc();
       out.get(MESSAGES).output(message);
+    }
+
+    private boolean isFuture(long eventTime, RawMessage raw) {
+      return eventTime - raw.receivedAt() > maxClockSkewMs;
+    }
+
+    private String futureDetail(long eventTime, RawMessage raw) {
+      return "event time "
+          + Instant.ofEpochMilli(eventTime)
+          + " is "
+          + (eventTime - raw.receivedAt())
+          + " ms after the message was received ("
+          + Instant.ofEpochMilli(raw.receivedAt())
+          + "), more than the allowed clock skew of "
+          + maxClockSkewMs
+          + " ms";
     }
 
     private void decodeAgentPayload(AgentFormat format, RawMessage raw, MultiOutputReceiver out) {
@@ -172,6 +289,20 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
             out);
         return;
       }
+      for (AgentSamples samples : decoded) {
+        if (isFuture(samples.eventTime(), raw)) {
+          reject(
+              raw,
+              DeadLetterReason.FUTURE_EVENT_TIME,
+              format.name()
+                  + ": host "
+                  + samples.host()
+                  + ": "
+                  + futureDetail(samples.eventTime(), raw),
+              out);
+          return;
+        }
+      }
       parsed.inc();
       for (AgentSamples samples : decoded) {
         agentSamples.inc(samples.samples().size());
@@ -182,8 +313,7 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
     private void reject(
         RawMessage raw, DeadLetterReason reason, String detail, MultiOutputReceiver out) {
       rejected.get(reason).inc();
-      out.get(DEAD_LETTERS)
-          .output(DeadLetter.of(raw.source(), reason, detail, raw.payload(), raw.receivedAt()));
+      out.get(DEAD_LETTERS).output(DeadLetter.of(raw, reason, detail, maxDeadLetterBytes));
     }
 
     private MessageType defaultTypeOf(String source) {

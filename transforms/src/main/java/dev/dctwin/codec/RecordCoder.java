@@ -2,6 +2,7 @@ package dev.dctwin.codec;
 
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.CommissionServer;
+import dev.dctwin.domain.DeadLetter;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -48,7 +49,8 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * each domain record fails until it is. Versions are per record type: a component added to a record
  * is listed in {@link #ADDED} with the version that added it, and an older version, which lacks it,
  * reads as its default (false, 0 or null). Version 2 of {@link Alert} added {@code inMaintenance},
- * version 2 of {@link CommissionServer} {@code hostname}; every other record is at version 1.
+ * version 2 of {@link CommissionServer} {@code hostname}, version 2 of {@link DeadLetter} {@code
+ * payloadLength}, {@code payloadSha256} and {@code origin}; every other record is at version 1.
  */
 public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final long serialVersionUID = 1L;
@@ -61,7 +63,8 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final Map<Class<?>, Map<String, Integer>> ADDED =
       Map.of(
           Alert.class, Map.of("inMaintenance", 2),
-          CommissionServer.class, Map.of("hostname", 2));
+          CommissionServer.class, Map.of("hostname", 2),
+          DeadLetter.class, Map.of("payloadLength", 2, "payloadSha256", 2, "origin", 2));
 
   private final Class<T> type;
   private transient Map<Integer, FieldCodec> codecs;

@@ -30,6 +30,7 @@ import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.CpuMetrics;
 import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.DiskMetrics;
+import dev.dctwin.domain.FieldLimits;
 import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
@@ -76,12 +77,6 @@ public final class WireCodec implements Serializable {
    * misconfigured agent, whose reports would make every twin's baseline large.
    */
   public static final int MAX_GAUGES = 1_000;
-
-  /** Characters of a gauge's name (metric name and labels). */
-  public static final int MAX_GAUGE_NAME_LENGTH = 256;
-
-  /** Characters of a host name (commissioning, agent samples) and of a sample's name. */
-  public static final int MAX_NAME_LENGTH = 256;
 
   private static final int MAX_NUMBER_LENGTH = 64;
 
@@ -217,7 +212,7 @@ public final class WireCodec implements Serializable {
 
   private static MessageType messageType(JsonFields fields, MessageType defaultType)
       throws InvalidMessageException {
-    String wireType = fields.optionalString("type");
+    String wireType = fields.optionalString("type", FieldLimits.NAME);
     if (wireType == null) {
       if (defaultType == null) {
         throw new InvalidMessageException(MISSING_FIELD, "type is missing");
@@ -236,34 +231,39 @@ public final class WireCodec implements Serializable {
       case METRICS -> metrics(f);
       case SENSORS ->
           new BmcSensorReading(
-              f.string("serverId"), f.time("eventTime"), sensors(f.object("sensors")));
+              f.string("serverId", FieldLimits.ID),
+              f.time("eventTime"),
+              sensors(f.object("sensors")));
       case COMMISSION ->
           new CommissionServer(
-              f.string("serverId"),
-              f.string("rackId"),
-              f.string("datacenterId"),
+              f.string("serverId", FieldLimits.ID),
+              f.string("rackId", FieldLimits.ID),
+              f.string("datacenterId", FieldLimits.ID),
               f.time("eventTime"),
               hostname(f));
       case DECOMMISSION ->
           new DecommissionServer(
-              f.string("serverId"),
-              f.string("rackId"),
-              f.string("datacenterId"),
+              f.string("serverId", FieldLimits.ID),
+              f.string("rackId", FieldLimits.ID),
+              f.string("datacenterId", FieldLimits.ID),
               f.time("eventTime"));
       case GET_UNHEALTHY_RACKS ->
-          new GetUnhealthyRacks(f.string("queryId"), f.string("datacenterId"), f.time("eventTime"));
+          new GetUnhealthyRacks(
+              f.string("queryId", FieldLimits.ID),
+              f.string("datacenterId", FieldLimits.ID),
+              f.time("eventTime"));
       case UNHEALTHY_RACKS ->
           new UnhealthyRacks(
-              f.string("queryId"),
-              f.string("datacenterId"),
-              f.strings("racks"),
+              f.string("queryId", FieldLimits.ID),
+              f.string("datacenterId", FieldLimits.ID),
+              f.strings("racks", FieldLimits.ID),
               f.time("eventTime"));
       case ALERT -> alert(f);
       case MAINTENANCE -> maintenance(f);
       case MEASUREMENT ->
           new Measurement(
-              f.string("thing"),
-              f.string("quantity"),
+              f.string("thing", FieldLimits.NAME),
+              f.string("quantity", FieldLimits.NAME),
               f.time("phenomenonTime"),
               f.number("result", -Double.MAX_VALUE, Double.MAX_VALUE));
       case SAMPLES -> samples(f);
@@ -271,7 +271,7 @@ public final class WireCodec implements Serializable {
   }
 
   private static String hostname(JsonFields f) throws InvalidMessageException {
-    String hostname = f.optionalString("hostname");
+    String hostname = f.optionalString("hostname", FieldLimits.NAME);
     if (hostname != null) {
       requireName("hostname", hostname);
     }
@@ -282,26 +282,27 @@ public final class WireCodec implements Serializable {
     if (name.isBlank()) {
       throw new InvalidMessageException(MISSING_FIELD, field + " is blank");
     }
-    if (name.length() > MAX_NAME_LENGTH) {
+    if (name.length() > FieldLimits.NAME) {
       throw new InvalidMessageException(
           FIELD_TOO_LONG,
-          field + " of " + name.length() + " characters, more than " + MAX_NAME_LENGTH);
+          field + " of " + name.length() + " characters, more than " + FieldLimits.NAME);
     }
   }
 
   private static AgentSamples samples(JsonFields f) throws InvalidMessageException {
-    String host = f.string("host");
+    String host = f.string("host", FieldLimits.NAME);
     requireName("host", host);
     long eventTime = f.time("eventTime");
     List<MetricSample> samples = new ArrayList<>();
     for (JsonFields sample : f.optionalObjects("samples")) {
-      String name = sample.string("name");
+      String name = sample.string("name", FieldLimits.NAME);
       requireName("sample name", name);
       Map<String, String> labels = new TreeMap<>();
       JsonFields labelFields = sample.optionalObject("labels");
       if (labelFields != null) {
         for (String label : labelFields.names()) {
-          labels.put(label, labelFields.optionalString(label));
+          requireName("label name", label);
+          labels.put(label, labelFields.optionalString(label, FieldLimits.NAME));
         }
         if (labels.containsValue(null)) {
           throw new InvalidMessageException(WRONG_TYPE, "label values must be strings");
@@ -340,7 +341,7 @@ public final class WireCodec implements Serializable {
           MISSING_FIELD, "a metrics report needs a metric group or gauges");
     }
     return new ServerMetricReport(
-        f.string("serverId"),
+        f.string("serverId", FieldLimits.ID),
         f.time("eventTime"),
         cpu == null ? null : cpu(cpu),
         network == null ? null : network(network),
@@ -362,10 +363,10 @@ public final class WireCodec implements Serializable {
           TOO_MANY_METRICS, names.size() + " gauges, more than " + MAX_GAUGES);
     }
     for (String name : names) {
-      if (name.isBlank() || name.length() > MAX_GAUGE_NAME_LENGTH) {
+      if (name.isBlank() || name.length() > FieldLimits.NAME) {
         throw new InvalidMessageException(
             name.isBlank() ? MISSING_FIELD : FIELD_TOO_LONG,
-            "gauge name of " + name.length() + " characters, not 1 to " + MAX_GAUGE_NAME_LENGTH);
+            "gauge name of " + name.length() + " characters, not 1 to " + FieldLimits.NAME);
       }
       gauges.put(name, f.number(name, -Double.MAX_VALUE, Double.MAX_VALUE));
     }
@@ -446,22 +447,22 @@ public final class WireCodec implements Serializable {
   }
 
   private static Alert alert(JsonFields f) throws InvalidMessageException {
-    String explainedBy = f.optionalString("explainedBy");
-    String rootCause = f.optionalString("rootCause");
+    String explainedBy = f.optionalString("explainedBy", FieldLimits.INCIDENT_ID);
+    String rootCause = f.optionalString("rootCause", FieldLimits.NAME);
     return new Alert(
-        f.string("incidentId"),
+        f.string("incidentId", FieldLimits.INCIDENT_ID),
         enumValue(AlertStatus.class, f, "status"),
         enumValue(Level.class, f, "level"),
-        f.string("entity"),
-        f.optionalString("datacenterId"),
-        f.optionalString("rackId"),
+        f.string("entity", FieldLimits.ID),
+        f.optionalString("datacenterId", FieldLimits.ID),
+        f.optionalString("rackId", FieldLimits.ID),
         enumValue(IncidentType.class, f, "incidentType"),
         enumValue(Severity.class, f, "severity"),
         f.time("openedAt"),
         f.time("eventTime"),
         rootCause == null ? null : parseEnum(IncidentType.class, "rootCause", rootCause),
         explainedBy,
-        f.optionalString("context"),
+        f.optionalString("context", FieldLimits.TEXT),
         evidence(f),
         f.optionalBoolean("inMaintenance"));
   }
@@ -471,7 +472,7 @@ public final class WireCodec implements Serializable {
     for (JsonFields metric : f.optionalObjects("evidence")) {
       evidence.add(
           new MetricEvidence(
-              metric.string("metric"),
+              metric.string("metric", FieldLimits.NAME),
               metric.number("observed", -Double.MAX_VALUE, Double.MAX_VALUE),
               metric.number("expected", -Double.MAX_VALUE, Double.MAX_VALUE)));
     }
@@ -480,7 +481,7 @@ public final class WireCodec implements Serializable {
 
   private static MaintenanceWindow maintenance(JsonFields f) throws InvalidMessageException {
     Level level = enumValue(Level.class, f, "level");
-    String entity = f.string("entity");
+    String entity = f.string("entity", FieldLimits.ID);
     long start = f.time("start");
     long end = f.time("end");
     if (end <= start) {
@@ -498,8 +499,8 @@ public final class WireCodec implements Serializable {
     }
     String datacenterId =
         switch (level) {
-          case SERVER -> f.optionalString("datacenterId");
-          case RACK -> f.string("datacenterId");
+          case SERVER -> f.optionalString("datacenterId", FieldLimits.ID);
+          case RACK -> f.string("datacenterId", FieldLimits.ID);
           case DATACENTER -> entity;
         };
     return new MaintenanceWindow(
@@ -509,14 +510,14 @@ public final class WireCodec implements Serializable {
         null,
         start,
         end,
-        f.optionalString("reason"),
-        f.optionalString("by"),
+        f.optionalString("reason", FieldLimits.NOTE),
+        f.optionalString("by", FieldLimits.NOTE),
         f.time("eventTime"));
   }
 
   private static <E extends Enum<E>> E enumValue(Class<E> type, JsonFields f, String name)
       throws InvalidMessageException {
-    return parseEnum(type, name, f.string(name));
+    return parseEnum(type, name, f.string(name, FieldLimits.NAME));
   }
 
   private static <E extends Enum<E>> E parseEnum(Class<E> type, String name, String value)

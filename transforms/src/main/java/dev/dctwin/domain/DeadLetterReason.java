@@ -9,6 +9,12 @@ public enum DeadLetterReason {
   NON_FINITE_NUMBER,
   OUT_OF_RANGE,
   TIMESTAMP_OUT_OF_RANGE,
+  /**
+   * An event time further ahead of the time the message was received (processing time at ingestion)
+   * than the allowed clock skew: a wrong clock, whose message would drag the watermark ahead and
+   * make everyone else's input late.
+   */
+  FUTURE_EVENT_TIME,
   PAYLOAD_TOO_LARGE,
   UNKNOWN_MESSAGE_TYPE,
   /** A string longer than the wire format allows for its field. */

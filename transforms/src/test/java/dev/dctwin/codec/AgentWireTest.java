@@ -106,7 +106,7 @@ public class AgentWireTest {
     assertReason(
         good.replace("\"m\"", "\"" + "m".repeat(300) + "\""),
         DeadLetterReason.FIELD_TOO_LONG,
-        "sample name of 300 characters, more than 256");
+        "samples[0].name of 300 characters, more than 256");
     assertReason(
         good.replace("\"host\":\"h\",", ""), DeadLetterReason.MISSING_FIELD, "host is missing");
   }

@@ -24,6 +24,7 @@ import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Measurement;
 import dev.dctwin.domain.MemoryMetrics;
 import dev.dctwin.domain.Message;
+import dev.dctwin.domain.MessageOrigin;
 import dev.dctwin.domain.MessageType;
 import dev.dctwin.domain.MetricSample;
 import dev.dctwin.domain.NetworkMetrics;
@@ -167,14 +168,20 @@ public class CoderFormatsTest {
             false,
             T0 + 86_400_000,
             T0 + 60_000));
-    records.add(
-        DeadLetter.of(
-            "kafka:dctwin.metrics/0@42",
-            DeadLetterReason.NOT_JSON,
-            "Unexpected character ('x')",
-            "x{".getBytes(StandardCharsets.UTF_8),
-            T0));
+    records.add(deadLetter());
     return records;
+  }
+
+  /** A dead letter whose payload is cut, with its origin: every component of version 2. */
+  private static DeadLetter deadLetter() {
+    return DeadLetter.of(
+        "kafka:dctwin.metrics",
+        DeadLetterReason.NOT_JSON,
+        "Unexpected character ('x')",
+        "x{\"serverId\":".getBytes(StandardCharsets.UTF_8),
+        T0,
+        MessageOrigin.kafka("dctwin.metrics", 3, 42L),
+        4);
   }
 
   @Test
@@ -203,6 +210,22 @@ public class CoderFormatsTest {
         1,
         RecordCoder.of(CommissionServer.class),
         commission.withoutHostname());
+  }
+
+  @Test
+  public void aDeadLetterOfVersion1KeptItsWholePayloadAndHasNoOrigin() {
+    byte[] payload = "x{".getBytes(StandardCharsets.UTF_8);
+    DeadLetter expected =
+        DeadLetter.of(
+            "kafka:dctwin.metrics/0@42",
+            DeadLetterReason.NOT_JSON,
+            "Unexpected character ('x')",
+            payload,
+            T0);
+    GoldenBytes.assertDecodes(
+        "RecordCoder-DeadLetter", 1, RecordCoder.of(DeadLetter.class), expected);
+    assertThat(expected.payloadLength(), equalTo(2L));
+    assertThat(expected.origin(), equalTo(null));
   }
 
   @Test
@@ -238,6 +261,30 @@ public class CoderFormatsTest {
   public void aRawMessageIsPinned() {
     GoldenBytes.assertPinned(
         "RawMessageCoder",
+        2,
+        RawMessageCoder.of(),
+        RawMessage.capped(
+            "file:/data/in.jsonl:7",
+            new byte[] {'{', 0, -1, '}', '!'},
+            T0 + 5,
+            MessageOrigin.file("/data/in.jsonl", 7),
+            4,
+            3));
+    GoldenBytes.assertPinned(
+        "RawMessageCoder-mqtt",
+        2,
+        RawMessageCoder.of(),
+        new RawMessage(
+            "mqtt:dctwin/metrics",
+            new byte[] {'{', '}'},
+            T0 + 5,
+            MessageOrigin.mqtt("dctwin/metrics")));
+  }
+
+  @Test
+  public void aRawMessageOfVersion1IsWholeFromAnUnknownOrigin() {
+    GoldenBytes.assertDecodes(
+        "RawMessageCoder",
         1,
         RawMessageCoder.of(),
         new RawMessage("mqtt:dctwin/metrics", new byte[] {'{', 0, -1, '}'}, T0 + 5));
@@ -255,8 +302,14 @@ public class CoderFormatsTest {
         "RecordCoder(CommissionServer)",
         "1, 2");
     assertRejectsVersion2(RecordCoder.of(Measurement.class), message(MessageType.MEASUREMENT));
-    assertRejectsVersion2(
-        RawMessageCoder.of(), new RawMessage("mqtt:x", new byte[] {1}, 5L), "RawMessageCoder");
+    assertRejectsVersion(
+        3,
+        RawMessageCoder.of(),
+        new RawMessage("mqtt:x", new byte[] {1}, 5L),
+        "RawMessageCoder",
+        "1, 2");
+    assertRejectsVersion(
+        3, RecordCoder.of(DeadLetter.class), deadLetter(), "RecordCoder(DeadLetter)", "1, 2");
   }
 
   private static void assertRejectsVersion2(RecordCoder<Measurement> coder, Message value)

@@ -9,6 +9,7 @@ import static org.junit.Assert.assertThrows;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.FieldLimits;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
 import dev.dctwin.domain.MessageType;
@@ -67,7 +68,7 @@ public class GaugesWireTest {
     assertThat(
         reasonOf("{\"serverId\":\"s1\",\"eventTime\":" + T0 + ",\"gauges\":{\"m1\":\"x\"}}"),
         equalTo(DeadLetterReason.WRONG_TYPE));
-    String longName = "m".repeat(WireCodec.MAX_GAUGE_NAME_LENGTH + 1);
+    String longName = "m".repeat(FieldLimits.NAME + 1);
     assertThat(
         reasonOf(
             "{\"serverId\":\"s1\",\"eventTime\":" + T0 + ",\"gauges\":{\"" + longName + "\":1}}"),

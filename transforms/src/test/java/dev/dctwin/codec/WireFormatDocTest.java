@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MessageType;
+import dev.dctwin.domain.PayloadCut;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,9 @@ public class WireFormatDocTest {
     int deadLetters = 0;
     for (String block : blocks) {
       if (block.contains("\"payloadBase64\"")) {
-        new ObjectMapper().readValue(block, DeadLetter.class);
+        DeadLetter letter = new ObjectMapper().readValue(block, DeadLetter.class);
+        assertThat(letter.payloadLength(), equalTo((long) letter.payload().length));
+        assertThat(letter.payloadSha256(), equalTo(PayloadCut.sha256Hex(letter.payload())));
         deadLetters++;
         continue;
       }

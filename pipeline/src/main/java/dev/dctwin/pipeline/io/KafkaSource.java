@@ -1,6 +1,9 @@
 package dev.dctwin.pipeline.io;
 
+import dev.dctwin.codec.ParseMessages;
 import dev.dctwin.codec.RawMessageCoder;
+import dev.dctwin.domain.DeadLetter;
+import dev.dctwin.domain.MessageOrigin;
 import dev.dctwin.domain.RawMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +25,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.joda.time.Duration;
 
 /**
- * Reads Kafka topics with KafkaIO as raw messages whose source is {@code kafka:<topic>}, stamped
- * with the payload's event time by {@link EventTimePolicy}.
+ * Reads Kafka topics with KafkaIO as raw messages whose source is {@code kafka:<topic>} and whose
+ * origin is the record's topic, partition and offset, stamped with the payload's event time by
+ * {@link EventTimePolicy}. Records larger than the cap ({@link #withMaxPayloadBytes}) go on cut.
  *
  * <p>What it guarantees: records are read {@code read_committed}; offsets are committed to the
  * consumer group only when a checkpoint is finalized ({@code commitOffsetsInFinalize}), so a
@@ -57,6 +61,8 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
   private final Long maxRecords;
   private final Duration maxReadTime;
   private final Set<String> agentTopics;
+  private final int maxPayloadBytes;
+  private final int keptBytes;
 
   private KafkaSource(
       KafkaClients clients,
@@ -66,7 +72,9 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
       Duration maxOutOfOrderness,
       Long maxRecords,
       Duration maxReadTime,
-      Set<String> agentTopics) {
+      Set<String> agentTopics,
+      int maxPayloadBytes,
+      int keptBytes) {
     this.clients = clients;
     this.topics = List.copyOf(topics);
     this.consumerGroup = consumerGroup;
@@ -75,6 +83,8 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
     this.maxRecords = maxRecords;
     this.maxReadTime = maxReadTime;
     this.agentTopics = Set.copyOf(agentTopics);
+    this.maxPayloadBytes = maxPayloadBytes;
+    this.keptBytes = keptBytes;
   }
 
   public static KafkaSource from(KafkaOptions options) {
@@ -86,7 +96,9 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
         Duration.standardSeconds(options.getKafkaMaxOutOfOrdernessSeconds()),
         null,
         null,
-        Set.of());
+        Set.of(),
+        ParseMessages.DEFAULT_MAX_AGENT_PAYLOAD_BYTES,
+        DeadLetter.DEFAULT_MAX_KEPT_BYTES);
   }
 
   /** Stops after this many records over all topics: a bounded read, for tests and benchmarks. */
@@ -99,7 +111,9 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
         maxOutOfOrderness,
         records,
         maxReadTime,
-        agentTopics);
+        agentTopics,
+        maxPayloadBytes,
+        keptBytes);
   }
 
   /** Stops reading after this long: a bounded read, for tests and benchmarks. */
@@ -112,7 +126,9 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
         maxOutOfOrderness,
         maxRecords,
         duration,
-        agentTopics);
+        agentTopics,
+        maxPayloadBytes,
+        keptBytes);
   }
 
   /**
@@ -136,7 +152,28 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
         maxOutOfOrderness,
         maxRecords,
         maxReadTime,
-        Set.copyOf(agents));
+        Set.copyOf(agents),
+        maxPayloadBytes,
+        keptBytes);
+  }
+
+  /**
+   * Records larger than {@code maxPayloadBytes} go on with their first {@code keptBytes} bytes,
+   * their length and SHA-256 only ({@link RawMessage#capped}): the parser makes them {@code
+   * PAYLOAD_TOO_LARGE} dead letters.
+   */
+  public KafkaSource withMaxPayloadBytes(int maxBytes, int kept) {
+    return new KafkaSource(
+        clients,
+        topics,
+        consumerGroup,
+        startOffset,
+        maxOutOfOrderness,
+        maxRecords,
+        maxReadTime,
+        agentTopics,
+        maxBytes,
+        kept);
   }
 
   /** The topics read. */
@@ -175,6 +212,8 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
                   reads.size() == 1 ? "ReadKafka" : "ReadKafka " + readTopics.get(0),
                   read(readTopics)));
     }
+    int maxBytes = maxPayloadBytes;
+    int kept = keptBytes;
     return records
         .apply("AllTopics", Flatten.pCollections())
         .apply(
@@ -182,12 +221,16 @@ public final class KafkaSource extends PTransform<PBegin, PCollection<RawMessage
             MapElements.into(TypeDescriptor.of(RawMessage.class))
                 .via(
                     (KafkaRecord<byte[], byte[]> record) ->
-                        new RawMessage(
+                        RawMessage.capped(
                             "kafka:" + record.getTopic(),
                             record.getKV().getValue() == null
                                 ? new byte[0]
                                 : record.getKV().getValue(),
-                            System.currentTimeMillis())))
+                            System.currentTimeMillis(),
+                            MessageOrigin.kafka(
+                                record.getTopic(), record.getPartition(), record.getOffset()),
+                            maxBytes,
+                            kept)))
         .setCoder(RawMessageCoder.of());
   }
 

@@ -1,6 +1,9 @@
 package dev.dctwin.pipeline.io;
 
+import dev.dctwin.codec.ParseMessages;
 import dev.dctwin.codec.RawMessageCoder;
+import dev.dctwin.domain.DeadLetter;
+import dev.dctwin.domain.MessageOrigin;
 import dev.dctwin.domain.RawMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +20,10 @@ import org.joda.time.Duration;
 
 /**
  * Reads MQTT topics with MqttIO, QoS 1, one subscription per topic, as raw messages whose source is
- * {@code mqtt:<topic>}.
+ * {@code mqtt:<topic>} and whose origin is the topic. A publish larger than the cap ({@link
+ * #withMaxPayloadBytes}; by default the largest payload any parser takes) goes on cut, as a {@code
+ * PAYLOAD_TOO_LARGE} dead letter to be; the MQTT client has received it whole, so the broker's
+ * {@code message_size_limit} is what bounds memory before that.
  *
  * <p>What MqttIO guarantees (Beam 2.62): a message is acknowledged to the broker only when the
  * checkpoint that contains it is finalized, so a crash before that makes the broker redeliver it
@@ -34,6 +40,8 @@ public final class MqttSource extends PTransform<PBegin, PCollection<RawMessage>
   private final String username;
   private final Secret password;
   private final Duration maxReadTime;
+  private final int maxPayloadBytes;
+  private final int keptBytes;
 
   private MqttSource(
       String serverUri,
@@ -41,13 +49,17 @@ public final class MqttSource extends PTransform<PBegin, PCollection<RawMessage>
       String clientId,
       String username,
       Secret password,
-      Duration maxReadTime) {
+      Duration maxReadTime,
+      int maxPayloadBytes,
+      int keptBytes) {
     this.serverUri = serverUri;
     this.topics = List.copyOf(topics);
     this.clientId = clientId;
     this.username = username;
     this.password = password;
     this.maxReadTime = maxReadTime;
+    this.maxPayloadBytes = maxPayloadBytes;
+    this.keptBytes = keptBytes;
   }
 
   public static MqttSource from(MqttOptions options) {
@@ -57,16 +69,31 @@ public final class MqttSource extends PTransform<PBegin, PCollection<RawMessage>
         options.getMqttClientId(),
         options.getMqttUsername(),
         new Secret(options.getMqttPasswordFile(), MqttOptions.PASSWORD_ENV),
-        null);
+        null,
+        ParseMessages.DEFAULT_MAX_AGENT_PAYLOAD_BYTES,
+        DeadLetter.DEFAULT_MAX_KEPT_BYTES);
   }
 
   /** Stops reading after this long: a bounded read, for tests and benchmarks. */
   public MqttSource withMaxReadTime(Duration duration) {
-    return new MqttSource(serverUri, topics, clientId, username, password, duration);
+    return new MqttSource(
+        serverUri, topics, clientId, username, password, duration, maxPayloadBytes, keptBytes);
+  }
+
+  /**
+   * Publishes larger than {@code maxPayloadBytes} go on with their first {@code keptBytes} bytes,
+   * their length and SHA-256 only ({@link RawMessage#capped}): the parser makes them {@code
+   * PAYLOAD_TOO_LARGE} dead letters.
+   */
+  public MqttSource withMaxPayloadBytes(int maxPayloadBytes, int keptBytes) {
+    return new MqttSource(
+        serverUri, topics, clientId, username, password, maxReadTime, maxPayloadBytes, keptBytes);
   }
 
   @Override
   public PCollection<RawMessage> expand(PBegin begin) {
+    int maxBytes = maxPayloadBytes;
+    int kept = keptBytes;
     List<PCollection<RawMessage>> perTopic = new ArrayList<>();
     for (String topic : topics) {
       MqttIO.ConnectionConfiguration connection =
@@ -89,10 +116,13 @@ public final class MqttSource extends PTransform<PBegin, PCollection<RawMessage>
                   MapElements.into(TypeDescriptor.of(RawMessage.class))
                       .via(
                           (MqttRecord record) ->
-                              new RawMessage(
+                              RawMessage.capped(
                                   "mqtt:" + record.getTopic(),
                                   record.getPayload(),
-                                  System.currentTimeMillis())))
+                                  System.currentTimeMillis(),
+                                  MessageOrigin.mqtt(record.getTopic()),
+                                  maxBytes,
+                                  kept)))
               .setCoder(RawMessageCoder.of()));
     }
     return PCollectionList.of(perTopic)

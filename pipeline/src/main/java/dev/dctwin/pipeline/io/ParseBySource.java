@@ -1,8 +1,10 @@
 package dev.dctwin.pipeline.io;
 
 import dev.dctwin.codec.ParseMessages;
+import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.MessageType;
 import dev.dctwin.domain.RawMessage;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -23,22 +25,48 @@ public final class ParseBySource extends PTransform<PCollection<RawMessage>, PCo
   private final int maxPayloadBytes;
   private final SourceFormats formats;
   private final int maxAgentPayloadBytes;
+  private final Duration maxClockSkew;
+  private final int maxDeadLetterBytes;
 
-  private ParseBySource(int maxPayloadBytes, SourceFormats formats, int maxAgentPayloadBytes) {
+  private ParseBySource(
+      int maxPayloadBytes,
+      SourceFormats formats,
+      int maxAgentPayloadBytes,
+      Duration maxClockSkew,
+      int maxDeadLetterBytes) {
     this.maxPayloadBytes = maxPayloadBytes;
     this.formats = formats;
     this.maxAgentPayloadBytes = maxAgentPayloadBytes;
+    this.maxClockSkew = maxClockSkew;
+    this.maxDeadLetterBytes = maxDeadLetterBytes;
   }
 
   /** Wire-format messages of at most this size; agent formats by their defaults. */
   public static ParseBySource withMaxPayloadBytes(int maxPayloadBytes) {
     return new ParseBySource(
-        maxPayloadBytes, SourceFormats.of(null), ParseMessages.DEFAULT_MAX_AGENT_PAYLOAD_BYTES);
+        maxPayloadBytes,
+        SourceFormats.of(null),
+        ParseMessages.DEFAULT_MAX_AGENT_PAYLOAD_BYTES,
+        ParseMessages.DEFAULT_MAX_CLOCK_SKEW,
+        DeadLetter.DEFAULT_MAX_KEPT_BYTES);
   }
 
   /** The agent format of each source, and the largest agent payload accepted. */
   public ParseBySource withFormats(SourceFormats sourceFormats, int maxAgentBytes) {
-    return new ParseBySource(maxPayloadBytes, sourceFormats, maxAgentBytes);
+    return new ParseBySource(
+        maxPayloadBytes, sourceFormats, maxAgentBytes, maxClockSkew, maxDeadLetterBytes);
+  }
+
+  /** See {@link ParseMessages#withMaxClockSkew}. */
+  public ParseBySource withMaxClockSkew(Duration skew) {
+    return new ParseBySource(
+        maxPayloadBytes, formats, maxAgentPayloadBytes, skew, maxDeadLetterBytes);
+  }
+
+  /** See {@link ParseMessages#withMaxDeadLetterBytes}. */
+  public ParseBySource withMaxDeadLetterBytes(int maxBytes) {
+    return new ParseBySource(
+        maxPayloadBytes, formats, maxAgentPayloadBytes, maxClockSkew, maxBytes);
   }
 
   /** The message type implied by the topic a raw message came from, if the topic implies one. */
@@ -68,6 +96,8 @@ public final class ParseBySource extends PTransform<PCollection<RawMessage>, PCo
             .withMaxPayloadBytes(maxPayloadBytes)
             .withDefaultTypeBySource(source -> defaultTypeOf(source).orElse(null))
             .withAgentFormats(formats)
-            .withMaxAgentPayloadBytes(maxAgentPayloadBytes));
+            .withMaxAgentPayloadBytes(maxAgentPayloadBytes)
+            .withMaxClockSkew(maxClockSkew)
+            .withMaxDeadLetterBytes(maxDeadLetterBytes));
   }
 }

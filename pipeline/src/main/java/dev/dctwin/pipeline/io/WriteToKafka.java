@@ -1,6 +1,8 @@
 package dev.dctwin.pipeline.io;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -15,6 +17,8 @@ import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -41,6 +45,7 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
   private final String sinkGroupId;
   private final String writerId;
   private final int shards;
+  private final SerializableFunction<T, Map<String, String>> headers;
 
   private WriteToKafka(
       KafkaClients clients,
@@ -49,7 +54,8 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
       SerializableFunction<T, String> value,
       String sinkGroupId,
       String writerId,
-      int shards) {
+      int shards,
+      SerializableFunction<T, Map<String, String>> headers) {
     this.clients = clients;
     this.topic = topic;
     this.key = key;
@@ -57,6 +63,7 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
     this.sinkGroupId = sinkGroupId;
     this.writerId = writerId;
     this.shards = shards;
+    this.headers = headers;
   }
 
   public static <T> WriteToKafka<T> atLeastOnce(
@@ -64,7 +71,16 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
       String topic,
       SerializableFunction<T, String> key,
       SerializableFunction<T, String> value) {
-    return new WriteToKafka<>(clients, topic, key, value, null, null, 0);
+    return new WriteToKafka<>(clients, topic, key, value, null, null, 0, null);
+  }
+
+  /**
+   * Record headers of each element (UTF-8 values), as Kafka Connect adds its dead-letter headers.
+   * Only the at-least-once sink writes them: the exactly-once sink's held records (its state) have
+   * no place for them.
+   */
+  public WriteToKafka<T> withHeaders(SerializableFunction<T, Map<String, String>> headersOf) {
+    return new WriteToKafka<>(clients, topic, key, value, sinkGroupId, writerId, shards, headersOf);
   }
 
   /**
@@ -79,7 +95,8 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
         value,
         sinkGroupId(deploymentId, topic),
         SinkWriterId.create(deploymentId),
-        shards);
+        shards,
+        headers);
   }
 
   /** The consumer group in which the exactly-once sink of {@code topic} keeps its state. */
@@ -92,6 +109,7 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
     String target = topic;
     SerializableFunction<T, String> keyOf = key;
     SerializableFunction<T, String> valueOf = value;
+    SerializableFunction<T, Map<String, String>> headersOf = headers;
     if (sinkGroupId != null) {
       return elements
           .apply(
@@ -115,7 +133,13 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
                     .via(
                         (T element) ->
                             new ProducerRecord<>(
-                                target, keyOf.apply(element), valueOf.apply(element))))
+                                target,
+                                null,
+                                keyOf.apply(element),
+                                valueOf.apply(element),
+                                headersOf == null
+                                    ? null
+                                    : recordHeaders(headersOf.apply(element)))))
             .setCoder(ProducerRecordCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     KafkaIO.WriteRecords<String, String> write =
         KafkaIO.<String, String>writeRecords()
@@ -126,5 +150,11 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
             // acks=all and idempotence, applied after the client properties file.
             .withProducerFactoryFn(clients.producerFactory(KafkaClients.RELIABLE_PRODUCER));
     return records.apply("WriteKafka", write);
+  }
+
+  private static Headers recordHeaders(Map<String, String> values) {
+    RecordHeaders headers = new RecordHeaders();
+    values.forEach((name, text) -> headers.add(name, text.getBytes(StandardCharsets.UTF_8)));
+    return headers;
   }
 }

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.Category;
 import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.FieldLimits;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
 import dev.dctwin.domain.ServerStatusUpdate;
@@ -140,6 +141,25 @@ public class JdbcColumnLimitsTest {
             .collect(Collectors.joining(","));
     assertThat(
         everyServerIncident.length(), lessThanOrEqualTo(JdbcColumnLimits.SERVER_INCIDENT_TYPES));
+  }
+
+  @Test
+  public void whatTheCodecAcceptsFitsItsColumn() throws IOException {
+    for (JdbcDialect dialect : JdbcDialect.values()) {
+      Map<String, String> columns = columns(dialect);
+      assertThat(dialect + " context", columns.get("alerts.context"), equalTo("TEXT"));
+      assertThat(dialect + " context", columns.get("alert_events.context"), equalTo("TEXT"));
+    }
+    // A MariaDB TEXT holds 65,535 bytes; a character of utf8mb4 takes up to 4.
+    assertThat(FieldLimits.TEXT * 4, lessThanOrEqualTo(65_535));
+    // An alert's id is its incident's id, a colon and its status.
+    int longestStatus = 0;
+    for (AlertStatus status : AlertStatus.values()) {
+      longestStatus = Math.max(longestStatus, status.name().length());
+    }
+    assertThat(
+        FieldLimits.INCIDENT_ID + 1 + longestStatus,
+        lessThanOrEqualTo(JdbcColumnLimits.VARCHAR.get("alerts.opened_alert_id")));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static dev.dctwin.domain.DeadLetterReason.TOO_MANY_METRICS;
 
 import dev.dctwin.codec.InvalidMessageException;
 import dev.dctwin.domain.AgentSamples;
+import dev.dctwin.domain.FieldLimits;
 import dev.dctwin.domain.MetricSample;
 import dev.dctwin.domain.MetricSample.Kind;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class SampleBatch {
   static final int MAX_SAMPLES = 100_000;
 
   /** Characters of a host, a metric name, a label name or a label value. */
-  static final int MAX_STRING_LENGTH = 256;
+  static final int MAX_STRING_LENGTH = FieldLimits.NAME;
 
   /** Labels of one sample: node_exporter's widest series have a handful. */
   static final int MAX_LABELS = 32;

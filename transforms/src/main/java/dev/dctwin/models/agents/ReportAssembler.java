@@ -1,11 +1,11 @@
 package dev.dctwin.models.agents;
 
-import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.CpuMetrics;
 import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.DiskMetrics;
+import dev.dctwin.domain.FieldLimits;
 import dev.dctwin.domain.MemoryMetrics;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MetricSample;
@@ -307,7 +307,7 @@ public final class ReportAssembler {
         if (!bin.hasValue() || groups.take(bin)) {
           continue;
         }
-        if (entry.getKey().length() > WireCodec.MAX_GAUGE_NAME_LENGTH) {
+        if (entry.getKey().length() > FieldLimits.NAME) {
           tooLong.addAll(bin.samples);
         } else {
           gauges.put(entry.getKey(), bin.rateOrLevel(interval));
@@ -321,7 +321,7 @@ public final class ReportAssembler {
                 "series of host "
                     + host
                     + " whose names are longer than "
-                    + WireCodec.MAX_GAUGE_NAME_LENGTH
+                    + FieldLimits.NAME
                     + " characters",
                 samplesOf(tooLong, host)));
       }
