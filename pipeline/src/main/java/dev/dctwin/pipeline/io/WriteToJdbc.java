@@ -625,7 +625,9 @@ public final class WriteToJdbc {
     @StateId("rows")
     private final StateSpec<BagState<T>> rowsSpec;
 
-    /** How many rows {@code rows} holds (Beam's standard coder: see STATE-VERSIONS.md). */
+    /**
+     * How many rows {@code rows} holds (Beam's standard coder: see transforms/STATE-VERSIONS.md).
+     */
     @StateId("size")
     private final StateSpec<ValueState<Long>> sizeSpec = StateSpecs.value(VarLongCoder.of());
 
