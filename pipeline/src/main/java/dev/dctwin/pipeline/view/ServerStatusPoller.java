@@ -80,7 +80,7 @@ final class ServerStatusPoller {
             "view: cannot read server_status from {} ({}); keeping the last {} statuses,"
                 + " retrying every {} s",
             source.describe(),
-            e.toString(),
+            firstLine(e),
             size(),
             POLL_EVERY.toSeconds());
       }
@@ -104,6 +104,11 @@ final class ServerStatusPoller {
       newestChangedAt = Math.max(newestChangedAt, row.changedAt());
     }
     return new Outcome(full, true, changed, recovered);
+  }
+
+  /** One log line per outage: PostgreSQL's messages go on with a "Position:" line. */
+  private static String firstLine(Exception e) {
+    return e.toString().lines().findFirst().orElse("").strip();
   }
 
   private int size() {
