@@ -94,8 +94,9 @@ public class ServerStatusWebViewIT {
     String learning = RACK + "-s02";
     String silent = RACK + "-s03";
     String gone = RACK + "-s04";
+    String noRow = RACK + "-s05";
     try (KafkaProducer<String, String> producer = kafka.producer()) {
-      for (String server : List.of(reporting, learning, silent, gone, MARKUP)) {
+      for (String server : List.of(reporting, learning, silent, gone, noRow, MARKUP)) {
         producer.send(
             new ProducerRecord<>(
                 prefix + "provisioning",
@@ -133,7 +134,7 @@ public class ServerStatusWebViewIT {
           "the servers' statuses from the database",
           Duration.ofSeconds(30),
           () ->
-              statuses(chromium).size() == 5
+              statuses(chromium).size() == 6
                   && !status(chromium, reporting).get("baseline").isEmpty(),
           () -> chromium.driver().findElement(By.id("detail")).getText());
 
@@ -162,6 +163,10 @@ public class ServerStatusWebViewIT {
       Map<String, String> s04 = status(chromium, gone);
       assertEquals(s04.toString(), "gone", s04.get("lifecycle"));
       assertEquals(s04.toString(), "last report 192 h ago, not reporting", s04.get("lastReport"));
+
+      Map<String, String> withoutRow = status(chromium, noRow);
+      assertEquals(withoutRow.toString(), "no row", withoutRow.get("lifecycle"));
+      assertEquals(withoutRow.toString(), "–", withoutRow.get("lastReport"));
 
       Map<String, String> markup = status(chromium, MARKUP);
       assertEquals(markup.toString(), MARKUP, markup.get("name"));

@@ -68,7 +68,7 @@
 
   // Re-reads the times kept in data attributes, so that "12 s ago" keeps counting between fetches.
   function ageStatuses() {
-    for (const row of document.querySelectorAll('#detail tr[data-server]')) {
+    for (const row of document.querySelectorAll('#detail tr[data-status]')) {
       const status = JSON.parse(row.dataset.status);
       const staleAfterMs = Number(row.dataset.staleAfter);
       const stale = status.lastReportAt !== null && now() - status.lastReportAt > staleAfterMs;
