@@ -31,13 +31,7 @@ final class ServerStatusTable implements ServerStatusPoller.Source, AutoCloseabl
   private Connection connection;
 
   ServerStatusTable(JdbcTarget target) {
-    this.target =
-        new JdbcTarget(
-            target.url(),
-            target.user(),
-            target.password(),
-            target.schema(),
-            org.joda.time.Duration.ZERO);
+    this.target = target.withMaxOutage(org.joda.time.Duration.ZERO);
     this.dialect = target.dialect();
     this.table = target.table("server_status");
   }
