@@ -1,6 +1,7 @@
 package dev.dctwin.pipeline.view;
 
 import dev.dctwin.pipeline.cli.Cli;
+import dev.dctwin.pipeline.cli.JdbcConnection;
 import dev.dctwin.pipeline.cli.KafkaConnection;
 import dev.dctwin.pipeline.cli.ListenAddress;
 import dev.dctwin.pipeline.cli.UsageException;
@@ -17,9 +18,12 @@ import picocli.CommandLine.Option;
     name = "view",
     description =
         "Serves the operator web view: the fleet, its open incidents and the last hour's alerts,"
-            + " live, read from Kafka; see pipeline/VIEW.md.")
+            + " live, read from Kafka, and with --jdbcUrl each server's last report and baseline"
+            + " from the server_status table; see pipeline/VIEW.md.")
 public final class ViewCommand implements Callable<Integer> {
   @Mixin KafkaConnection kafkaConnection;
+
+  @Mixin JdbcConnection jdbcConnection;
 
   @Option(
       names = "--listen",
@@ -107,6 +111,7 @@ public final class ViewCommand implements Callable<Integer> {
         provisioning,
         deadLettersTopic,
         List.copyOf(inputTopics),
-        consumerGroup);
+        consumerGroup,
+        jdbcConnection.target());
   }
 }

@@ -11,6 +11,7 @@ import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MessageType;
+import dev.dctwin.pipeline.io.JdbcTarget;
 import dev.dctwin.pipeline.io.KafkaClients;
 import dev.dctwin.pipeline.io.TopicReplay;
 import java.io.IOException;
@@ -49,8 +50,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator web view: reads the provisioning, alerts and dead-letter topics from the beginning
  * into a {@link FleetView} ({@link TopicReplay}, as the Alertmanager relay does), follows them
- * live, samples the input topics' offsets, and serves the page, its JSON and server-sent events
- * with the JDK's HTTP server. Why and how: {@code pipeline/VIEW.md}.
+ * live, samples the input topics' offsets, with a database polls the {@code server_status} table
+ * ({@link ServerStatusPoller}), and serves the page, its JSON and server-sent events with the JDK's
+ * HTTP server. Why and how: {@code pipeline/VIEW.md}.
  */
 public final class ViewService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ViewService.class);
@@ -77,6 +79,7 @@ public final class ViewService implements AutoCloseable {
    *
    * @param inputTopics the pipeline's input topics, for the input rate and backlog
    * @param consumerGroup the pipeline's consumer group, whose committed offsets give the backlog
+   * @param database the pipeline's database, for its {@code server_status} table; null for none
    */
   public record Settings(
       KafkaClients kafka,
@@ -85,7 +88,49 @@ public final class ViewService implements AutoCloseable {
       String provisioningTopic,
       String deadLettersTopic,
       List<String> inputTopics,
-      String consumerGroup) {}
+      String consumerGroup,
+      JdbcTarget database) {
+
+    /** Kafka only. */
+    public Settings(
+        KafkaClients kafka,
+        InetSocketAddress listen,
+        String alertsTopic,
+        String provisioningTopic,
+        String deadLettersTopic,
+        List<String> inputTopics,
+        String consumerGroup) {
+      this(
+          kafka,
+          listen,
+          alertsTopic,
+          provisioningTopic,
+          deadLettersTopic,
+          inputTopics,
+          consumerGroup,
+          null);
+    }
+
+    /** The same, listening on {@code address}. */
+    public Settings listeningOn(InetSocketAddress address) {
+      return new Settings(
+          kafka,
+          address,
+          alertsTopic,
+          provisioningTopic,
+          deadLettersTopic,
+          inputTopics,
+          consumerGroup,
+          database);
+    }
+  }
+
+  /**
+   * A server whose last report is older than this is shown as not reporting: the twins refresh a
+   * server's row at least every 60 s (their default {@code statusRefreshMs}) while it reports, and
+   * the row lands a few seconds to a minute later (watermark, sink batches, this view's poll).
+   */
+  static final Duration REPORT_STALE_AFTER = Duration.ofMinutes(3);
 
   private final Settings settings;
   private final String instance = UUID.randomUUID().toString();
@@ -96,6 +141,9 @@ public final class ViewService implements AutoCloseable {
   private final ExecutorService httpThreads;
   private final ScheduledExecutorService sampler;
   private final Thread feed;
+  private final ServerStatuses statuses;
+  private final ServerStatusTable statusTable;
+  private final ScheduledExecutorService statusPolls;
   private volatile boolean running = true;
   private volatile TopicReplay replay;
   private FleetView view = new FleetView();
@@ -113,6 +161,14 @@ public final class ViewService implements AutoCloseable {
     sampler = Executors.newSingleThreadScheduledExecutor(daemon("dctwin-view-sampler"));
     feed = new Thread(this::follow, "dctwin-view-feed");
     feed.setDaemon(true);
+    statuses = new ServerStatuses(settings.database() != null);
+    if (settings.database() != null) {
+      statusTable = new ServerStatusTable(settings.database());
+      statusPolls = Executors.newSingleThreadScheduledExecutor(daemon("dctwin-view-status"));
+    } else {
+      statusTable = null;
+      statusPolls = null;
+    }
   }
 
   /** Starts reading the topics and serving; the page answers at once, catching up. */
@@ -123,6 +179,17 @@ public final class ViewService implements AutoCloseable {
       service.feed.start();
       service.sampler.scheduleWithFixedDelay(
           service::sample, 0, SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+      if (service.statusPolls != null) {
+        ServerStatusPoller poller =
+            new ServerStatusPoller(
+                service.statusTable, service.statuses, service.lock, System::currentTimeMillis);
+        service.statusPolls.scheduleWithFixedDelay(
+            () -> service.pollStatuses(poller),
+            0,
+            ServerStatusPoller.POLL_EVERY.toMillis(),
+            TimeUnit.MILLISECONDS);
+        LOG.info("view: reading server_status from {}", settings.database());
+      }
       LOG.info("view: serving {}", service.url());
       return service;
     } catch (IOException e) {
@@ -159,9 +226,15 @@ public final class ViewService implements AutoCloseable {
     server.stop(0);
     sampler.shutdownNow();
     httpThreads.shutdownNow();
+    if (statusPolls != null) {
+      statusPolls.shutdownNow();
+    }
     try {
       feed.join(10_000);
       sampler.awaitTermination(10, TimeUnit.SECONDS);
+      if (statusPolls != null && statusPolls.awaitTermination(15, TimeUnit.SECONDS)) {
+        statusTable.close();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -273,6 +346,34 @@ public final class ViewService implements AutoCloseable {
   }
 
   /**
+   * One poll of {@code server_status}: pages with a rack open fetch it again when a row changed,
+   * and the header learns at once when the database goes away or comes back.
+   */
+  private void pollStatuses(ServerStatusPoller poller) {
+    ServerStatusPoller.Outcome outcome = poller.poll();
+    if (outcome.changed() > 0 || outcome.reachabilityChanged()) {
+      events.publish("status", "{\"changed\":" + outcome.changed() + "}");
+    }
+    if (outcome.reachabilityChanged()) {
+      long now = System.currentTimeMillis();
+      events.publish("stats", stats(now).toString());
+    }
+  }
+
+  /** The read model's stats and the database's; call under the lock. */
+  private ObjectNode statsLocked(long nowMs) {
+    ObjectNode stats = view.stats(nowMs);
+    stats.set("database", statuses.stats());
+    return stats;
+  }
+
+  private ObjectNode stats(long nowMs) {
+    synchronized (lock) {
+      return statsLocked(nowMs);
+    }
+  }
+
+  /**
    * The input topics' end offsets (read_committed: what the pipeline can read) and the pipeline's
    * committed offsets, every {@link #SAMPLE_EVERY}; published to the pages as {@code stats}.
    */
@@ -310,7 +411,7 @@ public final class ViewService implements AutoCloseable {
       ObjectNode stats;
       synchronized (lock) {
         view.inputSample(now, end, backlog);
-        stats = view.stats(now);
+        stats = statsLocked(now);
       }
       if (sampleFailing) {
         LOG.info("view: Kafka answers again");
@@ -398,6 +499,7 @@ public final class ViewService implements AutoCloseable {
           ObjectNode snapshot;
           synchronized (lock) {
             snapshot = view.snapshot(now);
+            ((ObjectNode) snapshot.get("stats")).set("database", statuses.stats());
           }
           snapshot.put("instance", instance);
           ObjectNode config = snapshot.putObject("config");
@@ -410,6 +512,11 @@ public final class ViewService implements AutoCloseable {
           ObjectNode rack;
           synchronized (lock) {
             rack = view.rack(query.get("dc"), query.get("rack"), now);
+            if (rack != null) {
+              statuses.describe(rack.get("servers"));
+              rack.set("database", statuses.stats());
+              rack.put("reportStaleAfterMs", REPORT_STALE_AFTER.toMillis());
+            }
           }
           sendJson(exchange, rack);
         }

@@ -2,11 +2,17 @@ package dev.dctwin.pipeline.view;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
 
 import dev.dctwin.pipeline.Main;
 import dev.dctwin.pipeline.cli.Cli;
 import dev.dctwin.pipeline.cli.ListenAddress;
+import dev.dctwin.pipeline.io.JdbcOptions;
+import dev.dctwin.pipeline.io.JdbcTarget;
+import dev.dctwin.pipeline.io.Secret;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -36,6 +42,27 @@ public class ViewCommandTest {
         settings.inputTopics());
     assertEquals("dctwin", settings.consumerGroup());
     assertEquals(new InetSocketAddress("127.0.0.1", 8088), settings.listen());
+    assertNull("Kafka only without --jdbcUrl", settings.database());
+  }
+
+  @Test
+  public void theDatabaseFlagsAreThoseOfRunAndThePasswordIsNoFlag() {
+    ViewService.Settings settings =
+        settings(
+            "--kafkaBootstrapServers=k:9092",
+            "--jdbcUrl=jdbc:postgresql://db:5432/dctwin",
+            "--jdbcUser=viewer",
+            "--jdbcPasswordFile=/run/secrets/db",
+            "--jdbcSchema=ops");
+    JdbcTarget database = settings.database();
+    assertEquals("jdbc:postgresql://db:5432/dctwin", database.url());
+    assertEquals("viewer", database.user());
+    assertEquals(new Secret("/run/secrets/db", JdbcOptions.PASSWORD_ENV), database.password());
+    assertEquals("ops.server_status", database.table("server_status"));
+    assertThat(database.toString(), not(containsString("secrets")));
+    assertThrows(
+        CommandLine.UnmatchedArgumentException.class,
+        () -> settings("--kafkaBootstrapServers=k:9092", "--jdbcPassword=secret"));
   }
 
   @Test
@@ -72,6 +99,13 @@ public class ViewCommandTest {
             out,
             errors));
     assertThat(err.toString(StandardCharsets.UTF_8), containsString("--kafkaProvisioningTopic"));
-    assertEquals(2, err.toString(StandardCharsets.UTF_8).strip().lines().count());
+    assertEquals(
+        Cli.EXIT_USAGE,
+        Main.run(
+            new String[] {"view", "--kafkaBootstrapServers=k:1", "--jdbcUrl=jdbc:oracle:x"},
+            out,
+            errors));
+    assertThat(err.toString(StandardCharsets.UTF_8), containsString("jdbc:postgresql:"));
+    assertEquals(3, err.toString(StandardCharsets.UTF_8).strip().lines().count());
   }
 }

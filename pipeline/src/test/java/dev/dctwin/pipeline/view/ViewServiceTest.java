@@ -2,13 +2,17 @@ package dev.dctwin.pipeline.view;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dctwin.pipeline.io.JdbcTarget;
 import dev.dctwin.pipeline.io.KafkaClients;
+import dev.dctwin.pipeline.io.Secret;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -103,6 +107,9 @@ public class ViewServiceTest {
     assertEquals(0, snapshot.get("datacenters").size());
     assertFalse(snapshot.get("caughtUp").asBoolean());
     assertEquals("t", snapshot.get("config").get("consumerGroup").asText());
+    assertFalse(
+        "Kafka only: no database",
+        snapshot.get("stats").get("database").get("configured").asBoolean());
     JsonNode timeline = new ObjectMapper().readTree(get("/api/timeline").body());
     assertEquals(0, timeline.get("alerts").size());
   }
@@ -128,6 +135,45 @@ public class ViewServiceTest {
       JsonNode hello = new ObjectMapper().readTree(data.substring("data: ".length()));
       JsonNode snapshot = new ObjectMapper().readTree(get("/api/snapshot").body());
       assertEquals(snapshot.get("instance").asText(), hello.get("instance").asText());
+    }
+  }
+
+  @Test
+  public void aDatabaseThatDoesNotAnswerIsShownAsUnreachableAndTheViewServes() throws Exception {
+    try (ViewService withDatabase =
+        ViewService.start(
+            new ViewService.Settings(
+                new KafkaClients("127.0.0.1:1", null),
+                new InetSocketAddress("127.0.0.1", 0),
+                "t.alerts",
+                "t.provisioning",
+                "t.dead-letters",
+                List.of("t.metrics"),
+                "t",
+                new JdbcTarget(
+                    "jdbc:postgresql://127.0.0.1:1/none",
+                    "viewer",
+                    new Secret(null, "DCTWIN_TEST_NO_SUCH_VARIABLE"),
+                    null,
+                    org.joda.time.Duration.ZERO)))) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      JsonNode database = null;
+      while (System.nanoTime() < deadline) {
+        HttpResponse<String> response =
+            HTTP.send(
+                HttpRequest.newBuilder(withDatabase.url().resolve("/api/snapshot")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        database = new ObjectMapper().readTree(response.body()).get("stats").get("database");
+        if (database.get("unreachableSince").asLong() > 0) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertTrue(database.toString(), database.get("configured").asBoolean());
+      assertFalse(database.toString(), database.get("reachable").asBoolean());
+      assertThat(database.toString(), database.get("unreachableSince").asLong(), greaterThan(0L));
+      assertEquals(-1, database.get("polledAt").asLong());
     }
   }
 

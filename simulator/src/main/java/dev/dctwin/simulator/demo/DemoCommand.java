@@ -7,6 +7,7 @@ import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.pipeline.DatacenterPipeline;
 import dev.dctwin.pipeline.cli.ListenAddress;
 import dev.dctwin.pipeline.cli.UsageException;
+import dev.dctwin.pipeline.io.JdbcTarget;
 import dev.dctwin.pipeline.io.KafkaClients;
 import dev.dctwin.pipeline.io.MqttKafkaBridge;
 import dev.dctwin.pipeline.view.ViewService;
@@ -619,7 +620,10 @@ public final class DemoCommand {
     }
   }
 
-  /** The operator web view over the demo's topics, or none ({@code --view=none}). */
+  /**
+   * The operator web view over the demo's topics and, when the demo has a database, its {@code
+   * server_status} table; or none ({@code --view=none}).
+   */
   private record WebView(ViewService service) implements AutoCloseable {
     static WebView start(Options options, KafkaClients clients, String prefix, PrintStream out) {
       String listen = options.getView();
@@ -634,7 +638,8 @@ public final class DemoCommand {
               prefix + "provisioning",
               options.getKafkaDeadLettersTopic(),
               options.getKafkaTopics(),
-              options.getKafkaConsumerGroup());
+              options.getKafkaConsumerGroup(),
+              options.getJdbcUrl() == null ? null : JdbcTarget.from(options));
       ViewService service;
       try {
         service = ViewService.start(settings);
@@ -642,16 +647,7 @@ public final class DemoCommand {
         if (!listen.equals(DEFAULT_VIEW)) {
           throw new UsageException("--view=" + listen + ": " + e.getMessage());
         }
-        service =
-            ViewService.start(
-                new ViewService.Settings(
-                    clients,
-                    ListenAddress.parse("127.0.0.1:0"),
-                    settings.alertsTopic(),
-                    settings.provisioningTopic(),
-                    settings.deadLettersTopic(),
-                    settings.inputTopics(),
-                    settings.consumerGroup()));
+        service = ViewService.start(settings.listeningOn(ListenAddress.parse("127.0.0.1:0")));
       }
       out.printf("view:     %s (the operator web view: open it in a browser)%n", service.url());
       out.flush();

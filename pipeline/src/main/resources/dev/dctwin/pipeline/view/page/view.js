@@ -20,7 +20,7 @@
     datacenterIncidents: new Map(),
     timeline: new Map(),
     selected: null, // {kind: 'rack', dc, rack} or {kind: 'incident', id}
-    refreshTimer: 0, timelineTimer: 0, inFlight: false, again: false, hellos: 0,
+    refreshTimer: 0, timelineTimer: 0, detailTimer: 0, inFlight: false, again: false, hellos: 0,
     typesFilled: false, firstLoadStarted: false, fallbackTimer: 0,
   };
 
@@ -42,6 +42,40 @@
     if (s < 120) return s + ' s ago';
     if (s < 7200) return Math.round(s / 60) + ' min ago';
     return Math.round(s / 3600) + ' h ago';
+  }
+
+  function span(ms) {
+    const s = Math.max(0, Math.round(ms / 1000));
+    if (s < 120) return s + ' s';
+    if (s < 7200) return Math.round(s / 60) + ' min';
+    return Math.round(s / 3600) + ' h';
+  }
+
+  // ---- a server's row of server_status: texts that age with the clock ----
+
+  function reportText(at, staleAfterMs) {
+    if (at === null || at === undefined) return 'no report yet';
+    return 'last report ' + ago(at) + (now() - at > staleAfterMs ? ', not reporting' : '');
+  }
+
+  function baselineText(status) {
+    if (status.baselineReady === null || status.baselineReady === undefined) return 'no learned baseline';
+    if (status.baselineReady) return 'ready';
+    const at = status.baselineExpectedReadyAt;
+    if (at === null || at === undefined) return 'learning';
+    return at > now() ? 'learning, ready in ~' + span(at - now()) : 'learning, was due ' + ago(at);
+  }
+
+  // Re-reads the times kept in data attributes, so that "12 s ago" keeps counting between fetches.
+  function ageStatuses() {
+    for (const row of document.querySelectorAll('#detail tr[data-status]')) {
+      const status = JSON.parse(row.dataset.status);
+      const staleAfterMs = Number(row.dataset.staleAfter);
+      const stale = status.lastReportAt !== null && now() - status.lastReportAt > staleAfterMs;
+      row.classList.toggle('stale', stale);
+      row.querySelector('.last-report').textContent = reportText(status.lastReportAt, staleAfterMs);
+      row.querySelector('.baseline').textContent = baselineText(status);
+    }
   }
 
   function number(n, digits) {
@@ -90,6 +124,15 @@
       state.inFlight = false;
       if (state.again) { state.again = false; schedule(0); }
     }
+  }
+
+  // A changed server_status row: only the open rack's detail shows it.
+  function scheduleDetail() {
+    if (!state.selected || state.selected.kind !== 'rack' || state.detailTimer) return;
+    state.detailTimer = setTimeout(() => {
+      state.detailTimer = 0;
+      refreshDetail().catch((error) => setConn('down', error.message));
+    }, 150);
   }
 
   function schedule(delay) {
@@ -272,6 +315,12 @@
       cell.dataset.server = server.id;
       cell.dataset.severity = worst >= 0 ? SEVERITIES[worst] : 'none';
       cell.title = server.id + (server.incidents.length ? ': ' + server.incidents.map((i) => i.type).join(', ') : '');
+      if (server.status) {
+        cell.title += ' · ' + reportText(server.status.lastReportAt, data.reportStaleAfterMs)
+          + ' · baseline ' + baselineText(server.status);
+        const last = server.status.lastReportAt;
+        if (last !== null && now() - last > data.reportStaleAfterMs) cell.classList.add('stale');
+      }
       const prefix = data.rack + '-';
       cell.textContent = server.id.startsWith(prefix) ? server.id.slice(prefix.length) : server.id;
       grid.append(cell);
@@ -292,7 +341,44 @@
       list.append(item);
     }
     box.append(list);
+    if (data.database && data.database.configured) box.append(statusTable(data));
     $('detail').replaceChildren(box);
+    ageStatuses();
+  }
+
+  // Every server's row of server_status: lifecycle, last report, baseline.
+  function statusTable(data) {
+    const part = document.createDocumentFragment();
+    part.append(el('h4', null, 'Server status (database)'));
+    const db = data.database;
+    if (!db.reachable) {
+      part.append(el('p', 'muted', db.polledAt < 0 ? 'The database has not answered yet.'
+        : 'The database does not answer since ' + clock(db.unreachableSince) + ' UTC; as of '
+          + clock(db.polledAt) + ' UTC:'));
+    }
+    const table = el('table', 'server-status');
+    const head = el('tr');
+    for (const name of ['server', 'lifecycle', 'last report', 'baseline']) head.append(el('th', null, name));
+    table.append(head);
+    for (const server of data.servers) {
+      const row = el('tr');
+      row.dataset.server = server.id;
+      row.append(el('td', 'server-name', server.id));
+      if (!server.status) {
+        row.append(el('td', 'lifecycle', 'no row'), el('td', 'last-report', '–'), el('td', 'baseline', '–'));
+        table.append(row);
+        continue;
+      }
+      const status = server.status;
+      row.dataset.status = JSON.stringify(status);
+      row.dataset.staleAfter = String(data.reportStaleAfterMs);
+      if (status.lifecycle !== 'COMMISSIONED') row.classList.add('left');
+      row.append(el('td', 'lifecycle', status.lifecycle.toLowerCase()),
+        el('td', 'last-report'), el('td', 'baseline'));
+      table.append(row);
+    }
+    part.append(table);
+    return part;
   }
 
   async function showIncident(id) {
@@ -450,6 +536,16 @@
     const reasons = Object.entries(stats.deadLetters.byReason)
       .map(([reason, count]) => reason + ' ' + number(count)).join(', ');
     $('stat-dead').textContent = number(stats.deadLetters.total) + (reasons ? ' (' + reasons + ')' : '');
+    const db = stats.database;
+    $('stat-db-box').hidden = !(db && db.configured);
+    if (db && db.configured) {
+      const down = !db.reachable;
+      $('stat-db').classList.toggle('db-down', down);
+      $('stat-db').textContent = !down ? number(db.servers) + ' servers'
+        : db.unreachableSince < 0 ? 'connecting…'
+          : 'unreachable since ' + clock(db.unreachableSince) + ' UTC'
+            + (db.polledAt < 0 ? '' : ', showing the state of ' + clock(db.polledAt) + ' UTC');
+    }
   }
 
   function setConn(kind, text) {
@@ -504,6 +600,7 @@
     });
     source.addEventListener('changed', () => schedule());
     source.addEventListener('reset', () => reloadAll());
+    source.addEventListener('status', () => scheduleDetail());
     source.addEventListener('stats', (event) => renderStats(JSON.parse(event.data)));
     source.onerror = () => {
       state.connected = false;
@@ -533,6 +630,7 @@
   document.addEventListener('keydown', onKey);
   for (const id of ['f-level', 'f-type', 'f-maint']) $(id).addEventListener('change', renderTimeline);
   setInterval(() => { if (state.timeline.size > 0) renderTimeline(); }, 30000);
+  setInterval(ageStatuses, 1000);
   connect();
   // Should the stream not open (too many pages), the page still loads, and retries the stream.
   state.fallbackTimer = setTimeout(firstLoad, 2000);
