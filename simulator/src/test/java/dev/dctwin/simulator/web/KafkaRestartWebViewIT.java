@@ -13,14 +13,10 @@ import dev.dctwin.domain.Message;
 import dev.dctwin.pipeline.io.KafkaClients;
 import dev.dctwin.pipeline.view.ViewService;
 import dev.dctwin.simulator.local.EmbeddedKafka;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -117,34 +113,13 @@ public class KafkaRestartWebViewIT {
   }
 
   private ViewService startView() {
-    ViewService view =
-        ViewService.start(
-            new ViewService.Settings(
-                new KafkaClients(kafka.bootstrapServers(), null),
-                new InetSocketAddress("127.0.0.1", 0),
-                PREFIX + "alerts",
-                PREFIX + "provisioning",
-                PREFIX + "dead-letters",
-                List.of(PREFIX + "metrics"),
-                PREFIX + "pipeline"));
-    Chromium.await(
-        "the view caught up with the topics",
-        Duration.ofSeconds(120),
-        view::caughtUp,
-        () -> "still reading");
-    return view;
+    return LargeFleetWebViewIT.startView(
+        new KafkaClients(kafka.bootstrapServers(), null), PREFIX, 0);
   }
 
   private void send(String topic, List<String> values) throws Exception {
     try (KafkaProducer<String, String> producer = kafka.producer()) {
-      List<Future<RecordMetadata>> sent = new ArrayList<>();
-      for (String value : values) {
-        sent.add(producer.send(new ProducerRecord<>(topic, null, value)));
-      }
-      producer.flush();
-      for (Future<RecordMetadata> result : sent) {
-        result.get();
-      }
+      LargeFleetWebViewIT.send(producer, topic, values);
     }
   }
 }

@@ -81,10 +81,15 @@ public class LargeFleetWebViewIT {
   }
 
   private ViewService startView(String prefix, int port) {
+    return startView(new KafkaClients(kafka.bootstrapServers(), null), prefix, port);
+  }
+
+  /** The view of the topics {@code prefix*} on a port (0: any), once it has caught up. */
+  static ViewService startView(KafkaClients clients, String prefix, int port) {
     ViewService view =
         ViewService.start(
             new ViewService.Settings(
-                new KafkaClients(kafka.bootstrapServers(), null),
+                clients,
                 new InetSocketAddress("127.0.0.1", port),
                 prefix + "alerts",
                 prefix + "provisioning",
@@ -529,14 +534,20 @@ public class LargeFleetWebViewIT {
   private void send(String topic, List<String> values)
       throws InterruptedException, ExecutionException {
     try (KafkaProducer<String, String> producer = kafka.producer()) {
-      List<Future<RecordMetadata>> sent = new ArrayList<>();
-      for (String value : values) {
-        sent.add(producer.send(new ProducerRecord<>(topic, null, value)));
-      }
-      producer.flush();
-      for (Future<RecordMetadata> result : sent) {
-        result.get();
-      }
+      send(producer, topic, values);
+    }
+  }
+
+  /** Sends the values and waits until the broker acknowledged every one. */
+  static void send(KafkaProducer<String, String> producer, String topic, List<String> values)
+      throws InterruptedException, ExecutionException {
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    for (String value : values) {
+      sent.add(producer.send(new ProducerRecord<>(topic, null, value)));
+    }
+    producer.flush();
+    for (Future<RecordMetadata> result : sent) {
+      result.get();
     }
   }
 }
