@@ -173,6 +173,20 @@ final class OtlpSamples {
   static final class HostMetrics {
     private HostMetrics() {}
 
+    /** One data point of a host metric: where its samples go, and what they carry. */
+    private record Point(
+        SampleBatch batch,
+        String host,
+        Map<String, String> attributes,
+        double value,
+        long time,
+        Kind kind) {
+      void add(String name, Map<String, String> labels, double scale)
+          throws InvalidMessageException {
+        batch.add(host, name, labels, value * scale, time, kind);
+      }
+    }
+
     /** Adds the point under its canonical name if it has one; whether it did. */
     static boolean add(
         SampleBatch batch,
@@ -183,206 +197,97 @@ final class OtlpSamples {
         long time,
         Kind kind)
         throws InvalidMessageException {
-      switch (name) {
-        case "system.cpu.time" -> {
-          String state = Canonical.cpuState(first(attributes, "state", "cpu.mode"));
-          if (state == null) {
-            return false;
-          }
-          String cpu = first(attributes, "cpu", "cpu.logical_number");
-          batch.add(
-              host,
-              Canonical.CPU_TIME,
-              cpu == null ? Map.of("state", state) : Map.of("state", state, "cpu", cpu),
-              value,
-              time,
-              kind);
-          return true;
-        }
-        case "system.memory.usage" -> {
-          String state = first(attributes, "state", "system.memory.state");
-          if (state == null) {
-            return false;
-          }
-          switch (state) {
-            case "used" -> batch.add(host, Canonical.MEMORY_USED, Map.of(), value, time, kind);
-            case "free" -> batch.add(host, Canonical.MEMORY_FREE, Map.of(), value, time, kind);
-            case "cached" -> batch.add(host, Canonical.MEMORY_CACHED, Map.of(), value, time, kind);
-            case "buffered" ->
-                batch.add(host, Canonical.MEMORY_BUFFERED, Map.of(), value, time, kind);
-            case "slab_reclaimable" ->
-                batch.add(
-                    host,
-                    Canonical.MEMORY_SLAB,
-                    Map.of(Canonical.SLAB_PART, "reclaimable"),
-                    value,
-                    time,
-                    kind);
-            case "slab_unreclaimable" ->
-                batch.add(
-                    host,
-                    Canonical.MEMORY_SLAB,
-                    Map.of(Canonical.SLAB_PART, "unreclaimable"),
-                    value,
-                    time,
-                    kind);
-            default -> {
-              return false;
-            }
-          }
-          return true;
-        }
+      Point point = new Point(batch, host, attributes, value, time, kind);
+      return switch (name) {
+        case "system.cpu.time" -> cpu(point);
+        case "system.memory.usage" -> memory(point);
         case "system.memory.limit" -> {
-          batch.add(host, Canonical.MEMORY_TOTAL, Map.of(), value, time, kind);
-          return true;
+          point.add(Canonical.MEMORY_TOTAL, Map.of(), 1);
+          yield true;
         }
-        case "system.disk.io" -> {
-          return disk(
-              batch,
-              host,
-              attributes,
-              value,
-              time,
-              kind,
-              1,
-              Canonical.DISK_OCTETS_READ,
-              Canonical.DISK_OCTETS_WRITE);
-        }
-        case "system.disk.operations" -> {
-          return disk(
-              batch,
-              host,
-              attributes,
-              value,
-              time,
-              kind,
-              1,
-              Canonical.DISK_OPS_READ,
-              Canonical.DISK_OPS_WRITE);
-        }
-        case "system.disk.merged" -> {
-          return disk(
-              batch,
-              host,
-              attributes,
-              value,
-              time,
-              kind,
-              1,
-              Canonical.DISK_MERGED_READ,
-              Canonical.DISK_MERGED_WRITE);
-        }
-        case "system.disk.operation_time" -> {
-          return disk(
-              batch,
-              host,
-              attributes,
-              value,
-              time,
-              kind,
-              MS_PER_SECOND,
-              Canonical.DISK_READ_TIME_TOTAL,
-              Canonical.DISK_WRITE_TIME_TOTAL);
-        }
-        case "system.disk.io_time" -> {
-          return disk(
-              batch,
-              host,
-              attributes,
-              value,
-              time,
-              kind,
-              MS_PER_SECOND,
-              Canonical.DISK_IO_TIME,
-              Canonical.DISK_IO_TIME);
-        }
-        case "system.disk.weighted_io_time" -> {
-          return disk(
-              batch,
-              host,
-              attributes,
-              value,
-              time,
-              kind,
-              MS_PER_SECOND,
-              Canonical.DISK_WEIGHTED_IO_TIME,
-              Canonical.DISK_WEIGHTED_IO_TIME);
-        }
-        case "system.network.io" -> {
-          return network(
-              batch,
-              host,
-              attributes,
-              value,
-              time,
-              kind,
-              Canonical.OCTETS_IN,
-              Canonical.OCTETS_OUT);
-        }
-        case "system.network.packets" -> {
-          return network(
-              batch,
-              host,
-              attributes,
-              value,
-              time,
-              kind,
-              Canonical.PACKETS_IN,
-              Canonical.PACKETS_OUT);
-        }
-        case "system.network.errors" -> {
-          return network(
-              batch,
-              host,
-              attributes,
-              value,
-              time,
-              kind,
-              Canonical.ERRORS_IN,
-              Canonical.ERRORS_OUT);
-        }
-        case "system.network.dropped" -> {
-          return network(
-              batch,
-              host,
-              attributes,
-              value,
-              time,
-              kind,
-              Canonical.DROPPED_IN,
-              Canonical.DROPPED_OUT);
-        }
-        case "system.processes.count" -> {
-          String status = first(attributes, "status", "system.process.status", "process.status");
-          String canonical = Canonical.processState(status);
-          if (canonical == null) {
-            return false;
-          }
-          batch.add(host, canonical, Map.of(), value, time, kind);
-          return true;
-        }
+        case "system.disk.io" ->
+            disk(point, 1, Canonical.DISK_OCTETS_READ, Canonical.DISK_OCTETS_WRITE);
+        case "system.disk.operations" ->
+            disk(point, 1, Canonical.DISK_OPS_READ, Canonical.DISK_OPS_WRITE);
+        case "system.disk.merged" ->
+            disk(point, 1, Canonical.DISK_MERGED_READ, Canonical.DISK_MERGED_WRITE);
+        case "system.disk.operation_time" ->
+            disk(
+                point,
+                MS_PER_SECOND,
+                Canonical.DISK_READ_TIME_TOTAL,
+                Canonical.DISK_WRITE_TIME_TOTAL);
+        case "system.disk.io_time" ->
+            disk(point, MS_PER_SECOND, Canonical.DISK_IO_TIME, Canonical.DISK_IO_TIME);
+        case "system.disk.weighted_io_time" ->
+            disk(
+                point,
+                MS_PER_SECOND,
+                Canonical.DISK_WEIGHTED_IO_TIME,
+                Canonical.DISK_WEIGHTED_IO_TIME);
+        case "system.network.io" -> network(point, Canonical.OCTETS_IN, Canonical.OCTETS_OUT);
+        case "system.network.packets" ->
+            network(point, Canonical.PACKETS_IN, Canonical.PACKETS_OUT);
+        case "system.network.errors" -> network(point, Canonical.ERRORS_IN, Canonical.ERRORS_OUT);
+        case "system.network.dropped" ->
+            network(point, Canonical.DROPPED_IN, Canonical.DROPPED_OUT);
+        case "system.processes.count" -> processes(point);
+        default -> false;
+      };
+    }
+
+    private static boolean cpu(Point point) throws InvalidMessageException {
+      String state = Canonical.cpuState(first(point.attributes(), "state", "cpu.mode"));
+      if (state == null) {
+        return false;
+      }
+      String cpu = first(point.attributes(), "cpu", "cpu.logical_number");
+      point.add(
+          Canonical.CPU_TIME,
+          cpu == null ? Map.of("state", state) : Map.of("state", state, "cpu", cpu),
+          1);
+      return true;
+    }
+
+    private static boolean memory(Point point) throws InvalidMessageException {
+      String state = first(point.attributes(), "state", "system.memory.state");
+      if (state == null) {
+        return false;
+      }
+      switch (state) {
+        case "used" -> point.add(Canonical.MEMORY_USED, Map.of(), 1);
+        case "free" -> point.add(Canonical.MEMORY_FREE, Map.of(), 1);
+        case "cached" -> point.add(Canonical.MEMORY_CACHED, Map.of(), 1);
+        case "buffered" -> point.add(Canonical.MEMORY_BUFFERED, Map.of(), 1);
+        case "slab_reclaimable" ->
+            point.add(Canonical.MEMORY_SLAB, Map.of(Canonical.SLAB_PART, "reclaimable"), 1);
+        case "slab_unreclaimable" ->
+            point.add(Canonical.MEMORY_SLAB, Map.of(Canonical.SLAB_PART, "unreclaimable"), 1);
         default -> {
           return false;
         }
       }
+      return true;
+    }
+
+    private static boolean processes(Point point) throws InvalidMessageException {
+      String status =
+          first(point.attributes(), "status", "system.process.status", "process.status");
+      String canonical = Canonical.processState(status);
+      if (canonical == null) {
+        return false;
+      }
+      point.add(canonical, Map.of(), 1);
+      return true;
     }
 
     /**
      * A disk metric, split by direction where it has one ({@code read}, {@code write}); io_time and
      * weighted_io_time have none, and pass the same name twice.
      */
-    private static boolean disk(
-        SampleBatch batch,
-        String host,
-        Map<String, String> attributes,
-        double value,
-        long time,
-        Kind kind,
-        double scale,
-        String read,
-        String write)
+    private static boolean disk(Point point, double scale, String read, String write)
         throws InvalidMessageException {
-      String device = first(attributes, "device", "system.device");
+      String device = first(point.attributes(), "device", "system.device");
       if (!Canonical.isWholeDisk(device)) {
         return false;
       }
@@ -390,7 +295,7 @@ final class OtlpSamples {
           read.equals(write)
               ? read
               : byDirection(
-                  first(attributes, "direction", "disk.io.direction"),
+                  first(point.attributes(), "direction", "disk.io.direction"),
                   "read",
                   read,
                   "write",
@@ -398,22 +303,15 @@ final class OtlpSamples {
       if (name == null) {
         return false;
       }
-      batch.add(host, name, Map.of("device", device), value * scale, time, kind);
+      point.add(name, Map.of("device", device), scale);
       return true;
     }
 
-    private static boolean network(
-        SampleBatch batch,
-        String host,
-        Map<String, String> attributes,
-        double value,
-        long time,
-        Kind kind,
-        String in,
-        String out)
+    private static boolean network(Point point, String in, String out)
         throws InvalidMessageException {
-      String device = first(attributes, "device", "system.device", "network.interface.name");
-      String direction = first(attributes, "direction", "network.io.direction");
+      String device =
+          first(point.attributes(), "device", "system.device", "network.interface.name");
+      String direction = first(point.attributes(), "direction", "network.io.direction");
       if (device == null || direction == null) {
         return false;
       }
@@ -422,7 +320,7 @@ final class OtlpSamples {
         return false;
       }
       if (!Canonical.isLoopback(device)) {
-        batch.add(host, name, Map.of("device", device), value, time, kind);
+        point.add(name, Map.of("device", device), 1);
       }
       return true;
     }
