@@ -1,7 +1,11 @@
 package dev.dctwin.pipeline.io;
 
 import dev.dctwin.codec.WireCodec;
+import dev.dctwin.domain.Alert;
+import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.CommissionServer;
+import dev.dctwin.domain.IncidentType;
+import dev.dctwin.domain.Level;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.SampleMessages;
 import dev.dctwin.domain.ServerMetricReport;
@@ -231,6 +235,24 @@ final class IoTestSupport {
 
   static ServerMetricReport withFailedDisk(ServerMetricReport report) {
     return report.withDisk(report.disk().withFailedDevices(1));
+  }
+
+  /** An opened DISK_FAILURE alert of a server of {@link #RACK}, as the sinks' tests write it. */
+  static Alert diskFailure(String server, long openedAt) {
+    return new Alert(
+        Alert.incidentId(Level.SERVER, server, IncidentType.DISK_FAILURE, openedAt),
+        AlertStatus.OPENED,
+        Level.SERVER,
+        server,
+        "dc1",
+        RACK,
+        IncidentType.DISK_FAILURE,
+        IncidentType.DISK_FAILURE.defaultSeverity(),
+        openedAt,
+        openedAt,
+        null,
+        null,
+        "test");
   }
 
   static String json(Message message) {

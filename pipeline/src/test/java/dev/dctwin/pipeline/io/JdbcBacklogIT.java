@@ -8,9 +8,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.domain.Alert;
-import dev.dctwin.domain.AlertStatus;
-import dev.dctwin.domain.IncidentType;
-import dev.dctwin.domain.Level;
 import dev.dctwin.pipeline.testing.TcpProxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -89,20 +86,7 @@ public class JdbcBacklogIT {
   private static Alert alert(long i) {
     String entity = i == REFUSED ? TOO_LONG : serverId((int) i);
     long openedAt = START + i * 1_000L;
-    return new Alert(
-        Alert.incidentId(Level.SERVER, entity, IncidentType.DISK_FAILURE, openedAt),
-        AlertStatus.OPENED,
-        Level.SERVER,
-        entity,
-        "dc1",
-        "dc1-r01",
-        IncidentType.DISK_FAILURE,
-        IncidentType.DISK_FAILURE.defaultSeverity(),
-        openedAt,
-        openedAt,
-        null,
-        null,
-        "test");
+    return IoTestSupport.diskFailure(entity, openedAt);
   }
 
   private static TreeSet<String> goodEntities() {

@@ -12,11 +12,9 @@ import static org.hamcrest.Matchers.startsWith;
 
 import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.domain.Alert;
-import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.IncidentType;
-import dev.dctwin.domain.Level;
 import dev.dctwin.domain.ServerStatusUpdate;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -80,20 +78,7 @@ public class JdbcRejectedRowsIT {
 
   private static Alert alert(String entity, int i) {
     long openedAt = START + i * 1_000L;
-    return new Alert(
-        Alert.incidentId(Level.SERVER, entity, IncidentType.DISK_FAILURE, openedAt),
-        AlertStatus.OPENED,
-        Level.SERVER,
-        entity,
-        "dc1",
-        "dc1-r01",
-        IncidentType.DISK_FAILURE,
-        IncidentType.DISK_FAILURE.defaultSeverity(),
-        openedAt,
-        openedAt,
-        null,
-        null,
-        "test");
+    return IoTestSupport.diskFailure(entity, openedAt);
   }
 
   private static long counter(PipelineResult result, String name) {

@@ -7,9 +7,6 @@ import static org.junit.Assert.assertThrows;
 
 import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.domain.Alert;
-import dev.dctwin.domain.AlertStatus;
-import dev.dctwin.domain.IncidentType;
-import dev.dctwin.domain.Level;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,20 +34,7 @@ public class WriteToJdbcTest {
 
   private static Alert alert(int i) {
     long openedAt = 1_763_719_200_000L + i * 1_000L;
-    return new Alert(
-        Alert.incidentId(Level.SERVER, "dc1-r01-s01", IncidentType.DISK_FAILURE, openedAt),
-        AlertStatus.OPENED,
-        Level.SERVER,
-        "dc1-r01-s01",
-        "dc1",
-        "dc1-r01",
-        IncidentType.DISK_FAILURE,
-        IncidentType.DISK_FAILURE.defaultSeverity(),
-        openedAt,
-        openedAt,
-        null,
-        null,
-        "test");
+    return IoTestSupport.diskFailure("dc1-r01-s01", openedAt);
   }
 
   /** The domain coder's bytes without its version: what must never reach the backlog's state. */
