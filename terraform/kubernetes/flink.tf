@@ -28,6 +28,8 @@ module "flink_flags" {
   extra = merge(
     var.pipeline_options,
     { deploymentId = var.deployment_id },
+    # Only the path: the file names the password's file, which only the pods can read.
+    { kafkaPropertiesFile = "${local.kafka_client_dir}/client.properties" },
     { for endpoint, flag in var.connection_flags : flag => local.connection_values[endpoint] if flag != null },
   )
 }
@@ -35,6 +37,65 @@ module "flink_flags" {
 locals {
   # The port of the Prometheus reporter in every Flink pod.
   metrics_port = 9249
+
+  # Where the Flink pods find the Kafka client settings, the Kafka user's JAAS line, the CA of
+  # Strimzi's cluster, and the JVM trust store that holds the MQTT broker's CA.
+  kafka_client_dir = "/etc/dctwin/kafka"
+  kafka_user_dir   = "/etc/dctwin/kafka-user"
+  kafka_ca_dir     = "/etc/dctwin/kafka-ca"
+  mqtt_ca_dir      = "/etc/dctwin/mqtt-ca"
+  truststore_dir   = "/etc/dctwin/truststore"
+  # The JDK's CAs plus the broker's CA; a trust store holds certificates only, so its password
+  # guards nothing secret (Java needs one to read PKCS12 certificates).
+  truststore_jvm_opts = "-Djavax.net.ssl.trustStore=${local.truststore_dir}/truststore.p12 -Djavax.net.ssl.trustStorePassword=changeit -Djavax.net.ssl.trustStoreType=PKCS12"
+
+  # Non-root (the image's flink user), read-only root filesystem: Flink writes only to the
+  # emptyDir volumes below (/tmp, log/, plugins/) and the checkpoint volume.
+  flink_pod_security = {
+    runAsNonRoot   = true
+    runAsUser      = 9999
+    runAsGroup     = 9999
+    fsGroup        = 9999 # the flink user of the official image, so the volumes are writable
+    seccompProfile = { type = "RuntimeDefault" }
+  }
+
+  flink_volume_mounts = concat(
+    [
+      { name = "tmp", mountPath = "/tmp" },
+      { name = "log", mountPath = "/opt/flink/log" },
+      { name = "plugins", mountPath = "/opt/flink/plugins" },
+      { name = "kafka-client", mountPath = local.kafka_client_dir, readOnly = true },
+      { name = "kafka-user", mountPath = local.kafka_user_dir, readOnly = true },
+      { name = "kafka-ca", mountPath = local.kafka_ca_dir, readOnly = true },
+      { name = "truststore", mountPath = local.truststore_dir, readOnly = true },
+    ],
+    local.use_pvc ? [{ name = "checkpoints", mountPath = local.checkpoint_mount }] : [],
+  )
+
+  flink_volumes = concat(
+    [
+      { name = "tmp", emptyDir = {} },
+      { name = "log", emptyDir = {} },
+      { name = "plugins", emptyDir = {} },
+      { name = "truststore", emptyDir = { medium = "Memory" } },
+      { name = "kafka-client", configMap = { name = kubernetes_config_map_v1.kafka_client.metadata[0].name } },
+      {
+        # The KafkaUser's Secret (made by the User Operator): only its JAAS line.
+        name   = "kafka-user"
+        secret = { secretName = local.kafka_users.pipeline, defaultMode = 288, items = [{ key = "sasl.jaas.config", path = "sasl.jaas.config" }] }
+      },
+      {
+        name   = "kafka-ca"
+        secret = { secretName = "${var.kafka_cluster_name}-cluster-ca-cert", items = [{ key = "ca.crt", path = "ca.crt" }] }
+      },
+      {
+        # A public CA's certificate (ACME issuers) has no ca.crt: the JDK's CAs trust it.
+        name   = "mqtt-ca"
+        secret = { secretName = local.mqtt_tls_secret, optional = true, items = [{ key = "ca.crt", path = "ca.crt" }] }
+      },
+    ],
+    local.use_pvc ? [{ name = "checkpoints", persistentVolumeClaim = { claimName = "${var.flink_deployment_name}-checkpoints" } }] : [],
+  )
 
   # The flags file's checkpoint path (file:///tmp/dctwin/checkpoints): in PVC mode the volume is
   # mounted at that path, so the flag holds as written.
@@ -72,6 +133,9 @@ locals {
       # plugins/metrics-prometheus.
       "metrics.reporter.prom.factory.class" = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory"
       "metrics.reporter.prom.port"          = tostring(local.metrics_port)
+      # MqttIO's TLS connections (ssl://) trust the broker's CA through the JVM's trust store.
+      "env.java.opts.jobmanager"  = local.truststore_jvm_opts
+      "env.java.opts.taskmanager" = local.truststore_jvm_opts
     },
     var.flink_configuration,
   )
@@ -108,6 +172,29 @@ resource "kubernetes_secret_v1" "pipeline_mqtt" {
   data = {
     username = var.mqtt_username
     password = var.mqtt_password
+  }
+}
+
+# The job's Kafka client settings (--kafkaPropertiesFile): SASL_SSL with SCRAM-SHA-512, Strimzi's
+# cluster CA as trust store, and the JAAS line read by Kafka's DirectoryConfigProvider from the
+# mounted KafkaUser Secret when a client starts. Nothing secret is in this file, in the flags or
+# in the job graph.
+resource "kubernetes_config_map_v1" "kafka_client" {
+  metadata {
+    name      = "${var.flink_deployment_name}-kafka-client"
+    namespace = kubernetes_namespace_v1.dctwin.metadata[0].name
+    labels    = local.labels
+  }
+  data = {
+    "client.properties" = <<-EOT
+      security.protocol=SASL_SSL
+      sasl.mechanism=SCRAM-SHA-512
+      ssl.truststore.type=PEM
+      ssl.truststore.location=${local.kafka_ca_dir}/ca.crt
+      config.providers=dir
+      config.providers.dir.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider
+      sasl.jaas.config=$${dir:${local.kafka_user_dir}:sasl.jaas.config}
+    EOT
   }
 }
 
@@ -149,42 +236,56 @@ resource "kubernetes_manifest" "flink_deployment" {
       labels    = local.labels
     }
     spec = {
-      image              = var.image
-      imagePullPolicy    = var.image_pull_policy
-      flinkVersion       = var.flink_version
-      serviceAccount     = "flink" # created in the watched namespace by the operator's chart
-      flinkConfiguration = local.flink_configuration
+      image           = var.image
+      imagePullPolicy = var.image_pull_policy
+      flinkVersion    = var.flink_version
+      serviceAccount  = "flink" # created in the watched namespace by the operator's chart
+      # ClusterIP last, so that no flink_configuration exposes the UI: it has no authentication.
+      flinkConfiguration = merge(local.flink_configuration, {
+        "kubernetes.rest-service.exposed.type" = "ClusterIP"
+      })
       podTemplate = {
-        # The common scrape annotations, for a Prometheus that discovers pods by them.
         metadata = {
+          # What the NetworkPolicies (network-policies.tf, and Strimzi's for its listener) let
+          # reach Kafka, Mosquitto and PostgreSQL.
+          labels = merge(local.kafka_client_label, local.service_client_labels)
+          # The common scrape annotations, for a Prometheus that discovers pods by them.
           annotations = {
             "prometheus.io/scrape" = "true"
             "prometheus.io/port"   = tostring(local.metrics_port)
             "prometheus.io/path"   = "/metrics"
           }
         }
-        # Empty lists would come back from the API server as absent: leave them out instead.
-        spec = merge(
-          {
-            securityContext = {
-              fsGroup = 9999 # the flink user of the official image, so the volume is writable
-            }
-            containers = [merge(
-              {
-                name  = "flink-main-container"
-                env   = local.flink_env
-                ports = [{ name = "metrics", containerPort = local.metrics_port, protocol = "TCP" }]
-              },
-              local.use_pvc ? { volumeMounts = [{ name = "checkpoints", mountPath = local.checkpoint_mount }] } : {},
-            )]
-          },
-          local.use_pvc ? {
-            volumes = [{
-              name                  = "checkpoints"
-              persistentVolumeClaim = { claimName = "${var.flink_deployment_name}-checkpoints" }
-            }]
-          } : {},
-        )
+        spec = {
+          securityContext = local.flink_pod_security
+          initContainers = [{
+            # The image's plugins/ (the Prometheus reporter) into the writable plugins volume, where
+            # ENABLE_BUILT_IN_PLUGINS may add more; and the JVM trust store with the MQTT CA.
+            name            = "prepare"
+            image           = var.image
+            securityContext = local.restricted_container
+            command = ["sh", "-c", join(" && ", [
+              "cp -R /opt/flink/plugins/. /plugins/",
+              "cp \"$JAVA_HOME/lib/security/cacerts\" ${local.truststore_dir}/truststore.p12",
+              "chmod 0644 ${local.truststore_dir}/truststore.p12",
+              "if [ -f ${local.mqtt_ca_dir}/ca.crt ]; then keytool -importcert -noprompt -alias dctwin-mqtt-ca -file ${local.mqtt_ca_dir}/ca.crt -keystore ${local.truststore_dir}/truststore.p12 -storetype PKCS12 -storepass changeit; fi",
+            ])]
+            volumeMounts = [
+              { name = "plugins", mountPath = "/plugins" },
+              { name = "truststore", mountPath = local.truststore_dir },
+              { name = "mqtt-ca", mountPath = local.mqtt_ca_dir, readOnly = true },
+              { name = "tmp", mountPath = "/tmp" },
+            ]
+          }]
+          containers = [{
+            name            = "flink-main-container"
+            env             = local.flink_env
+            ports           = [{ name = "metrics", containerPort = local.metrics_port, protocol = "TCP" }]
+            securityContext = local.restricted_container
+            volumeMounts    = local.flink_volume_mounts
+          }]
+          volumes = local.flink_volumes
+        }
       }
       jobManager = {
         replicas = 1
@@ -233,9 +334,12 @@ resource "kubernetes_manifest" "flink_deployment" {
     kubernetes_manifest.postgres,
     module.mosquitto,
     kubernetes_persistent_volume_claim_v1.checkpoints,
+    kubernetes_manifest.kafka_user_pipeline,
   ]
 }
 
+# Only behind an authenticating proxy (ingress-nginx's external authentication, e.g.
+# oauth2-proxy): Flink's UI and REST API have none and can cancel the job or run code.
 resource "kubernetes_ingress_v1" "flink_ui" {
   count = var.ingress == null ? 0 : 1
 
@@ -243,6 +347,9 @@ resource "kubernetes_ingress_v1" "flink_ui" {
     name      = "${var.flink_deployment_name}-ui"
     namespace = kubernetes_namespace_v1.dctwin.metadata[0].name
     labels    = local.labels
+    annotations = {
+      "nginx.ingress.kubernetes.io/auth-url" = var.ingress.auth_url
+    }
   }
   spec {
     ingress_class_name = var.ingress.class_name

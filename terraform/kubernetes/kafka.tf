@@ -1,12 +1,26 @@
 # Kafka in KRaft mode (no ZooKeeper): one KafkaNodePool whose nodes are both controllers and
 # brokers, and the Kafka resource that Strimzi turns into the cluster. Topics are KafkaTopic
-# resources that the Topic Operator reconciles.
+# resources that the Topic Operator reconciles, users (kafka-users.tf) KafkaUser resources that
+# the User Operator reconciles. Clients reach one listener only: TLS with SCRAM-SHA-512, and the
+# simple authorizer checks every request against the user's ACLs (README.md#security).
 
 locals {
   # A one-node development cluster cannot replicate; otherwise keep 3 copies, 2 in sync.
   kafka_replication = min(var.kafka_replicas, 3)
   kafka_min_isr     = var.kafka_replicas >= 3 ? 2 : 1
-  kafka_bootstrap   = "${var.kafka_cluster_name}-kafka-bootstrap.${var.namespace}.svc:9092"
+  kafka_bootstrap   = "${var.kafka_cluster_name}-kafka-bootstrap.${var.namespace}.svc:${local.kafka_port}"
+  kafka_port        = 9093
+
+  # Strimzi's containers write only to volumes (/tmp is an emptyDir it mounts in each of them).
+  restricted_container = {
+    runAsNonRoot             = true
+    readOnlyRootFilesystem   = true
+    allowPrivilegeEscalation = false
+    capabilities             = { drop = ["ALL"] }
+  }
+  # Pods that may open a connection to the Kafka listener (also what the NetworkPolicy that
+  # Strimzi generates for the listener lets in).
+  kafka_client_label = { "dctwin.dev/kafka-client" = "true" }
 }
 
 resource "kubernetes_manifest" "kafka_node_pool" {
@@ -64,11 +78,23 @@ resource "kubernetes_manifest" "kafka" {
       kafka = {
         version = var.kafka_version
         listeners = [{
-          name = "plain"
-          port = 9092
-          type = "internal"
-          tls  = false
+          name           = "tls"
+          port           = local.kafka_port
+          type           = "internal"
+          tls            = true
+          authentication = { type = "scram-sha-512" }
+          networkPolicyPeers = [{
+            podSelector = { matchLabels = local.kafka_client_label }
+          }]
         }]
+        authorization = { type = "simple" }
+        template = {
+          pod = {
+            # fsGroup 0: Strimzi's default for its persistent volumes, which this replaces.
+            securityContext = { runAsNonRoot = true, fsGroup = 0, seccompProfile = { type = "RuntimeDefault" } }
+          }
+          kafkaContainer = { securityContext = local.restricted_container }
+        }
         config = {
           "default.replication.factor"               = local.kafka_replication
           "min.insync.replicas"                      = local.kafka_min_isr
@@ -79,6 +105,11 @@ resource "kubernetes_manifest" "kafka" {
         }
       }
       entityOperator = {
+        template = {
+          pod                    = { securityContext = { runAsNonRoot = true, seccompProfile = { type = "RuntimeDefault" } } }
+          topicOperatorContainer = { securityContext = local.restricted_container }
+          userOperatorContainer  = { securityContext = local.restricted_container }
+        }
         topicOperator = {
           resources = {
             requests = { cpu = "100m", memory = "256Mi" }
@@ -110,20 +141,42 @@ resource "kubernetes_manifest" "kafka" {
   depends_on = [module.operators, kubernetes_manifest.kafka_node_pool]
 }
 
+locals {
+  kafka_stream_topic = {
+    partitions = var.kafka_topic_partitions
+    replicas   = local.kafka_replication
+    config = {
+      "retention.ms"        = tostring(var.kafka_topic_retention_hours * 3600 * 1000)
+      "min.insync.replicas" = tostring(local.kafka_min_isr)
+    }
+  }
+}
+
 module "kafka_topics" {
   source = "../modules/kafka-topics"
 
   namespace    = var.namespace
   cluster_name = var.kafka_cluster_name
   topics = {
-    for topic in var.kafka_topics : topic => {
+    (var.kafka_topics.metrics)    = local.kafka_stream_topic
+    (var.kafka_topics.sensors)    = local.kafka_stream_topic
+    (var.kafka_topics.prometheus) = local.kafka_stream_topic
+    # Compacted, not deleted after the retention time: the topic keeps the latest commission or
+    # decommission of every server (their producers key them by server id), so that a job
+    # started from an empty state still learns the whole fleet. Its size is bounded by the number
+    # of servers, not by time.
+    (var.kafka_topics.provisioning) = {
       partitions = var.kafka_topic_partitions
       replicas   = local.kafka_replication
       config = {
-        "retention.ms"        = tostring(var.kafka_topic_retention_hours * 3600 * 1000)
+        "cleanup.policy"      = "compact"
         "min.insync.replicas" = tostring(local.kafka_min_isr)
       }
     }
+    (var.kafka_topics.queries)      = local.kafka_stream_topic
+    (var.kafka_topics.alerts)       = local.kafka_stream_topic
+    (var.kafka_topics.answers)      = local.kafka_stream_topic
+    (var.kafka_topics.dead_letters) = local.kafka_stream_topic
   }
 
   depends_on = [kubernetes_manifest.kafka]

@@ -29,8 +29,18 @@ output "flink_checkpoint_storage" {
 }
 
 output "kafka_bootstrap_servers" {
-  description = "In-cluster Kafka bootstrap address (plain listener)."
+  description = "In-cluster Kafka bootstrap address (the TLS listener, SCRAM-SHA-512)."
   value       = local.kafka_bootstrap
+}
+
+output "kafka_users" {
+  description = "KafkaUser (and Secret, with password and sasl.jaas.config) of each client: pipeline, mqtt_bridge, prometheus, alertmanager_relay."
+  value       = local.kafka_users
+}
+
+output "kafka_ca_secret" {
+  description = "Secret with the CA of Strimzi's cluster (ca.crt) that clients trust."
+  value       = "${var.kafka_cluster_name}-cluster-ca-cert"
 }
 
 output "kafka_topics" {
@@ -59,12 +69,12 @@ output "postgres_port_forward" {
 }
 
 output "mqtt_uri" {
-  description = "In-cluster MQTT URI of Mosquitto (user mqtt_username)."
+  description = "In-cluster MQTT URI of Mosquitto (ssl://, users mqtt_username and mqtt_device_username)."
   value       = module.mosquitto.uri
 }
 
 output "mqtt_port_forward" {
-  description = "Run this to reach Mosquitto on localhost:1883."
+  description = "Run this to reach Mosquitto on localhost:8883 (TLS: mosquitto_pub --cafile <the CA> -h mosquitto.<namespace>.svc needs that name to resolve to 127.0.0.1, or --insecure for a test)."
   value       = module.mosquitto.port_forward_command
 }
 

@@ -126,21 +126,35 @@ variable "kafka_resources" {
 }
 
 variable "kafka_topics" {
-  type        = list(string)
-  description = "dctwin's Kafka topics (transforms/WIRE-FORMAT.md)."
-  default = [
-    "dctwin.metrics",
-    "dctwin.sensors",
-    "dctwin.provisioning",
-    "dctwin.queries",
-    "dctwin.alerts",
-    "dctwin.answers",
-    "dctwin.dead-letters",
-  ]
+  type = object({
+    metrics      = optional(string, "dctwin.metrics")
+    sensors      = optional(string, "dctwin.sensors")
+    provisioning = optional(string, "dctwin.provisioning")
+    queries      = optional(string, "dctwin.queries")
+    alerts       = optional(string, "dctwin.alerts")
+    answers      = optional(string, "dctwin.answers")
+    dead_letters = optional(string, "dctwin.dead-letters")
+    # What the Prometheus receiver publishes (the job reads it with --topicFormats=<topic>=prometheus-remote-write).
+    prometheus = optional(string, "dctwin.prometheus")
+  })
+  description = "dctwin's Kafka topics by role (transforms/WIRE-FORMAT.md). The KafkaUsers' ACLs grant each client its topics by these names; the provisioning topic is compacted."
+  default     = {}
+  nullable    = false
 
   validation {
-    condition     = length(var.kafka_topics) == length(distinct(var.kafka_topics))
-    error_message = "kafka_topics has a topic twice."
+    condition     = length(values(var.kafka_topics)) == length(distinct(values(var.kafka_topics)))
+    error_message = "kafka_topics names a topic twice."
+  }
+}
+
+variable "kafka_consumer_group" {
+  type        = string
+  description = "Consumer group of the job's Kafka source (its --kafkaConsumerGroup, default dctwin): the only group besides its exactly-once sinks' groups (dctwin-<deployment_id>-eos-*) that its KafkaUser may use."
+  default     = "dctwin"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._-]+$", var.kafka_consumer_group))
+    error_message = "kafka_consumer_group is letters, digits and . _ -."
   }
 }
 
@@ -258,7 +272,7 @@ variable "mosquitto_image" {
 
 variable "mqtt_username" {
   type        = string
-  description = "MQTT user that the devices and the pipeline connect as."
+  description = "MQTT user that the pipeline connects as; its ACL lets it only subscribe to the input topics (dctwin/metrics, /sensors, /provisioning, /queries)."
   default     = "dctwin"
 
   validation {
@@ -275,6 +289,44 @@ variable "mqtt_password" {
   validation {
     condition     = length(var.mqtt_password) >= 12 && !can(regex("[\\r\\n]", var.mqtt_password))
     error_message = "mqtt_password must have at least 12 characters and no line breaks."
+  }
+}
+
+variable "mqtt_device_username" {
+  type        = string
+  description = "MQTT user that the devices (metrics daemons, BMC bridges, provisioning) publish as; its ACL lets it only publish to the input topics."
+  default     = "dctwin-device"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.@-]+$", var.mqtt_device_username))
+    error_message = "mqtt_device_username is letters, digits and _ . @ -."
+  }
+}
+
+variable "mqtt_device_password" {
+  type        = string
+  description = "Password of mqtt_device_username. Give it with TF_VAR_mqtt_device_password or a tfvars file kept out of git."
+  sensitive   = true
+
+  validation {
+    condition     = length(var.mqtt_device_password) >= 12 && !can(regex("[\\r\\n]", var.mqtt_device_password))
+    error_message = "mqtt_device_password must have at least 12 characters and no line breaks."
+  }
+}
+
+variable "mqtt_tls" {
+  type = object({
+    secret_name = optional(string)
+    issuer = optional(object({
+      name = string
+      kind = optional(string, "ClusterIssuer")
+    }))
+  })
+  description = "The broker's TLS certificate (Mosquitto listens with TLS only, port 8883): either secret_name, an existing kubernetes.io/tls Secret in the namespace (tls.crt, tls.key, and ca.crt, which the Flink pods trust), or issuer, a cert-manager Issuer or ClusterIssuer that signs a Certificate for mosquitto.<namespace>.svc (cert-manager must be installed)."
+
+  validation {
+    condition     = (var.mqtt_tls.secret_name == null) != (var.mqtt_tls.issuer == null)
+    error_message = "Set exactly one of mqtt_tls.secret_name and mqtt_tls.issuer."
   }
 }
 
@@ -428,9 +480,14 @@ variable "flink_plugins" {
 
 variable "flink_configuration" {
   type        = map(string)
-  description = "Extra Flink configuration (flinkConfiguration of the FlinkDeployment), applied over this configuration's own keys."
+  description = "Extra Flink configuration (flinkConfiguration of the FlinkDeployment), applied over this configuration's own keys, except kubernetes.rest-service.exposed.type, which stays ClusterIP."
   default     = {}
   nullable    = false
+
+  validation {
+    condition     = !contains(keys(var.flink_configuration), "kubernetes.rest-service.exposed.type")
+    error_message = "The Flink UI has no authentication: its Service stays ClusterIP (kubectl port-forward, or ingress with auth_url)."
+  }
 }
 
 variable "upgrade_mode" {
@@ -490,14 +547,57 @@ variable "connection_flags" {
 
 variable "ingress" {
   type = object({
-    host       = string
-    class_name = optional(string)
+    host                 = string
+    class_name           = optional(string)
+    auth_url             = string
+    controller_namespace = optional(string, "ingress-nginx")
   })
-  description = "Expose the Flink UI (the <name>-rest Service) through an Ingress on this host; null: reach it with kubectl port-forward."
+  description = "Expose the Flink UI (the <name>-rest Service) through an ingress-nginx Ingress on this host, only behind an authenticating proxy: auth_url is its external authentication endpoint (e.g. oauth2-proxy's https://auth.example.com/oauth2/auth), controller_namespace where the controller runs (the NetworkPolicy lets it reach port 8081). null (the default): reach the UI with kubectl port-forward."
   default     = null
 
   validation {
-    condition     = var.ingress == null ? true : can(regex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", var.ingress.host))
-    error_message = "ingress.host is a DNS name such as flink.dctwin.example.com."
+    condition     = var.ingress == null ? true : can(regex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", var.ingress.host)) && can(regex("^https://", var.ingress.auth_url))
+    error_message = "ingress.host is a DNS name such as flink.dctwin.example.com; ingress.auth_url is an https:// URL."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Network
+# ---------------------------------------------------------------------------------------------
+
+variable "https_egress_cidrs" {
+  type        = list(string)
+  description = "Where the Flink, Kafka and PostgreSQL pods may open connections on 443 and 6443: the Kubernetes API server (Flink HA and TaskManager pods, Strimzi's entity operator, CloudNativePG's instance manager) and, with checkpoint_uri, the object store. Narrow it to the API server's and the store's addresses where they are known."
+  default     = ["0.0.0.0/0"]
+  nullable    = false
+
+  validation {
+    condition     = length(var.https_egress_cidrs) > 0 && alltrue([for cidr in var.https_egress_cidrs : can(cidrhost(cidr, 0))])
+    error_message = "https_egress_cidrs is a non-empty list of CIDR blocks."
+  }
+}
+
+variable "prometheus_namespace" {
+  type        = string
+  description = "Namespace of the Prometheus that scrapes the Flink pods' metrics port (9249); null: no scraping is allowed."
+  default     = "monitoring"
+}
+
+variable "mqtt_client_namespaces" {
+  type        = list(string)
+  description = "Namespaces whose pods may connect to Mosquitto (8883); pods labelled dctwin.dev/mqtt-client=true in dctwin's namespace always may."
+  default     = []
+  nullable    = false
+}
+
+variable "mqtt_client_cidrs" {
+  type        = list(string)
+  description = "Source CIDRs (devices outside the cluster, through a load balancer or node port that you add) that may connect to Mosquitto (8883)."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for cidr in var.mqtt_client_cidrs : can(cidrhost(cidr, 0))])
+    error_message = "mqtt_client_cidrs are CIDR blocks."
   }
 }

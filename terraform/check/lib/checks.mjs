@@ -16,6 +16,7 @@ import {
 } from './hcl.mjs';
 import { childContext, isLiteral, localSourceDir, rootContext, traceSources } from './trace.mjs';
 import { diffFlagLines, diffFlagMap, flagMap, readFlagLines } from './flags.mjs';
+import { checkKubernetesSecurity } from './k8s-security.mjs';
 
 /** Meta-arguments of a module block: not input variables. */
 const MODULE_META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
@@ -82,6 +83,7 @@ export async function checkTree(terraformDir, { repoRoot = path.resolve(terrafor
     for (const { res, ctx } of jobs) {
       traces.push(await checkDataflowJob(res, ctx, cache, repoRoot, add));
     }
+    checkKubernetesSecurity(root, resources, add);
   }
   return { findings, notes, modules: mods.map((m) => m.dir), roots: roots.map((m) => m.dir), rootModules: roots, traces };
 }

@@ -91,6 +91,29 @@ describe('broken fixtures fail', () => {
   test('a variable without type and description', async () => {
     assertFindings(await checkFixture('variable-without-type'), [/variable "image" has no type/, /variable "image" has no description/]);
   });
+
+  test('Kubernetes without the security of terraform/kubernetes/README.md#security', async () => {
+    assertFindings(await checkFixture('k8s-insecure'), [
+      /Kafka listener "plain" must use TLS/,
+      /Kafka listener "plain" must authenticate clients with SCRAM-SHA-512/,
+      /spec\.kafka\.authorization must be \{ type = "simple" \}/,
+      /kubernetes_manifest\.kafka: spec\.kafka\.template must set the pods' and containers' securityContext/,
+      /KafkaUser pipeline needs authorization = \{ type = "simple", acls = \[\.\.\.\] \}/,
+      /KafkaUser relay ACL #1: resource\.name must name the topic \(no wildcard\)/,
+      /KafkaUser relay ACL #1: operations must list what the user needs \(not All\)/,
+      /topic dctwin\.provisioning must have cleanup\.policy = "compact"/,
+      /FlinkDeployment has no spec\.podTemplate/,
+      /kubernetes_manifest\.flink: flinkConfiguration must set "kubernetes\.rest-service\.exposed\.type" = "ClusterIP"/,
+      /a NodePort Service exposes the Flink UI/,
+      /an Ingress exposes the Flink UI\/REST API without an authenticating proxy/,
+      /kubernetes_deployment_v1\.mosquitto: the pod security_context needs run_as_non_root = true/,
+      /container "mosquitto" security_context needs run_as_non_root = true, read_only_root_filesystem = true, allow_privilege_escalation = false, capabilities\.drop = \["ALL"\]/,
+      /mosquitto\.conf: allow_anonymous must be false/,
+      /mosquitto\.conf: needs an acl_file/,
+      /mosquitto\.conf: "listener 1883" has no TLS/,
+      /no default-deny NetworkPolicy/,
+    ]);
+  });
 });
 
 describe('good configurations pass', () => {
@@ -158,6 +181,40 @@ describe('the real configuration, changed in a scratch copy', () => {
     );
     assertFindings(result, [/variable "db_password" is sensitive but has a default/]);
   });
+
+  // One test per security rule: the real configuration, broken in one place, has that one finding.
+  const securityCases = [
+    ['a plaintext Kafka listener', 'terraform/kubernetes/kafka.tf', 'tls            = true', 'tls            = false', /Kafka listener "tls" must use TLS/],
+    ['a Kafka listener without SCRAM', 'terraform/kubernetes/kafka.tf', 'authentication = { type = "scram-sha-512" }', 'authentication = { type = "tls" }', /Kafka listener "tls" must authenticate clients with SCRAM-SHA-512/],
+    ['Kafka without an authorizer', 'terraform/kubernetes/kafka.tf', 'authorization = { type = "simple" }', '', /spec\.kafka\.authorization must be/],
+    ['Kafka containers without a read-only root filesystem', 'terraform/kubernetes/kafka.tf', 'readOnlyRootFilesystem   = true', 'readOnlyRootFilesystem   = false',
+      /spec\.kafka\.template\.kafkaContainer\.securityContext needs readOnlyRootFilesystem = true/,
+      /spec\.entityOperator\.template\.topicOperatorContainer\.securityContext needs readOnlyRootFilesystem = true/,
+      /spec\.entityOperator\.template\.userOperatorContainer\.securityContext needs readOnlyRootFilesystem = true/,
+      /kubernetes_manifest\.flink_deployment: spec\.podTemplate: container "flink-main-container" securityContext needs readOnlyRootFilesystem = true/],
+    ['a KafkaUser without ACLs', 'terraform/kubernetes/kafka-users.tf',
+      '          { resource = { type = "topic", name = var.kafka_topics.prometheus, patternType = "literal" }, operations = ["Describe", "Write"] },\n', '',
+      /KafkaUser \$\{local\.kafka_users\.prometheus\} needs authorization/],
+    ['a KafkaUser with All', 'terraform/kubernetes/kafka-users.tf', 'operations = ["Describe", "Read", "Write"] },', 'operations = ["All"] },', /ACL #6: operations must list what the user needs \(not All\)/],
+    ['the Flink container without its security context', 'terraform/kubernetes/flink.tf', 'securityContext = local.restricted_container\n            volumeMounts', 'volumeMounts',
+      /container "flink-main-container" securityContext needs readOnlyRootFilesystem = true, allowPrivilegeEscalation = false, capabilities\.drop = \["ALL"\]/],
+    ['Flink pods that may run as root', 'terraform/kubernetes/flink.tf', 'runAsNonRoot   = true', 'runAsNonRoot   = false',
+      /spec\.podTemplate: securityContext\.runAsNonRoot must be true/],
+    ['a Mosquitto container with a writable root filesystem', 'terraform/modules/mosquitto/main.tf', 'read_only_root_filesystem  = true', 'read_only_root_filesystem  = false',
+      /init_container "hash-passwords" security_context needs read_only_root_filesystem = true/],
+    ['no default-deny NetworkPolicy', 'terraform/kubernetes/network-policies.tf', '    pod_selector {}\n    policy_types = ["Ingress", "Egress"]', '    pod_selector {}\n    policy_types = ["Ingress"]', /no default-deny NetworkPolicy/],
+    ['the Flink UI on a load balancer', 'terraform/kubernetes/flink.tf', '"kubernetes.rest-service.exposed.type" = "ClusterIP"', '"kubernetes.rest-service.exposed.type" = "LoadBalancer"', /flinkConfiguration must set "kubernetes\.rest-service\.exposed\.type" = "ClusterIP"/],
+    ['the Flink UI behind an Ingress without authentication', 'terraform/kubernetes/flink.tf', '"nginx.ingress.kubernetes.io/auth-url" = var.ingress.auth_url', '"nginx.ingress.kubernetes.io/proxy-body-size" = "1m"', /an Ingress exposes the Flink UI\/REST API without an authenticating proxy/],
+    ['a provisioning topic that is not compacted', 'terraform/kubernetes/kafka.tf', '"cleanup.policy"      = "compact"', '"cleanup.policy"      = "delete"', /the provisioning topic .*kafka_topics\.provisioning.* must have config "cleanup\.policy" = "compact"/],
+    ['Mosquitto with anonymous clients', 'terraform/modules/mosquitto/main.tf', 'allow_anonymous false', 'allow_anonymous true', /mosquitto\.conf: allow_anonymous must be false/],
+    ['Mosquitto without an ACL file', 'terraform/modules/mosquitto/main.tf', 'acl_file /mosquitto/config/acl\n', '', /mosquitto\.conf: needs an acl_file/],
+    ['Mosquitto without TLS', 'terraform/modules/mosquitto/main.tf', 'certfile /mosquitto/tls/tls.crt\n', '', /mosquitto\.conf: "listener \$\{var\.port\}" has no TLS/],
+  ];
+  for (const [what, file, from, to, ...patterns] of securityCases) {
+    test(`security: ${what} fails`, async () => {
+      assertFindings(await checkEditedCopy((change) => change(file, from, to)), patterns);
+    });
+  }
 
   test('a module output that does not exist fails', async () => {
     const result = await checkEditedCopy((change) => change('terraform/kubernetes/outputs.tf', 'module.mosquitto.uri', 'module.mosquitto.url'));

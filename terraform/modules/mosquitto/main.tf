@@ -1,6 +1,9 @@
-# Mosquitto: a single broker (MQTT has no clustering) behind a ClusterIP Service. The password
-# file comes from a Secret holding "user:password" lines; an init container hashes it with
-# mosquitto_passwd -U into an in-memory volume, so no plain password reaches the broker's config.
+# Mosquitto: a single broker (MQTT has no clustering) behind a ClusterIP Service, listening with
+# TLS only (certificate and key from a kubernetes.io/tls Secret), no anonymous clients, and an ACL
+# file that gives each user its topics. The password file comes from a Secret holding
+# "user:password" lines; an init container hashes it with mosquitto_passwd -U into an in-memory
+# volume, so no plain password reaches the broker's config. Both containers run as the mosquitto
+# user with a read-only root filesystem: they write only to their emptyDir volumes.
 
 locals {
   labels = {
@@ -10,6 +13,16 @@ locals {
     "app.kubernetes.io/managed-by" = "terraform"
   }
   mosquitto_uid = 1883 # the mosquitto user of the eclipse-mosquitto image
+
+  # Mosquitto's ACL file: "user <name>" then that user's "topic <read|write|readwrite> <pattern>".
+  acl = join("\n", [
+    for user in sort(keys(var.acl)) : join("\n", concat(
+      ["user ${user}"],
+      [for topic in var.acl[user].read : "topic read ${topic}"],
+      [for topic in var.acl[user].write : "topic write ${topic}"],
+      [for topic in var.acl[user].readwrite : "topic readwrite ${topic}"],
+    ))
+  ])
 }
 
 resource "kubernetes_secret_v1" "passwords" {
@@ -31,9 +44,14 @@ resource "kubernetes_config_map_v1" "config" {
   }
   data = {
     "mosquitto.conf" = <<-EOT
+      per_listener_settings false
       listener ${var.port}
+      certfile /mosquitto/tls/tls.crt
+      keyfile /mosquitto/tls/tls.key
+      tls_version tlsv1.2
       allow_anonymous false
       password_file /mosquitto/passwd/passwords
+      acl_file /mosquitto/config/acl
       persistence true
       persistence_location /mosquitto/data/
       log_dest stdout
@@ -41,6 +59,7 @@ resource "kubernetes_config_map_v1" "config" {
       log_type warning
       log_type notice
     EOT
+    "acl"            = "${local.acl}\n"
   }
 }
 
@@ -69,7 +88,7 @@ resource "kubernetes_deployment_v1" "broker" {
         annotations = {
           # Roll the pod when the configuration or the users change (the Secret's version, not a
           # hash of its content, which would leak a fast hash of the passwords).
-          "dctwin.dev/config-sha256"      = sha256(kubernetes_config_map_v1.config.data["mosquitto.conf"])
+          "dctwin.dev/config-sha256"      = sha256(join("\n", [for key in sort(keys(kubernetes_config_map_v1.config.data)) : kubernetes_config_map_v1.config.data[key]]))
           "dctwin.dev/passwords-revision" = kubernetes_secret_v1.passwords.metadata[0].resource_version
         }
       }
@@ -80,12 +99,23 @@ resource "kubernetes_deployment_v1" "broker" {
           run_as_group    = local.mosquitto_uid
           run_as_non_root = true
           fs_group        = local.mosquitto_uid
+          seccomp_profile {
+            type = "RuntimeDefault"
+          }
         }
 
         init_container {
           name    = "hash-passwords"
           image   = var.image
           command = ["sh", "-c", "cp /secret/passwords.txt /mosquitto/passwd/passwords && chmod 0600 /mosquitto/passwd/passwords && mosquitto_passwd -U /mosquitto/passwd/passwords"]
+          security_context {
+            run_as_non_root            = true
+            read_only_root_filesystem  = true
+            allow_privilege_escalation = false
+            capabilities {
+              drop = ["ALL"]
+            }
+          }
           volume_mount {
             name       = "passwords-plain"
             mount_path = "/secret"
@@ -95,11 +125,23 @@ resource "kubernetes_deployment_v1" "broker" {
             name       = "passwd"
             mount_path = "/mosquitto/passwd"
           }
+          volume_mount {
+            name       = "tmp"
+            mount_path = "/tmp"
+          }
         }
 
         container {
           name  = "mosquitto"
           image = var.image
+          security_context {
+            run_as_non_root            = true
+            read_only_root_filesystem  = true
+            allow_privilege_escalation = false
+            capabilities {
+              drop = ["ALL"]
+            }
+          }
           port {
             name           = "mqtt"
             container_port = var.port
@@ -138,6 +180,11 @@ resource "kubernetes_deployment_v1" "broker" {
             read_only  = true
           }
           volume_mount {
+            name       = "tls"
+            mount_path = "/mosquitto/tls"
+            read_only  = true
+          }
+          volume_mount {
             name       = "data"
             mount_path = "/mosquitto/data"
           }
@@ -146,7 +193,23 @@ resource "kubernetes_deployment_v1" "broker" {
         volume {
           name = "config"
           config_map {
-            name = kubernetes_config_map_v1.config.metadata[0].name
+            name         = kubernetes_config_map_v1.config.metadata[0].name
+            default_mode = "0440"
+          }
+        }
+        volume {
+          name = "tls"
+          secret {
+            secret_name  = var.tls_certificate
+            default_mode = "0440"
+            items {
+              key  = "tls.crt"
+              path = "tls.crt"
+            }
+            items {
+              key  = "tls.key"
+              path = "tls.key"
+            }
           }
         }
         volume {
@@ -158,6 +221,12 @@ resource "kubernetes_deployment_v1" "broker" {
         }
         volume {
           name = "passwd"
+          empty_dir {
+            medium = "Memory"
+          }
+        }
+        volume {
+          name = "tmp"
           empty_dir {
             medium = "Memory"
           }

@@ -9,8 +9,8 @@ output "host" {
 }
 
 output "uri" {
-  description = "In-cluster MQTT URI of the broker (tcp://host:port)."
-  value       = "tcp://${kubernetes_service_v1.broker.metadata[0].name}.${var.namespace}.svc:${var.port}"
+  description = "In-cluster MQTT URI of the broker (ssl://host:port: TLS only)."
+  value       = "ssl://${kubernetes_service_v1.broker.metadata[0].name}.${var.namespace}.svc:${var.port}"
 }
 
 output "port_forward_command" {

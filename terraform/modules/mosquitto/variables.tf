@@ -41,10 +41,29 @@ variable "users" {
   }
 }
 
+variable "acl" {
+  type = map(object({
+    read      = optional(list(string), [])
+    write     = optional(list(string), [])
+    readwrite = optional(list(string), [])
+  }))
+  description = "Topic rights by user name (Mosquitto's acl_file): topic patterns (+ and # wildcards) the user may read (subscribe), write (publish) or both. A user without an entry may do nothing."
+
+  validation {
+    condition     = alltrue([for user, rights in var.acl : can(regex("^[A-Za-z0-9_.@-]+$", user)) && alltrue([for t in concat(rights.read, rights.write, rights.readwrite) : t != "" && !can(regex("[\\s]", t))])])
+    error_message = "ACL user names are letters, digits and _ . @ -; topic patterns are non-empty and have no white space."
+  }
+}
+
+variable "tls_certificate" {
+  type        = string
+  description = "Name of the Secret (kubernetes.io/tls, e.g. made by a cert-manager Certificate) in the namespace with the broker's certificate (tls.crt, chain included) and key (tls.key). Its name must match the host clients connect to (output host)."
+}
+
 variable "port" {
   type        = number
-  description = "MQTT (TCP, no TLS) port of the broker and its Service."
-  default     = 1883
+  description = "MQTT over TLS port of the broker and its Service (the only listener)."
+  default     = 8883
 
   validation {
     condition     = var.port > 0 && var.port < 65536
