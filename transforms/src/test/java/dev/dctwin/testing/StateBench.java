@@ -115,8 +115,9 @@ public final class StateBench {
   public static String table(List<StateLine> lines) {
     StringBuilder table = new StringBuilder();
     table.append(
-        "| flood | DoFn | keys | peak keys with state | peak bytes | bytes/key | left keys"
-            + " | left bytes | left timers | bound of what is left | outputs | verdict |\n");
+        "| flood | DoFn | keys | keys with state, during | bytes, during | bytes/key, during"
+            + " | keys left | bytes left | timers left | bound of what is left | outputs | verdict"
+            + " |\n");
     table.append("|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|---|\n");
     for (StateLine line : lines) {
       table.append(
