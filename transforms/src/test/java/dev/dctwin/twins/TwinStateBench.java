@@ -41,7 +41,7 @@ import org.apache.beam.sdk.values.TupleTag;
  * KeyedDoFnHarness} whose outputs feed the next as the transform wires them (report assembly,
  * server, rack and datacenter twins, maintenance calendars), one watermark for all. Each flood is
  * measured once event time has reached the moment before its keys may be forgotten and once it is
- * well past it (STATE-BENCH.md in dev/dctwin/testing).
+ * well past it (transforms/src/test/java/dev/dctwin/testing/STATE-BENCH.md).
  */
 public final class TwinStateBench {
   static final long T0 = SampleMessages.T0;
@@ -116,8 +116,9 @@ public final class TwinStateBench {
         TwinsConfig.defaults().assembly().seriesTtlIntervals()
             * TwinsConfig.defaults().assembly().intervalMs();
     if (commissioned) {
-      // The host's mapping to its server stays (ASSEMBLY.md, "State"); the rest goes with the
-      // server twin's TTL.
+      // The host's mapping to its server stays
+      // (transforms/src/main/java/dev/dctwin/models/agents/ASSEMBLY.md, "State"); the rest goes
+      // with the server twin's TTL.
       return chain.measure(
           "agent hosts commissioned, one message",
           hosts,
