@@ -411,7 +411,7 @@ public final class TwinStateBench {
                 left.bytes(),
                 left.timers(),
                 mapping ? keys * mappingBytes() : 0,
-                mapping ? "host->server mapping only (ASSEMBLY.md)" : "0 once event time passed",
+                mapping ? "host->server mapping only" : "0 once event time passed",
                 outputs,
                 outputsOk));
       }
