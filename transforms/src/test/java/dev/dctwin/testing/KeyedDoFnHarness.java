@@ -1,5 +1,6 @@
 package dev.dctwin.testing;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,19 +11,31 @@ import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.NullSideInputReader;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.runners.core.StateTag;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.state.BagState;
+import org.apache.beam.sdk.state.CombiningState;
+import org.apache.beam.sdk.state.MapState;
+import org.apache.beam.sdk.state.OrderedListState;
+import org.apache.beam.sdk.state.SetState;
 import org.apache.beam.sdk.state.State;
+import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.WindowedValue;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.joda.time.Instant;
@@ -35,7 +48,8 @@ import org.joda.time.Instant;
  *
  * <p>What it is for: {@link #keysWithState()} and {@link #pendingTimers()} read the state cells
  * themselves, so a test sees what the DoFn really leaves behind. A key whose cells are all cleared
- * is dropped, as a runner's state backend drops it.
+ * is dropped, as a runner's state backend drops it. {@link #stateBytes()} encodes what the cells
+ * hold with the coders of their state specs: the bytes a backend serializes as values.
  */
 public final class KeyedDoFnHarness<K, InT, OutT> {
   private final DoFnRunner<KV<K, InT>, OutT> runner;
@@ -43,6 +57,7 @@ public final class KeyedDoFnHarness<K, InT, OutT> {
   private final Map<K, Map<String, Pending<K>>> timersByKey = new HashMap<>();
   private final TreeSet<Pending<K>> timers = new TreeSet<>();
   private final Map<TupleTag<?>, Long> outputs = new HashMap<>();
+  private final Map<TupleTag<?>, List<TimestampedValue<?>>> captured = new HashMap<>();
   private K currentKey;
   private Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private long sequence;
@@ -69,6 +84,10 @@ public final class KeyedDoFnHarness<K, InT, OutT> {
           @Override
           public <T> void output(TupleTag<T> tag, WindowedValue<T> value) {
             outputs.merge(tag, 1L, Long::sum);
+            List<TimestampedValue<?>> kept = captured.get(tag);
+            if (kept != null) {
+              kept.add(TimestampedValue.of(value.getValue(), value.getTimestamp()));
+            }
           }
         };
     this.runner =
@@ -145,6 +164,38 @@ public final class KeyedDoFnHarness<K, InT, OutT> {
     return outputs.getOrDefault(tag, 0L);
   }
 
+  /** From now on keeps the outputs of {@code tag}, with their timestamps, for {@link #take}. */
+  public void capture(TupleTag<?> tag) {
+    captured.putIfAbsent(tag, new ArrayList<>());
+  }
+
+  /** The outputs of a {@link #capture}d tag since the last call, in the order they were made. */
+  @SuppressWarnings("unchecked")
+  public <T> List<TimestampedValue<T>> take(TupleTag<T> tag) {
+    List<TimestampedValue<?>> kept = captured.get(tag);
+    if (kept == null) {
+      throw new IllegalArgumentException("not captured: " + tag);
+    }
+    List<TimestampedValue<T>> taken = new ArrayList<>();
+    kept.forEach(value -> taken.add((TimestampedValue<T>) value));
+    kept.clear();
+    return taken;
+  }
+
+  /**
+   * The bytes of every state cell that is not cleared, of all keys: the cell's contents encoded
+   * with the coders of its state spec (a value; each element of a bag, set or ordered list, the
+   * latter with its 8-byte timestamp; each key and value of a map; a combining cell's accumulator).
+   * Keys, cell names and timers are not counted.
+   */
+  public long stateBytes() {
+    long total = 0;
+    for (Cells<K> cells : states.values()) {
+      total += cells.bytes();
+    }
+    return total;
+  }
+
   private void dropIfEmpty(K key) {
     Cells<K> cells = states.get(key);
     if (cells != null && !cells.holdsAnything()) {
@@ -158,6 +209,18 @@ public final class KeyedDoFnHarness<K, InT, OutT> {
       super(key);
     }
 
+    long bytes() {
+      long total = 0;
+      for (StateNamespace namespace : inMemoryState.getNamespacesInUse()) {
+        for (Map.Entry<StateTag, State> cell : inMemoryState.getTagsInUse(namespace).entrySet()) {
+          if (!((InMemoryState<?>) cell.getValue()).isCleared()) {
+            total += encodedSize(cell.getKey().getSpec(), cell.getValue());
+          }
+        }
+      }
+      return total;
+    }
+
     boolean holdsAnything() {
       for (State cell : inMemoryState.values()) {
         if (!((InMemoryState<?>) cell).isCleared()) {
@@ -165,6 +228,75 @@ public final class KeyedDoFnHarness<K, InT, OutT> {
         }
       }
       return false;
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static long encodedSize(StateSpec<?> spec, State cell) {
+    return spec.match(
+        new StateSpec.Cases<Long>() {
+          @Override
+          public Long dispatchValue(Coder<?> coder) {
+            return size(coder, ((ValueState<?>) cell).read());
+          }
+
+          @Override
+          public Long dispatchBag(Coder<?> coder) {
+            return sizes(coder, ((BagState<?>) cell).read());
+          }
+
+          @Override
+          public Long dispatchOrderedList(Coder<?> coder) {
+            long total = 0;
+            for (TimestampedValue<?> element : ((OrderedListState<?>) cell).read()) {
+              total += size(coder, element.getValue()) + Long.BYTES;
+            }
+            return total;
+          }
+
+          @Override
+          public Long dispatchCombining(CombineFn<?, ?, ?> fn, Coder<?> accumulatorCoder) {
+            return size(accumulatorCoder, ((CombiningState) cell).getAccum());
+          }
+
+          @Override
+          public Long dispatchMap(Coder<?> keyCoder, Coder<?> valueCoder) {
+            long total = 0;
+            for (Map.Entry<?, ?> entry : ((MapState<?, ?>) cell).entries().read()) {
+              total += size(keyCoder, entry.getKey()) + size(valueCoder, entry.getValue());
+            }
+            return total;
+          }
+
+          @Override
+          public Long dispatchSet(Coder<?> coder) {
+            return sizes(coder, ((SetState<?>) cell).read());
+          }
+
+          @Override
+          public Long dispatchMultimap(Coder<?> keyCoder, Coder<?> valueCoder) {
+            throw new UnsupportedOperationException("multimap state is not measured: " + spec);
+          }
+        });
+  }
+
+  private static long sizes(Coder<?> coder, Iterable<?> elements) {
+    long total = 0;
+    for (Object element : elements) {
+      total += size(coder, element);
+    }
+    return total;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static long size(Coder<?> coder, Object value) {
+    if (coder == null) {
+      throw new IllegalStateException("a state spec without a coder cannot be measured");
+    }
+    try {
+      return CoderUtils.encodeToByteArray((Coder<Object>) coder, value).length;
+    } catch (CoderException e) {
+      throw new IllegalStateException("a state cell does not encode with its coder", e);
     }
   }
 
