@@ -25,13 +25,14 @@ import org.apache.beam.sdk.coders.CoderException;
  * then the record in {@link RecordCoder}'s version 1 form without a version of its own. Version 2:
  * the same, with an {@link Alert} in its {@code RecordCoder} version 2 form ({@code inMaintenance})
  * and the type {@link MaintenanceWindow}. Version 3: a {@link CommissionServer} in its {@code
- * RecordCoder} version 2 form ({@code hostname}) and the type {@link AgentSamples}. Messages are
- * validated once, when parsed from the wire; this coder only moves them between steps and into
+ * RecordCoder} version 2 form ({@code hostname}) and the type {@link AgentSamples}. Version 4: a
+ * {@link DecommissionServer} in its {@code RecordCoder} version 2 form ({@code hostname}). Messages
+ * are validated once, when parsed from the wire; this coder only moves them between steps and into
  * state.
  */
 public final class MessageCoder extends VersionedCoder<Message> {
   private static final long serialVersionUID = 1L;
-  private static final FormatVersion FORMAT = FormatVersion.of("MessageCoder", 3, 1, 2);
+  private static final FormatVersion FORMAT = FormatVersion.of("MessageCoder", 4, 1, 2, 3);
   private static final MessageCoder INSTANCE = new MessageCoder();
   private static final MessageType[] TYPES = MessageType.values();
   private static final Map<MessageType, RecordCoder<? extends Message>> CODERS = coders();
@@ -79,6 +80,7 @@ public final class MessageCoder extends VersionedCoder<Message> {
     return switch (type) {
       case ALERT -> messageVersion >= 2 ? 2 : 1;
       case COMMISSION -> messageVersion >= 3 ? 2 : 1;
+      case DECOMMISSION -> messageVersion >= 4 ? 2 : 1;
       default -> 1;
     };
   }

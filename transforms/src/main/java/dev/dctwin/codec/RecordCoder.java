@@ -3,6 +3,8 @@ package dev.dctwin.codec;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.DeadLetter;
+import dev.dctwin.domain.DecommissionServer;
+import dev.dctwin.models.agents.AssemblerState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -49,8 +51,9 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * each domain record fails until it is. Versions are per record type: a component added to a record
  * is listed in {@link #ADDED} with the version that added it, and an older version, which lacks it,
  * reads as its default (false, 0 or null). Version 2 of {@link Alert} added {@code inMaintenance},
- * version 2 of {@link CommissionServer} {@code hostname}, version 2 of {@link DeadLetter} {@code
- * payloadLength}, {@code payloadSha256} and {@code origin}; every other record is at version 1.
+ * version 2 of {@link CommissionServer} and of {@link DecommissionServer} {@code hostname}, version
+ * 2 of {@link DeadLetter} {@code payloadLength}, {@code payloadSha256} and {@code origin}, version
+ * 2 of {@link AssemblerState} {@code mappingSeen}; every other record is at version 1.
  */
 public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final long serialVersionUID = 1L;
@@ -64,6 +67,8 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
       Map.of(
           Alert.class, Map.of("inMaintenance", 2),
           CommissionServer.class, Map.of("hostname", 2),
+          DecommissionServer.class, Map.of("hostname", 2),
+          AssemblerState.class, Map.of("mappingSeen", 2),
           DeadLetter.class, Map.of("payloadLength", 2, "payloadSha256", 2, "origin", 2));
 
   private final Class<T> type;

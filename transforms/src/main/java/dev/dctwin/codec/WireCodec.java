@@ -142,7 +142,8 @@ public final class WireCodec implements Serializable {
     if (message instanceof Alert alert && alert.evidence().isEmpty()) {
       node.remove("evidence");
     }
-    if (message instanceof CommissionServer commission && commission.hostname() == null) {
+    if (message instanceof CommissionServer commission && commission.hostname() == null
+        || message instanceof DecommissionServer decommission && decommission.hostname() == null) {
       node.remove("hostname");
     }
     if (message instanceof ServerMetricReport || message instanceof BmcSensorReading) {
@@ -246,7 +247,8 @@ public final class WireCodec implements Serializable {
               f.string("serverId", FieldLimits.ID),
               f.string("rackId", FieldLimits.ID),
               f.string("datacenterId", FieldLimits.ID),
-              f.time("eventTime"));
+              f.time("eventTime"),
+              hostname(f));
       case GET_UNHEALTHY_RACKS ->
           new GetUnhealthyRacks(
               f.string("queryId", FieldLimits.ID),

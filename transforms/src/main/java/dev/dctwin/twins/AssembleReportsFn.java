@@ -33,8 +33,9 @@ import org.joda.time.Instant;
 
 /**
  * The report assembly of one host, keyed by the agents' host name: keeps the host's agent samples
- * and the commissionings that name it until event time passes their reporting interval's end, then
- * runs the {@link ReportAssembler} and sends the reports, keyed by server id, to the server twins
+ * and the commissionings and decommissionings that name it until event time passes their reporting
+ * interval's end (or their own time), then runs the {@link ReportAssembler} and sends the reports,
+ * keyed by server id, to the server twins
  * (transforms/src/main/java/dev/dctwin/models/agents/ASSEMBLY.md).
  *
  * <p>One event-time timer per host, at the end of the earliest interval with pending samples: the
@@ -50,7 +51,8 @@ final class AssembleReportsFn extends DoFn<KV<String, Message>, KV<String, Messa
   @StateId("pending")
   private final StateSpec<BagState<Message>> pendingSpec = StateSpecs.bag(MessageCoder.of());
 
-  // What the host keeps between reports: its server, its last report, its counters' last samples.
+  // What the host keeps between reports: its server and when that was last confirmed, its last
+  // report, its counters' last samples.
   @StateId("assembler")
   private final StateSpec<ValueState<AssemblerState>> assemblerSpec =
       StateSpecs.value(RecordCoder.of(AssemblerState.class));
@@ -66,6 +68,7 @@ final class AssembleReportsFn extends DoFn<KV<String, Message>, KV<String, Messa
   private static final WireCodec CODEC = WireCodec.withDefaults();
 
   private final AssemblyConfig config;
+  private final long mappingTtlMs;
   private final Counter reports = Metrics.counter(DatacenterTwins.class, "assembled_reports");
   private final Counter lateMerged =
       Metrics.counter(DatacenterTwins.class, "assembly_late_samples_merged");
@@ -80,8 +83,13 @@ final class AssembleReportsFn extends DoFn<KV<String, Message>, KV<String, Messa
       new EnumMap<>(DeadLetterReason.class);
   private transient ReportAssembler model;
 
-  AssembleReportsFn(AssemblyConfig config) {
+  /**
+   * @param mappingTtlMs how long a host's server is remembered without a commissioning or a sample
+   *     of the host: the server twins' {@link TwinsConfig#serverGoneAfterMs()}
+   */
+  AssembleReportsFn(AssemblyConfig config, long mappingTtlMs) {
     this.config = config;
+    this.mappingTtlMs = mappingTtlMs;
     for (DeadLetterReason reason : DeadLetterReason.values()) {
       deadLettersByReason.put(reason, Metrics.counter(DatacenterTwins.class, reason.counterName()));
     }
@@ -89,7 +97,7 @@ final class AssembleReportsFn extends DoFn<KV<String, Message>, KV<String, Messa
 
   @Setup
   public void setup() {
-    model = new ReportAssembler(config);
+    model = new ReportAssembler(config, mappingTtlMs);
   }
 
   @ProcessElement

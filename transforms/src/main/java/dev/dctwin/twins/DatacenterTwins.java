@@ -8,6 +8,7 @@ import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
@@ -41,8 +42,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * agent samples, messages that are not an input of the twins).
  *
  * <pre>
- * samples, commissionings naming a host --> AssembleReports (by host) --reports--+
- *                                                                                v
+ * samples, (de)commissionings naming a host --> AssembleReports (by host) --reports--+
+ *                                                                                    v
  * messages --route--> ServerTwin (by server) --incidents--> RackTwin (by rack)
  *              |          | server windows, statuses        |  server alerts ----------+
  *              |          |                                 v  rack changes            |
@@ -108,7 +109,7 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
             .get(TO_ASSEMBLY)
             .apply(
                 "AssembleReports",
-                ParDo.of(new AssembleReportsFn(config.assembly()))
+                ParDo.of(new AssembleReportsFn(config.assembly(), config.serverGoneAfterMs()))
                     .withOutputTags(
                         AssembleReportsFn.REPORTS,
                         TupleTagList.of(AssembleReportsFn.DEAD_LETTERS)));
@@ -202,6 +203,10 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
       if (message instanceof CommissionServer commission && commission.hostname() != null) {
         // The host's assembly learns which server its reports go to.
         out.get(TO_ASSEMBLY).output(KV.of(commission.hostname(), message));
+      } else if (message instanceof DecommissionServer decommission
+          && decommission.hostname() != null) {
+        // ... and forgets it.
+        out.get(TO_ASSEMBLY).output(KV.of(decommission.hostname(), message));
       }
       if (message instanceof AgentSamples samples) {
         out.get(TO_ASSEMBLY).output(KV.of(samples.host(), message));

@@ -10,6 +10,7 @@ import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.CpuMetrics;
 import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.MetricSample;
 import dev.dctwin.domain.SampleMessages;
 import dev.dctwin.domain.SensorReadings;
@@ -34,6 +35,18 @@ public class AgentWireTest {
     CommissionServer named = new CommissionServer("s1", "r1", "dc1", T0, "node-1.example");
     assertThat(codec.encodeToString(named), containsString("\"hostname\":\"node-1.example\""));
     assertThat(codec.decode(codec.encode(named), null), equalTo(named));
+  }
+
+  @Test
+  public void aDecommissioningNamesItsHostOnlyWhenItHasOne() throws Exception {
+    DecommissionServer plain = new DecommissionServer("s1", "r1", "dc1", T0);
+    assertThat(codec.encodeToString(plain), not(containsString("hostname")));
+    assertThat(codec.decode(codec.encode(plain), null), equalTo(plain));
+    DecommissionServer named = new DecommissionServer("s1", "r1", "dc1", T0, "node-1.example");
+    assertThat(codec.encodeToString(named), containsString("\"hostname\":\"node-1.example\""));
+    assertThat(codec.decode(codec.encode(named), null), equalTo(named));
+    String tooLong = codec.encodeToString(named).replace("node-1.example", "h".repeat(257));
+    assertReason(tooLong, DeadLetterReason.FIELD_TOO_LONG);
   }
 
   @Test

@@ -79,7 +79,8 @@ public class CoderFormatsTest {
           new BmcSensorReading("dc1-r01-s07", T0 + 250, new SensorReadings(12.1, 24.5, 58, 310));
       case COMMISSION ->
           new CommissionServer("dc1-r01-s07", "dc1-r01", "dc1", T0 - 60_000, "node-0107.dc1");
-      case DECOMMISSION -> new DecommissionServer("dc1-r01-s07", "dc1-r01", "dc1", T0 + 3_600_000);
+      case DECOMMISSION ->
+          new DecommissionServer("dc1-r01-s07", "dc1-r01", "dc1", T0 + 3_600_000, "node-0107.dc1");
       case GET_UNHEALTHY_RACKS -> new GetUnhealthyRacks("q-42", "dc1", T0 + 1_000);
       case UNHEALTHY_RACKS ->
           new UnhealthyRacks("q-42", "dc1", List.of("dc1-r03", "dc1-r07"), T0 + 1_000);
@@ -135,6 +136,9 @@ public class CoderFormatsTest {
     }
     if (message instanceof CommissionServer commission && messageVersion < 3) {
       return commission.withoutHostname();
+    }
+    if (message instanceof DecommissionServer decommission && messageVersion < 4) {
+      return decommission.withoutHostname();
     }
     return message;
   }
@@ -213,6 +217,16 @@ public class CoderFormatsTest {
   }
 
   @Test
+  public void aDecommissioningOfVersion1HasNoHostname() {
+    DecommissionServer decommission = (DecommissionServer) message(MessageType.DECOMMISSION);
+    GoldenBytes.assertDecodes(
+        "RecordCoder-DecommissionServer",
+        1,
+        RecordCoder.of(DecommissionServer.class),
+        decommission.withoutHostname());
+  }
+
+  @Test
   public void aDeadLetterOfVersion1KeptItsWholePayloadAndHasNoOrigin() {
     byte[] payload = "x{".getBytes(StandardCharsets.UTF_8);
     DeadLetter expected =
@@ -231,7 +245,7 @@ public class CoderFormatsTest {
   @Test
   public void everyMessageTypeIsPinned() {
     for (MessageType type : MessageType.values()) {
-      GoldenBytes.assertPinned("MessageCoder-" + type, 3, MessageCoder.of(), message(type));
+      GoldenBytes.assertPinned("MessageCoder-" + type, 4, MessageCoder.of(), message(type));
     }
   }
 
@@ -254,6 +268,14 @@ public class CoderFormatsTest {
       }
       GoldenBytes.assertDecodes(
           "MessageCoder-" + type, 2, MessageCoder.of(), withoutLaterComponents(message(type), 2));
+    }
+  }
+
+  @Test
+  public void version3MessagesStillDecode() {
+    for (MessageType type : MessageType.values()) {
+      GoldenBytes.assertDecodes(
+          "MessageCoder-" + type, 3, MessageCoder.of(), withoutLaterComponents(message(type), 3));
     }
   }
 
@@ -294,7 +316,13 @@ public class CoderFormatsTest {
   public void anUnknownVersionIsRejectedNamingTheTypeAndTheVersions() throws Exception {
     Alert alert = (Alert) message(MessageType.ALERT);
     assertRejectsVersion(3, RecordCoder.of(Alert.class), alert, "RecordCoder(Alert)", "1, 2");
-    assertRejectsVersion(4, MessageCoder.of(), alert, "MessageCoder", "1, 2, 3");
+    assertRejectsVersion(5, MessageCoder.of(), alert, "MessageCoder", "1, 2, 3, 4");
+    assertRejectsVersion(
+        3,
+        RecordCoder.of(DecommissionServer.class),
+        (DecommissionServer) message(MessageType.DECOMMISSION),
+        "RecordCoder(DecommissionServer)",
+        "1, 2");
     assertRejectsVersion(
         3,
         RecordCoder.of(CommissionServer.class),

@@ -99,7 +99,6 @@ public final class JoinStateBench {
         left.keys(),
         left.bytes(),
         left.timers(),
-        0,
         "0 once the watermark passed",
         pairCount + " pairs, " + rejectedCount + " rejected",
         pairCount == sent && rejectedCount == 0);

@@ -12,8 +12,8 @@ import java.util.Locale;
 /**
  * The state benchmark: floods the stateful DoFns of the join and the twins with distinct keys and
  * prints, per DoFn, its state bytes per key during the flood and what is left once event time has
- * passed the keys, with PASS (returns to zero, or its documented bound), FAIL, or INVALID (the
- * flood did not complete in the time limit). See STATE-BENCH.md beside this class; run with
+ * passed the keys, with PASS (returns to zero), FAIL, or INVALID (the flood did not complete in the
+ * time limit). See STATE-BENCH.md beside this class; run with
  *
  * <pre>
  * ./mvnw -B -q -pl transforms test-compile exec:java -Dexec.classpathScope=test \
@@ -100,6 +100,7 @@ public final class StateBench {
     add(lines, TwinStateBench.serversReportingOnce(sizes.servers(), deadline), out);
     add(lines, TwinStateBench.agentHosts(sizes.hosts(), false, deadline), out);
     add(lines, TwinStateBench.agentHosts(sizes.hosts(), true, deadline), out);
+    add(lines, TwinStateBench.decommissionedAgentHosts(sizes.hosts(), deadline), out);
     add(lines, TwinStateBench.unknownServers(sizes.servers(), deadline), out);
     out.println();
     out.print(table(lines));

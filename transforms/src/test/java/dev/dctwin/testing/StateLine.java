@@ -15,9 +15,7 @@ package dev.dctwin.testing;
  * @param leftKeys keys with state once event time has passed the flood
  * @param leftBytes their bytes
  * @param leftTimers timers still set then
- * @param leftBytesBound the bytes the stage may keep for ever (a documented bound), 0 for "returns
- *     to zero"
- * @param bound what {@code leftBytesBound} is, for the table
+ * @param bound what may be left (nothing once event time passed), for the table
  * @param outputs the outputs that show the flood went through, for the table
  * @param outputsOk whether they are the expected ones
  */
@@ -32,7 +30,6 @@ public record StateLine(
     long leftKeys,
     long leftBytes,
     long leftTimers,
-    long leftBytesBound,
     String bound,
     String outputs,
     boolean outputsOk) {
@@ -44,17 +41,14 @@ public record StateLine(
   }
 
   /**
-   * INVALID when the flood did not complete; PASS when nothing but the bound is left, no timer, the
-   * peak within its bound and the outputs as expected; FAIL otherwise.
+   * INVALID when the flood did not complete; PASS when no key, byte or timer is left, the peak is
+   * within its bound and the outputs are as expected; FAIL otherwise.
    */
   public Verdict verdict() {
     if (!complete) {
       return Verdict.INVALID;
     }
-    boolean left =
-        leftTimers == 0
-            && leftBytes <= leftBytesBound
-            && (leftBytesBound > 0 || leftKeys == 0 && leftBytes == 0);
+    boolean left = leftTimers == 0 && leftKeys == 0 && leftBytes == 0;
     boolean peak = peakKeysBound < 0 || peakKeys <= peakKeysBound;
     return left && peak && outputsOk ? Verdict.PASS : Verdict.FAIL;
   }

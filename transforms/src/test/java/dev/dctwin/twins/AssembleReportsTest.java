@@ -25,8 +25,10 @@ import dev.dctwin.domain.MetricSample;
 import dev.dctwin.domain.SampleMessages;
 import dev.dctwin.domain.ServerMetricReport;
 import dev.dctwin.golden.GoldenBytes;
+import dev.dctwin.models.ServerTwin;
 import dev.dctwin.models.agents.AssemblerState;
 import dev.dctwin.models.agents.AssemblyConfig;
+import dev.dctwin.testing.KeyedDoFnHarness;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -109,7 +111,10 @@ public class AssembleReportsTest {
         pipeline
             .apply(stream)
             .apply(
-                ParDo.of(new AssembleReportsFn(AssemblyConfig.defaults().withMaxGauges(3)))
+                ParDo.of(
+                        new AssembleReportsFn(
+                            AssemblyConfig.defaults().withMaxGauges(3),
+                            ServerTwin.DEFAULT_GONE_AFTER_MS))
                     .withOutputTags(
                         AssembleReportsFn.REPORTS,
                         TupleTagList.of(AssembleReportsFn.DEAD_LETTERS)));
@@ -241,21 +246,119 @@ public class AssembleReportsTest {
     pipeline.run().waitUntilFinish();
   }
 
-  /** The assembly's own state cell; its pending bag holds messages, pinned by MessageCoder's. */
+  /**
+   * A decommissioning that names the host reaches its assembly through the twins' router: the
+   * host's next report carries its host name, a dead letter of the server twin under that name (not
+   * of the decommissioned server, which the report would name if the mapping had stayed).
+   */
+  @Test
+  public void aDecommissioningNamingTheHostUnmapsItInTheTwins() {
+    String server = "dc1-r01-s01";
+    TestStream<Message> stream =
+        TestStream.create(MessageCoder.of())
+            .advanceWatermarkTo(new Instant(T0 - 10 * S))
+            .addElements(timestamped(new CommissionServer(server, "dc1-r01", "dc1", T0, "node-1")))
+            .addElements(
+                timestamped(new AgentSamples("node-1", T0 + S, List.of(gauge("load", 1, T0 + S)))))
+            .addElements(
+                timestamped(
+                    new DecommissionServer(server, "dc1-r01", "dc1", T0 + 20 * S, "node-1")))
+            .addElements(
+                timestamped(
+                    new AgentSamples(
+                        "node-1", T0 + 21 * S, List.of(gauge("load", 2, T0 + 21 * S)))))
+            .advanceWatermarkToInfinity();
+
+    PCollectionTuple twins =
+        pipeline
+            .apply(stream)
+            .apply(
+                DatacenterTwins.create()
+                    .withConfig(TwinsConfig.defaults().withLearnedBaseline(false)));
+    PAssert.that(twins.get(DatacenterTwins.DEAD_LETTERS))
+        .satisfies(
+            all -> {
+              List<String> letters = new ArrayList<>();
+              all.forEach(letter -> letters.add(letter.reason() + " " + letter.source()));
+              assertThat(letters, contains("UNCOMMISSIONED twin:node-1"));
+              return null;
+            });
+    pipeline.run().waitUntilFinish();
+  }
+
+  /**
+   * The DoFn on its own, its cells inspected: of a thousand hosts commissioned with one message of
+   * samples each, the half decommissioned an hour later leave no state then; the others keep their
+   * mapping until 7 days after their interval, as the server twin keeps their server, and nothing
+   * after: no key, no timer.
+   */
+  @Test
+  public void theStateOfDecommissionedAndForgottenHostsIsCleared() {
+    AssembleReportsFn fn =
+        new AssembleReportsFn(AssemblyConfig.defaults(), ServerTwin.DEFAULT_GONE_AFTER_MS);
+    fn.setup();
+    KeyedDoFnHarness<String, Message, KV<String, Message>> assembly =
+        new KeyedDoFnHarness<>(
+            fn,
+            KvCoder.of(StringUtf8Coder.of(), MessageCoder.of()),
+            AssembleReportsFn.REPORTS,
+            List.of(AssembleReportsFn.DEAD_LETTERS));
+    int hosts = 1_000;
+    long decommissioned = T0 + 3_600 * S;
+    for (int i = 0; i < hosts; i++) {
+      String host = "node-" + i;
+      String server = "s" + i;
+      assembly.process(host, new CommissionServer(server, "r", "dc1", T0 - S, host), T0 - S);
+      assembly.process(
+          host, new AgentSamples(host, T0 + S, List.of(gauge("load", 1, T0 + S))), T0 + S);
+      if (i % 2 == 0) {
+        assembly.process(
+            host, new DecommissionServer(server, "r", "dc1", decommissioned, host), decommissioned);
+      }
+    }
+    assembly.advanceWatermark(decommissioned - 1);
+    assertThat("hosts with their mapping", assembly.keysWithState(), equalTo(hosts));
+    assembly.advanceWatermark(decommissioned + 1);
+    assertThat("hosts not decommissioned", assembly.keysWithState(), equalTo(hosts / 2));
+
+    long expiry = T0 + 10 * S + ServerTwin.DEFAULT_GONE_AFTER_MS;
+    assembly.advanceWatermark(expiry - 1);
+    assertThat(assembly.keysWithState(), equalTo(hosts / 2));
+    assembly.advanceWatermark(expiry + 1);
+    assertThat("hosts with state", assembly.keysWithState(), equalTo(0));
+    assertThat("timers", assembly.pendingTimers(), equalTo(0));
+    assertThat(
+        "one report each", assembly.outputs(AssembleReportsFn.REPORTS), equalTo((long) hosts));
+  }
+
+  /**
+   * The assembly's own state cell; its pending bag holds messages, pinned by MessageCoder's.
+   * Version 2 added when the mapping was last confirmed; a state of version 1 has none.
+   */
   @Test
   public void theAssemblerStateIsPinned() {
     GoldenBytes.assertPinned(
         "RecordCoder-AssemblerState",
+        2,
+        RecordCoder.of(AssemblerState.class),
+        assemblerState(T0 + 60 * S));
+    GoldenBytes.assertDecodes(
+        "RecordCoder-AssemblerState",
         1,
         RecordCoder.of(AssemblerState.class),
-        new AssemblerState(
-            "dc1-r01-s01",
-            T0 + 60 * S,
-            Map.of(
-                "network.octetsIn{device=\"eth0\"}",
-                new AssemblerState.Series(T0 + 51 * S, 1.5e12, 1.25e6),
-                "http_requests",
-                new AssemblerState.Series(T0 + 52 * S, 30, Double.NaN))));
+        assemblerState(null));
+  }
+
+  private static AssemblerState assemblerState(Long mappingSeen) {
+    return new AssemblerState(
+        "dc1-r01-s01",
+        T0 + 60 * S,
+        Map.of(
+            "network.octetsIn{device=\"eth0\"}",
+            new AssemblerState.Series(T0 + 51 * S, 1.5e12, 1.25e6),
+            "http_requests",
+            new AssemblerState.Series(T0 + 52 * S, 30, Double.NaN)),
+        mappingSeen);
   }
 
   private static MetricSample cpuTime(String cpu, String state, double seconds, long time) {

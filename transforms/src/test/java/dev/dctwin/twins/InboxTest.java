@@ -14,6 +14,7 @@ import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.CommissionServer;
+import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
@@ -113,9 +114,10 @@ public class InboxTest {
 
   /**
    * The server and datacenter twins' and the maintenance calendar's inbox: messages. The inbox is
-   * at version 1 around messages of {@code MessageCoder} version 3 ({@code
-   * Inbox-Message-MessageCoder3}); the inboxes of version 1 and 2 messages ({@code Inbox-Message},
-   * {@code Inbox-Message-MessageCoder2}) still decode.
+   * at version 1 around messages of {@code MessageCoder} version 4 ({@code
+   * Inbox-Message-MessageCoder4}); the inboxes of version 1, 2 and 3 messages ({@code
+   * Inbox-Message}, {@code Inbox-Message-MessageCoder2}, {@code Inbox-Message-MessageCoder3}) still
+   * decode.
    */
   @Test
   public void anInboxOfMessagesIsPinned() throws Exception {
@@ -160,7 +162,10 @@ public class InboxTest {
                     4711,
                     T0 + 9_000,
                     MetricSample.Kind.COUNTER))));
-    assertPinned("Inbox-Message-MessageCoder3", MessageCoder.of(), version3);
+    assertDecodes("Inbox-Message-MessageCoder3", MessageCoder.of(), version3);
+    List<Message> version4 = new ArrayList<>(version3);
+    version4.add(new DecommissionServer("dc1-r03-s11", "dc1-r03", "dc1", T0 + 10_000, "node-0311"));
+    assertPinned("Inbox-Message-MessageCoder4", MessageCoder.of(), version4);
   }
 
   @Test
@@ -171,7 +176,7 @@ public class InboxTest {
     byte[] bytes = CoderUtils.encodeToByteArray(coder, inbox);
     for (int at = 0; at < 2; at++) {
       byte[] unknown = bytes.clone();
-      unknown[at] = (byte) (at == 0 ? 3 : 4);
+      unknown[at] = (byte) (at == 0 ? 3 : 5);
       CoderException error =
           assertThrows(CoderException.class, () -> CoderUtils.decodeFromByteArray(coder, unknown));
       assertThat(
@@ -179,7 +184,7 @@ public class InboxTest {
           containsString(
               at == 0
                   ? "Inbox: unknown format version 3; this build reads version 1"
-                  : "MessageCoder: unknown format version 4; this build reads versions 1, 2, 3"));
+                  : "MessageCoder: unknown format version 5; this build reads versions 1, 2, 3, 4"));
     }
   }
 

@@ -16,7 +16,6 @@ import dev.dctwin.domain.SampleMessages;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.models.ReportBuilder;
 import dev.dctwin.models.ServerTwin;
-import dev.dctwin.models.agents.AssemblerState;
 import dev.dctwin.testing.KeyedDoFnHarness;
 import dev.dctwin.testing.StateLine;
 import dev.dctwin.testing.StateLine.Snapshot;
@@ -30,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TupleTag;
@@ -101,14 +99,7 @@ public final class TwinStateBench {
             deadlineNanos,
             (i, out) -> {
               if (commissioned) {
-                CommissionServer commission = commission(i);
-                out.add(
-                    new CommissionServer(
-                        commission.serverId(),
-                        commission.rackId(),
-                        commission.datacenterId(),
-                        commission.eventTime(),
-                        host(i)));
+                out.add(hostCommission(i));
               }
               out.add(samples(i));
             });
@@ -116,9 +107,7 @@ public final class TwinStateBench {
         TwinsConfig.defaults().assembly().seriesTtlIntervals()
             * TwinsConfig.defaults().assembly().intervalMs();
     if (commissioned) {
-      // The host's mapping to its server stays
-      // (transforms/src/main/java/dev/dctwin/models/agents/ASSEMBLY.md, "State"); the rest goes
-      // with the server twin's TTL.
+      // The host's mapping to its server goes with the server twin's TTL, as the server.
       return chain.measure(
           "agent hosts commissioned, one message",
           hosts,
@@ -135,6 +124,38 @@ public final class TwinStateBench {
         T0 + ttl / 2,
         T0 + 2 * ttl,
         Chain.deadLettersOnly(Map.of(DeadLetterReason.UNCOMMISSIONED, (long) hosts)));
+  }
+
+  /**
+   * N hosts commissioned with their host name, one message of samples each, decommissioned (naming
+   * the host) an hour later: the assembly forgets the mapping with the decommissioning.
+   */
+  public static List<StateLine> decommissionedAgentHosts(int hosts, long deadlineNanos) {
+    Chain chain = new Chain();
+    long decommissioned = T0 + 3_600_000;
+    boolean complete =
+        chain.send(
+            hosts,
+            deadlineNanos,
+            (i, out) -> {
+              CommissionServer commission = hostCommission(i);
+              out.add(commission);
+              out.add(samples(i));
+              out.add(
+                  new DecommissionServer(
+                      commission.serverId(),
+                      commission.rackId(),
+                      commission.datacenterId(),
+                      decommissioned,
+                      host(i)));
+            });
+    return chain.measure(
+        "agent hosts commissioned, one message, decommissioned",
+        hosts,
+        complete,
+        decommissioned - 1,
+        decommissioned + DAY,
+        Chain.deadLettersOnly(Map.of()));
   }
 
   /**
@@ -177,6 +198,17 @@ public final class TwinStateBench {
     String rackId = String.format("%s-r%07d", datacenter, rack);
     return new CommissionServer(
         String.format("%s-s%02d", rackId, i % SERVERS_PER_RACK), rackId, datacenter, COMMISSIONED);
+  }
+
+  /** {@link #commission}{@code (i)} naming host {@code i}. */
+  static CommissionServer hostCommission(int i) {
+    CommissionServer commission = commission(i);
+    return new CommissionServer(
+        commission.serverId(),
+        commission.rackId(),
+        commission.datacenterId(),
+        commission.eventTime(),
+        host(i));
   }
 
   private static AgentSamples samples(int i) {
@@ -245,7 +277,8 @@ public final class TwinStateBench {
     Chain() {
       TwinsConfig config = TwinsConfig.defaults();
       KvCoder<String, Message> keyed = KvCoder.of(StringUtf8Coder.of(), MessageCoder.of());
-      AssembleReportsFn assembleFn = new AssembleReportsFn(config.assembly());
+      AssembleReportsFn assembleFn =
+          new AssembleReportsFn(config.assembly(), config.serverGoneAfterMs());
       assembleFn.setup();
       assembly =
           new KeyedDoFnHarness<>(
@@ -315,6 +348,9 @@ public final class TwinStateBench {
     private void route(Message message) {
       if (message instanceof CommissionServer commission && commission.hostname() != null) {
         process(assembly, commission.hostname(), message, message.eventTime());
+      } else if (message instanceof DecommissionServer decommission
+          && decommission.hostname() != null) {
+        process(assembly, decommission.hostname(), message, message.eventTime());
       }
       if (message instanceof AgentSamples samples) {
         process(assembly, samples.host(), message, message.eventTime());
@@ -397,7 +433,6 @@ public final class TwinStateBench {
         }
         Snapshot peak = peaks.get(stage.getKey());
         Snapshot left = Snapshot.of(stage.getValue());
-        boolean mapping = stage.getValue() == assembly && flood.startsWith("agent hosts commiss");
         lines.add(
             new StateLine(
                 flood,
@@ -410,24 +445,11 @@ public final class TwinStateBench {
                 left.keys(),
                 left.bytes(),
                 left.timers(),
-                mapping ? keys * mappingBytes() : 0,
-                mapping ? "host->server mapping only" : "0 once event time passed",
+                "0 once event time passed",
                 outputs,
                 outputsOk));
       }
       return lines;
-    }
-
-    /** The most bytes the assembly keeps for a flood's host after its TTL: its server id. */
-    private static long mappingBytes() {
-      try {
-        return CoderUtils.encodeToByteArray(
-                RecordCoder.of(AssemblerState.class),
-                new AssemblerState(commission(0).serverId(), AssemblerState.NONE, Map.of()))
-            .length;
-      } catch (org.apache.beam.sdk.coders.CoderException e) {
-        throw new IllegalStateException(e);
-      }
     }
   }
 }

@@ -13,8 +13,13 @@ import java.util.TreeMap;
  * @param lastEmitted the end of the last interval whose report was assembled, or {@link #NONE}
  * @param series the last sample of every counter and delta series seen within the TTL, by series
  *     name ({@link ReportAssembler#seriesName}): what the next sample's increase is computed from
+ * @param mappingSeen when the mapping to {@code serverId} was last confirmed: the commissioning's
+ *     event time, or the end of the latest interval with samples of the host since; the mapping is
+ *     forgotten a TTL after it. Null without a mapping, and in a state of version 1, which had no
+ *     TTL (the next flush counts from its own time)
  */
-public record AssemblerState(String serverId, long lastEmitted, Map<String, Series> series) {
+public record AssemblerState(
+    String serverId, long lastEmitted, Map<String, Series> series, Long mappingSeen) {
   public static final long NONE = Long.MIN_VALUE;
 
   public AssemblerState {
@@ -26,7 +31,7 @@ public record AssemblerState(String serverId, long lastEmitted, Map<String, Seri
 
   /** A host the assembly knows nothing of. */
   public static AssemblerState empty() {
-    return new AssemblerState(null, NONE, Map.of());
+    return new AssemblerState(null, NONE, Map.of(), null);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.CpuMetrics;
 import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.DiskMetrics;
 import dev.dctwin.domain.FieldLimits;
 import dev.dctwin.domain.MemoryMetrics;
@@ -43,6 +44,19 @@ public final class ReportAssembler {
    */
   static final double WRAP_SLACK = 4.0;
 
+  /**
+   * Commissionings and decommissionings of a host by event time; at the same time, as the server
+   * twin takes them (commissioning first), then by server.
+   */
+  private static final Comparator<Message> LIFECYCLE_ORDER =
+      Comparator.comparingLong(Message::eventTime)
+          .thenComparingInt((Message m) -> m instanceof CommissionServer ? 0 : 1)
+          .thenComparing(
+              (Message m) ->
+                  m instanceof CommissionServer c
+                      ? c.serverId()
+                      : ((DecommissionServer) m).serverId());
+
   private static final Comparator<MetricSample> SERIES_ORDER =
       Comparator.comparing((MetricSample s) -> seriesName(s.name(), s.labels()))
           .thenComparingLong(MetricSample::time)
@@ -50,9 +64,20 @@ public final class ReportAssembler {
           .thenComparingDouble(MetricSample::value);
 
   private final AssemblyConfig config;
+  private final long mappingTtlMs;
 
-  public ReportAssembler(AssemblyConfig config) {
+  /**
+   * @param mappingTtlMs how long a host's mapping to a server is kept without a commissioning or a
+   *     sample of the host: the server twin's time after which a server is gone ({@code
+   *     TwinsConfig.serverGoneAfterMs}), so that both forget a server at the same time
+   */
+  public ReportAssembler(AssemblyConfig config, long mappingTtlMs) {
+    if (mappingTtlMs <= 0) {
+      throw new IllegalArgumentException(
+          "the TTL of a host's server must be positive, not " + mappingTtlMs + " ms");
+    }
     this.config = config;
+    this.mappingTtlMs = mappingTtlMs;
   }
 
   public AssemblyConfig config() {
@@ -66,8 +91,8 @@ public final class ReportAssembler {
 
   /**
    * When an input must be looked at: the end of the interval of an agent message's earliest sample,
-   * or a commissioning's event time. A sample of an interval already reported is due later than
-   * this ({@link AssemblyStep#wakeUpAt()} says when); never earlier.
+   * or a commissioning's or decommissioning's event time. A sample of an interval already reported
+   * is due later than this ({@link AssemblyStep#wakeUpAt()} says when); never earlier.
    */
   public long dueTime(Message input) {
     if (input instanceof AgentSamples samples) {
@@ -113,13 +138,14 @@ public final class ReportAssembler {
   }
 
   /**
-   * Event time has reached {@code now}: applies the due commissionings of this host (they name its
-   * server), assembles the report of every interval that ended at or before {@code now} from the
-   * due samples, and hands back what is not due yet.
+   * Event time has reached {@code now}: assembles the report of every interval that ended at or
+   * before {@code now} from the due samples, each for the server the host maps to at the interval's
+   * end (after the commissionings of this host up to that time, and its decommissionings before
+   * it), forgets a mapping not confirmed for the mapping TTL, and hands back what is not due yet.
    *
    * @param host the agents' name of the host, the key of all of {@code pending}
-   * @param pending the host's inputs that were kept: {@link AgentSamples} of this host and {@link
-   *     CommissionServer}s naming it
+   * @param pending the host's inputs that were kept: {@link AgentSamples} of this host, and {@link
+   *     CommissionServer}s and {@link DecommissionServer}s naming it
    */
   public AssemblyStep flush(String host, AssemblerState state, List<Message> pending, long now) {
     return new Flush(host, state, now).run(pending);
@@ -131,6 +157,7 @@ public final class ReportAssembler {
     private final long now;
     private final long interval = config.intervalMs();
     private String serverId;
+    private Long mappingSeen;
     private long lastEmitted;
     private final TreeMap<String, Series> series;
     private final List<ServerMetricReport> reports = new ArrayList<>(1);
@@ -147,45 +174,58 @@ public final class ReportAssembler {
       this.host = host;
       this.now = now;
       this.serverId = state.serverId();
+      // A mapping of version 1 had no TTL: it counts from now.
+      this.mappingSeen =
+          serverId == null ? null : state.mappingSeen() == null ? now : state.mappingSeen();
       this.lastEmitted = state.lastEmitted();
       this.series = new TreeMap<>(state.series());
     }
 
     AssemblyStep run(List<Message> pending) {
-      List<CommissionServer> commissions = new ArrayList<>();
+      List<Message> lifecycle = new ArrayList<>();
       List<AgentSamples> samples = new ArrayList<>();
       for (Message input : pending) {
-        if (input instanceof CommissionServer commission) {
-          commissions.add(commission);
+        if (input instanceof CommissionServer || input instanceof DecommissionServer) {
+          if (input.eventTime() <= now) {
+            lifecycle.add(input);
+          } else {
+            stillPending.add(input);
+          }
         } else if (input instanceof AgentSamples agentSamples) {
           samples.add(agentSamples);
         } else {
           throw new IllegalArgumentException("not an input of the report assembly: " + input);
         }
       }
-      commissions.sort(
-          Comparator.comparingLong(CommissionServer::eventTime)
-              .thenComparing(CommissionServer::serverId));
-      for (CommissionServer commission : commissions) {
-        if (commission.eventTime() <= now) {
-          serverId = commission.serverId();
-        } else {
-          stillPending.add(commission);
-        }
-      }
+      lifecycle.sort(LIFECYCLE_ORDER);
 
       TreeMap<Long, List<MetricSample>> due = new TreeMap<>();
       for (AgentSamples message : samples) {
         sortByInterval(message, due);
       }
+      int next = 0;
       for (Map.Entry<Long, List<MetricSample>> bin : due.entrySet()) {
-        assemble(bin.getKey(), bin.getValue());
-        lastEmitted = Math.max(lastEmitted, bin.getKey());
+        long binEnd = bin.getKey();
+        // A report at a commissioning's time goes to its server, as at a decommissioning's: the
+        // server twin takes the report before the decommissioning (ServerTwin.LIFECYCLE_ORDER).
+        while (next < lifecycle.size() && appliesBefore(lifecycle.get(next), binEnd)) {
+          apply(lifecycle.get(next++));
+        }
+        expireMapping(binEnd);
+        assemble(binEnd, bin.getValue());
+        if (serverId != null) {
+          mappingSeen = Math.max(mappingSeen, binEnd);
+        }
+        lastEmitted = Math.max(lastEmitted, binEnd);
       }
+      while (next < lifecycle.size()) {
+        apply(lifecycle.get(next++));
+      }
+      expireMapping(now);
       long horizon = now - config.seriesTtlIntervals() * interval;
       series.values().removeIf(last -> last.time() <= horizon);
 
-      AssemblerState state = new AssemblerState(serverId, lastEmitted, series);
+      AssemblerState state = new AssemblerState(serverId, lastEmitted, series, mappingSeen);
       // The last report is kept as long as a series would be, to tell late samples.
       boolean idle =
           serverId == null
@@ -253,6 +293,40 @@ public final class ReportAssembler {
       }
     }
 
+    private boolean appliesBefore(Message lifecycle, long binEnd) {
+      return lifecycle instanceof CommissionServer
+          ? lifecycle.eventTime() <= binEnd
+          : lifecycle.eventTime() < binEnd;
+    }
+
+    /**
+     * A commissioning maps the host to its server; a decommissioning of the server the host maps to
+     * ends the mapping (one of another server, which the host no longer maps to, changes nothing).
+     */
+    private void apply(Message lifecycle) {
+      if (lifecycle instanceof CommissionServer commission) {
+        serverId = commission.serverId();
+        mappingSeen = commission.eventTime();
+      } else if (((DecommissionServer) lifecycle).serverId().equals(serverId)) {
+        serverId = null;
+        mappingSeen = null;
+      }
+    }
+
+    /** Forgets the mapping once the TTL has passed since it was last confirmed, at {@code time}. */
+    private void expireMapping(long time) {
+      if (serverId != null && mappingExpiry() <= time) {
+        serverId = null;
+        mappingSeen = null;
+      }
+    }
+
+    private long mappingExpiry() {
+      return mappingTtlMs > Long.MAX_VALUE - mappingSeen
+          ? Long.MAX_VALUE
+          : mappingSeen + mappingTtlMs;
+    }
+
     private OptionalLong wakeUpAt() {
       long earliest = Long.MAX_VALUE;
       for (Message input : stillPending) {
@@ -264,15 +338,19 @@ public final class ReportAssembler {
           earliest = Math.min(earliest, input.eventTime());
         }
       }
-      if (earliest == Long.MAX_VALUE && !(series.isEmpty() && serverId != null)) {
+      if (earliest == Long.MAX_VALUE) {
         // Nothing pending: wake up when the newest series (or the last report) expires.
         long newest = lastEmitted;
         for (Series last : series.values()) {
           newest = Math.max(newest, last.time());
         }
-        if (newest != AssemblerState.NONE) {
+        if (newest != AssemblerState.NONE
+            && newest + config.seriesTtlIntervals() * interval > now) {
           earliest = newest + config.seriesTtlIntervals() * interval;
         }
+      }
+      if (serverId != null) {
+        earliest = Math.min(earliest, mappingExpiry());
       }
       return earliest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(earliest);
     }

@@ -5,6 +5,7 @@ import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MetricSample;
 import dev.dctwin.domain.ServerMetricReport;
+import dev.dctwin.models.ServerTwin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +29,13 @@ final class AssemblyDriver {
   final List<AssemblyStep.Rejected> rejected = new ArrayList<>();
   final List<AssemblyStep.Counts> counts = new ArrayList<>();
 
-  AssemblyDriver(String host, AssemblyConfig config) {
-    this.assembler = new ReportAssembler(config);
+  AssemblyDriver(String host, AssemblyConfig config, long mappingTtlMs) {
+    this.assembler = new ReportAssembler(config, mappingTtlMs);
     this.host = host;
+  }
+
+  AssemblyDriver(String host, AssemblyConfig config) {
+    this(host, config, ServerTwin.DEFAULT_GONE_AFTER_MS);
   }
 
   AssemblyDriver(String host) {

@@ -5,6 +5,7 @@ import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MetricSample;
 import dev.dctwin.domain.MetricSample.Kind;
+import dev.dctwin.models.ServerTwin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,8 @@ public class ReportAssemblerBenchmark {
    */
   static final int SAMPLES_PER_INTERVAL = 137;
 
-  private final ReportAssembler assembler = new ReportAssembler(AssemblyConfig.defaults());
+  private final ReportAssembler assembler =
+      new ReportAssembler(AssemblyConfig.defaults(), ServerTwin.DEFAULT_GONE_AFTER_MS);
   private List<AgentSamples> intervals;
 
   @Setup

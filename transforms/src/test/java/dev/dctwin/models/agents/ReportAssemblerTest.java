@@ -18,9 +18,11 @@ import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.CpuMetrics;
 import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.MemoryMetrics;
 import dev.dctwin.domain.MetricSample;
 import dev.dctwin.domain.ServerMetricReport;
+import dev.dctwin.models.ServerTwin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -301,7 +303,115 @@ public class ReportAssemblerTest {
         .advanceTo(T0 + 400 * S);
     assertThat("the mapping stays", mapped.state().serverId(), equalTo("s2"));
     assertThat(mapped.state().series().isEmpty(), is(true));
+    assertThat(
+        "a flush when the mapping expires, 7 days after the host's last interval",
+        mapped.wakeUpAt(),
+        equalTo(T0 + 10 * S + ServerTwin.DEFAULT_GONE_AFTER_MS));
+    mapped.advanceTo(T0 + 10 * S + ServerTwin.DEFAULT_GONE_AFTER_MS);
+    assertThat(mapped.stateCleared(), is(true));
     assertThat(mapped.wakeUpAt(), equalTo(Long.MAX_VALUE));
+  }
+
+  /**
+   * A decommissioning of the host's server ends the mapping: the report of an interval that ends at
+   * the decommissioning still goes to the server (the server twin takes it before the
+   * decommissioning), a later one to the host name; and the host's state goes with its series.
+   */
+  @Test
+  public void aDecommissioningOfItsServerEndsTheHostsMapping() {
+    AssemblyDriver host = new AssemblyDriver("node-1");
+    host.add(new CommissionServer("s1", "r1", "dc1", T0, "node-1"))
+        .add(gauge("node_load1", Map.of(), 1, T0 + 1 * S))
+        .add(gauge("node_load1", Map.of(), 2, T0 + 11 * S))
+        .add(new DecommissionServer("s1", "r1", "dc1", T0 + 20 * S, "node-1"))
+        .add(gauge("node_load1", Map.of(), 3, T0 + 21 * S))
+        .advanceTo(T0 + 30 * S);
+
+    assertThat(
+        host.reports.stream().map(r -> r.serverId() + "@" + (r.eventTime() - T0) / S).toList(),
+        contains("s1@10", "s1@20", "node-1@30"));
+    assertThat(host.state().serverId(), nullValue());
+    assertThat(host.state().mappingSeen(), nullValue());
+
+    host.advanceTo(T0 + 400 * S);
+    assertThat(host.stateCleared(), is(true));
+    assertThat(host.wakeUpAt(), equalTo(Long.MAX_VALUE));
+  }
+
+  /** A host commissioned again for another server is not unmapped by the old server's end. */
+  @Test
+  public void aDecommissioningOfAnotherServerLeavesTheMapping() {
+    AssemblyDriver host = new AssemblyDriver("node-1");
+    host.add(new CommissionServer("s1", "r1", "dc1", T0, "node-1"))
+        .add(new CommissionServer("s2", "r1", "dc1", T0 + 5 * S, "node-1"))
+        .add(new DecommissionServer("s1", "r1", "dc1", T0 + 6 * S, "node-1"))
+        .add(gauge("node_load1", Map.of(), 1, T0 + 7 * S))
+        .advanceTo(T0 + 10 * S);
+    assertThat(host.last().serverId(), equalTo("s2"));
+    assertThat(host.state().serverId(), equalTo("s2"));
+  }
+
+  /**
+   * At the same time, a commissioning comes before a decommissioning, as in the server twin: a
+   * server commissioned and decommissioned at once leaves no mapping.
+   */
+  @Test
+  public void aCommissioningAndADecommissioningAtOnceLeaveNoMapping() {
+    AssemblyDriver host = new AssemblyDriver("node-1");
+    host.add(new DecommissionServer("s1", "r1", "dc1", T0, "node-1"))
+        .add(new CommissionServer("s1", "r1", "dc1", T0, "node-1"))
+        .advanceTo(T0);
+    assertThat(host.stateCleared(), is(true));
+    assertThat(host.wakeUpAt(), equalTo(Long.MAX_VALUE));
+  }
+
+  /**
+   * The mapping is kept for its TTL after the commissioning or the end of the host's latest
+   * interval with samples, whichever is later; then it is forgotten, and the host's next report
+   * carries the host name. A report at the moment of expiry is already after it, as the server
+   * twin, which forgets the server at the same moment, would take it.
+   */
+  @Test
+  public void theMappingIsForgottenATtlAfterItsCommissioningOrItsLatestSamples() {
+    long ttl = 100 * S;
+    AssemblyDriver host = new AssemblyDriver("node-1", AssemblyConfig.defaults(), ttl);
+    host.add(new CommissionServer("s1", "r1", "dc1", T0, "node-1")).advanceTo(T0);
+    assertThat(host.state().mappingSeen(), equalTo(T0));
+    assertThat(host.wakeUpAt(), equalTo(T0 + ttl));
+
+    host.add(gauge("load", Map.of(), 1, T0 + 55 * S))
+        .add(gauge("load", Map.of(), 2, T0 + 145 * S))
+        .advanceTo(T0 + 150 * S);
+    assertThat("refreshed by the samples", host.state().mappingSeen(), equalTo(T0 + 150 * S));
+    assertThat(host.wakeUpAt(), equalTo(T0 + 150 * S + ttl));
+
+    host.add(gauge("load", Map.of(), 3, T0 + 245 * S)).advanceTo(T0 + 250 * S);
+    assertThat(
+        host.reports.stream().map(r -> r.serverId() + "@" + (r.eventTime() - T0) / S).toList(),
+        contains("s1@60", "s1@150", "node-1@250"));
+    assertThat(host.state().serverId(), nullValue());
+
+    AssemblyDriver silent = new AssemblyDriver("node-2", AssemblyConfig.defaults(), ttl);
+    silent.add(new CommissionServer("s2", "r1", "dc1", T0, "node-2")).advanceTo(T0 + ttl - 1);
+    assertThat(silent.state().serverId(), equalTo("s2"));
+    silent.advanceTo(T0 + ttl);
+    assertThat("a host that never reports leaves nothing", silent.stateCleared(), is(true));
+    assertThat(silent.wakeUpAt(), equalTo(Long.MAX_VALUE));
+  }
+
+  /** A mapping of version 1, which had no TTL, counts it from the first flush after the upgrade. */
+  @Test
+  public void aMappingOfVersion1CountsItsTtlFromTheNextFlush() {
+    ReportAssembler assembler = new ReportAssembler(AssemblyConfig.defaults(), 100 * S);
+    AssemblyStep step =
+        assembler.flush(
+            "node-1",
+            new AssemblerState("s1", AssemblerState.NONE, Map.of(), null),
+            List.of(),
+            T0 + 5 * S);
+    assertThat(step.state().serverId(), equalTo("s1"));
+    assertThat(step.state().mappingSeen(), equalTo(T0 + 5 * S));
+    assertThat(step.wakeUpAt().getAsLong(), equalTo(T0 + 105 * S));
   }
 
   @Test
