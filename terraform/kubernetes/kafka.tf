@@ -162,9 +162,9 @@ module "kafka_topics" {
     (var.kafka_topics.sensors)    = local.kafka_stream_topic
     (var.kafka_topics.prometheus) = local.kafka_stream_topic
     # Compacted, not deleted after the retention time: the topic keeps the latest commission or
-    # decommission of every server (their producers key them by server id), so that a job
-    # started from an empty state still learns the whole fleet. Its size is bounded by the number
-    # of servers, not by time.
+    # decommission of every server and the latest maintenance window of every entity (keys in
+    # transforms/WIRE-FORMAT.md, "Kafka record keys"), so that a job started from an empty state
+    # still learns the whole fleet. Its size is bounded by the number of entities, not by time.
     (var.kafka_topics.provisioning) = {
       partitions = var.kafka_topic_partitions
       replicas   = local.kafka_replication

@@ -1,5 +1,6 @@
 package dev.dctwin.simulator;
 
+import dev.dctwin.codec.MessageKeys;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.BmcSensorReading;
 import dev.dctwin.domain.CommissionServer;
@@ -69,7 +70,8 @@ final class FleetGenerator {
 
     PriorityQueue<Pending> pending = new PriorityQueue<>(ORDER);
     for (Message event : scenario.provisioning()) {
-      pending.add(new Pending(event.eventTime(), Topic.PROVISIONING, serverOf(event), event));
+      pending.add(
+          new Pending(event.eventTime(), Topic.PROVISIONING, MessageKeys.kafkaKey(event), event));
     }
     long[] counts = new long[Topic.values().length];
     double[] load = new double[racks.size()];
@@ -189,11 +191,5 @@ final class FleetGenerator {
       }
     }
     return true;
-  }
-
-  static String serverOf(Message event) {
-    return event instanceof CommissionServer c
-        ? c.serverId()
-        : ((DecommissionServer) event).serverId();
   }
 }

@@ -1,5 +1,6 @@
 package dev.dctwin.simulator;
 
+import dev.dctwin.codec.MessageKeys;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.Measurement;
 import java.io.PrintWriter;
@@ -68,7 +69,11 @@ final class ReplayCommand implements Callable<Integer> {
     WireCodec codec = WireCodec.withDefaults();
     try (MessageSink sink = output.wrap(files, spec.commandLine().getErr(), "replay")) {
       for (Measurement m : ordered) {
-        sink.send(Topic.MEASUREMENTS, m.thing(), m.phenomenonTime(), codec.encodeToString(m));
+        sink.send(
+            Topic.MEASUREMENTS,
+            MessageKeys.kafkaKey(m),
+            m.phenomenonTime(),
+            codec.encodeToString(m));
       }
     }
     PrintWriter stdout = spec.commandLine().getOut();

@@ -1,5 +1,6 @@
 package dev.dctwin.simulator;
 
+import dev.dctwin.codec.MessageKeys;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.Level;
@@ -125,8 +126,7 @@ final class ScenarioPlanner {
       }
       excluded.add(server.serverId());
     }
-    events.sort(
-        Comparator.comparingLong(Message::eventTime).thenComparing(FleetGenerator::serverOf));
+    events.sort(Comparator.comparingLong(Message::eventTime).thenComparing(MessageKeys::kafkaKey));
     return List.copyOf(events);
   }
 

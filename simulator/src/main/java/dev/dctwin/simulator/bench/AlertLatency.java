@@ -1,5 +1,6 @@
 package dev.dctwin.simulator.bench;
 
+import dev.dctwin.codec.MessageKeys;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
@@ -133,12 +134,13 @@ public final class AlertLatency {
       long now = System.currentTimeMillis();
       for (int i = 0; i < servers; i++) {
         String id = PipelineThroughput.serverId(i);
+        CommissionServer commission =
+            new CommissionServer(id, PipelineThroughput.rackOf(i), "dc1", now - 1_000);
         producer.send(
             new ProducerRecord<>(
                 prefix + ".provisioning",
-                id,
-                codec.encodeToString(
-                    new CommissionServer(id, PipelineThroughput.rackOf(i), "dc1", now - 1_000))));
+                MessageKeys.kafkaKey(commission),
+                codec.encodeToString(commission)));
       }
       producer.flush();
       result = DatacenterPipeline.start(options);

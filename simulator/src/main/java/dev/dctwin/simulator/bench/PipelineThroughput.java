@@ -2,6 +2,7 @@ package dev.dctwin.simulator.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.dctwin.codec.MessageKeys;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.CpuMetrics;
@@ -267,11 +268,12 @@ public final class PipelineThroughput {
         String rack = rackOf(i);
         String id = serverId(i);
         ids.add(id);
+        CommissionServer commission = new CommissionServer(id, rack, "dc1", start - 60_000);
         producer.send(
             new ProducerRecord<>(
                 prefix + ".provisioning",
-                id,
-                codec.encodeToString(new CommissionServer(id, rack, "dc1", start - 60_000))));
+                MessageKeys.kafkaKey(commission),
+                codec.encodeToString(commission)));
         records++;
       }
       for (int round = 0; round < rounds; round++) {
