@@ -1,5 +1,6 @@
 package dev.dctwin.pipeline.runners;
 
+import dev.dctwin.codec.MessageKeys;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.DecommissionServer;
@@ -137,15 +138,8 @@ final class LiveFleet implements AutoCloseable {
 
   private void send(String topic, Message message) {
     // Keyed by server: one server's messages stay on one partition, in event-time order.
-    String key = DATACENTER;
-    if (message instanceof ServerMetricReport report) {
-      key = report.serverId();
-    } else if (message instanceof CommissionServer commission) {
-      key = commission.serverId();
-    } else if (message instanceof DecommissionServer decommission) {
-      key = decommission.serverId();
-    }
-    producer.send(new ProducerRecord<>(topic, key, codec.encodeToString(message)));
+    producer.send(
+        new ProducerRecord<>(topic, MessageKeys.kafkaKey(message), codec.encodeToString(message)));
     sent.incrementAndGet();
   }
 
