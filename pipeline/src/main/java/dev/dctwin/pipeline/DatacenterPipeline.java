@@ -402,7 +402,7 @@ public final class DatacenterPipeline {
                 options.getKafkaDeadLettersTopic(),
                 DeadLetter::source,
                 WriteDeadLetters::toJson)
-            .withHeaders(WriteDeadLetters::kafkaHeaders);
+            .withHeaders(WriteDeadLetters::kafkaHeadersOfJson);
     if (exactlyOnce) {
       String deployment = options.getDeploymentId();
       int shards = options.getKafkaEosShards();
