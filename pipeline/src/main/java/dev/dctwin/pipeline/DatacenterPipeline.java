@@ -18,6 +18,7 @@ import dev.dctwin.pipeline.io.JdbcTarget;
 import dev.dctwin.pipeline.io.KafkaClients;
 import dev.dctwin.pipeline.io.KafkaOptions;
 import dev.dctwin.pipeline.io.KafkaSource;
+import dev.dctwin.pipeline.io.MqttBroker;
 import dev.dctwin.pipeline.io.MqttOptions;
 import dev.dctwin.pipeline.io.MqttSource;
 import dev.dctwin.pipeline.io.ParseBySource;
@@ -271,9 +272,7 @@ public final class DatacenterPipeline {
       throw new UsageException(e.getMessage());
     }
     validate(options, source, sinks, bounded);
-    if (options.getMqttTrustStore() != null) {
-      System.setProperty("javax.net.ssl.trustStore", options.getMqttTrustStore());
-    }
+    MqttBroker.of(options).useTrustStore();
     preflight(options, source, sinks, formats);
 
     Pipeline pipeline = Pipeline.create(options);
@@ -403,7 +402,7 @@ public final class DatacenterPipeline {
                 options.getKafkaDeadLettersTopic(),
                 DeadLetter::source,
                 WriteDeadLetters::toJson)
-            .withHeaders(WriteDeadLetters::kafkaHeaders);
+            .withHeaders(WriteDeadLetters::kafkaHeadersOfJson);
     if (exactlyOnce) {
       String deployment = options.getDeploymentId();
       int shards = options.getKafkaEosShards();

@@ -79,7 +79,13 @@ public class MainTest {
   public void topLevelHelpListsSubcommands() {
     assertThat(run("--help"), equalTo(Cli.EXIT_OK));
     for (String subcommand :
-        List.of("run", "machine-power", "join", "alertmanager-relay", "prometheus-receiver")) {
+        List.of(
+            "run",
+            "machine-power",
+            "join",
+            "alertmanager-relay",
+            "prometheus-receiver",
+            "mqtt-kafka-bridge")) {
       assertThat(stdout(), containsString(subcommand));
     }
   }

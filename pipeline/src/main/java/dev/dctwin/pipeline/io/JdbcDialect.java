@@ -51,7 +51,7 @@ public enum JdbcDialect {
           + table
           + " ("
           + DEAD_LETTER_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
     }
 
     @Override
@@ -120,7 +120,7 @@ public enum JdbcDialect {
           + table
           + " ("
           + DEAD_LETTER_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";
     }
 
     @Override
@@ -177,7 +177,9 @@ public enum JdbcDialect {
           + " last_event_time, opened_alert_id, resolved_alert_id";
   private static final String ALERT_PARAMETERS =
       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
-  static final String DEAD_LETTER_COLUMNS = "id, source, reason, detail, payload, received_at";
+  static final String DEAD_LETTER_COLUMNS =
+      "id, source, reason, detail, payload, received_at, origin_topic, origin_partition,"
+          + " origin_offset, origin_file, origin_line, payload_length, payload_sha256";
   static final String ALERT_EVENT_COLUMNS =
       "incident_id, transition, event_time, level, entity, datacenter_id, rack_id,"
           + " incident_type, category, severity, root_cause, explained_by, in_maintenance,"

@@ -1,11 +1,19 @@
 package dev.dctwin.pipeline.io;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -21,53 +29,132 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies MQTT topics into Kafka without loss across broker restarts and bridge restarts, for
- * deployments that cannot afford MqttIO's clean-session gap (see {@code pipeline/IO.md}).
+ * Copies MQTT topics into Kafka without loss across broker restarts (of either broker) and bridge
+ * restarts, for deployments that cannot afford MqttIO's clean-session gap (see {@code
+ * pipeline/IO.md}, "The MQTT-to-Kafka bridge").
  *
  * <p>It keeps a persistent MQTT session ({@code cleanSession=false}, a fixed client id, QoS 1), so
  * the broker queues what is published while the bridge is away, and acknowledges each MQTT message
- * only after Kafka has acknowledged the copy ({@code acks=all}, idempotent producer). A crash
- * between the two makes the broker redeliver: at least once, duplicates carry the same payload and
- * dctwin's outputs are keyed by content. The broker must persist sessions across its own restarts
- * (Mosquitto: {@code persistence true}). MQTT topic {@code a/b/c} goes to Kafka topic {@code
- * a.b.c}, keyed by the payload's {@code serverId} (or {@code datacenterId}) so each server's series
- * stays in order on one partition.
+ * only after Kafka has acknowledged the copy ({@code acks=all}, idempotent producer). A Kafka send
+ * that fails is sent again, in arrival order, after a growing wait, for as long as it takes; while
+ * Kafka is away the messages stay unacknowledged and the MQTT broker holds the rest. A crash makes
+ * the broker redeliver what was not acknowledged: at least once, duplicates carry the same payload
+ * and dctwin's outputs are keyed by content. The broker must persist sessions across its own
+ * restarts (Mosquitto: {@code persistence true}). MQTT topic {@code a/b/c} goes to Kafka topic
+ * {@code a.b.c}, keyed by the payload's {@code serverId} (or {@code datacenterId}) so each server's
+ * series stays in order on one partition.
+ *
+ * <p>An outage of either broker is logged twice, whatever the traffic: once when it starts, once
+ * when it ends, with how long it lasted and how many messages waited.
  */
 public final class MqttKafkaBridge implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MqttKafkaBridge.class);
+  private static final long FIRST_RETRY_MS = 200;
+  private static final long LONGEST_RETRY_MS = 10_000;
+
+  /**
+   * How long Kafka may leave a send unacknowledged before the bridge calls it an outage ({@code
+   * outageAfter}; the producer goes on trying), and how long the producer tries one send before it
+   * fails and the bridge sends it again ({@code deliveryTimeout}, Kafka's {@code
+   * delivery.timeout.ms}).
+   */
+  public record Timeouts(Duration outageAfter, Duration deliveryTimeout) {
+    public static final Timeouts DEFAULT =
+        new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30));
+  }
 
   private final MqttClient mqtt;
-  private final KafkaProducer<String, byte[]> producer;
+  private final String mqttUri;
+  private final Producer<String, byte[]> producer;
   private final List<String> topics;
+  private final long outageAfterNanos;
+
   // Paho forbids blocking calls on its callback thread (a subscribe there stalls the connection
   // until the keep-alive times out), so subscriptions after a reconnect run here.
-  private final ExecutorService subscriber =
-      Executors.newSingleThreadExecutor(
+  private final ExecutorService subscriber = daemonThreads("mqtt-kafka-bridge-subscriber");
+
+  /** The one thread that owns the state below: Paho's and Kafka's callbacks hand over to it. */
+  private final ScheduledExecutorService worker =
+      Executors.newSingleThreadScheduledExecutor(
           runnable -> {
-            Thread thread = new Thread(runnable, "mqtt-kafka-bridge-subscriber");
+            Thread thread = new Thread(runnable, "mqtt-kafka-bridge");
             thread.setDaemon(true);
             return thread;
           });
 
-  public MqttKafkaBridge(String mqttUri, String clientId, List<String> topics, KafkaClients kafka)
+  private final AtomicLong arrivals = new AtomicLong();
+
+  /**
+   * Counts MQTT connections: a message is acknowledged only on the connection it came on. After a
+   * reconnect the broker sends the unacknowledged ones again with their old packet ids, and an ack
+   * of a stale copy could acknowledge a newer message that reuses the id.
+   */
+  private volatile long connection;
+
+  private final TreeMap<Long, Pending> waiting = new TreeMap<>();
+  private final Map<Long, Pending> inFlight = new LinkedHashMap<>();
+  private final OutageBackoff backoff = new OutageBackoff(FIRST_RETRY_MS, LONGEST_RETRY_MS);
+  private boolean retryScheduled;
+  private int failedRounds;
+  private Outage kafkaOutage;
+  private Outage mqttOutage;
+
+  /** One MQTT message on its way to Kafka. */
+  private record Pending(
+      long seq,
+      String topic,
+      String key,
+      byte[] payload,
+      int id,
+      int qos,
+      long connection,
+      long sentAtNanos) {
+    Pending withSentAt(long nanos) {
+      return new Pending(seq, topic, key, payload, id, qos, connection, nanos);
+    }
+  }
+
+  /** An outage in progress: since when, why, and how many messages it held up so far. */
+  private static final class Outage {
+    final long sinceNanos = System.nanoTime();
+    long waited;
+
+    Outage(long waited) {
+      this.waited = waited;
+    }
+
+    String lasted() {
+      return String.format("%.1f s", (System.nanoTime() - sinceNanos) / 1e9);
+    }
+  }
+
+  public MqttKafkaBridge(
+      MqttBroker broker, String clientId, List<String> topics, KafkaClients kafka)
+      throws MqttException {
+    this(broker, clientId, topics, kafka, Timeouts.DEFAULT);
+  }
+
+  public MqttKafkaBridge(
+      MqttBroker broker,
+      String clientId,
+      List<String> topics,
+      KafkaClients kafka,
+      Timeouts timeouts)
       throws MqttException {
     this.topics = List.copyOf(topics);
+    this.mqttUri = broker.serverUri();
+    this.outageAfterNanos = timeouts.outageAfter().toNanos();
     this.producer =
         new KafkaProducer<>(
-            kafka.withSecrets(
-                Map.of(
-                    ProducerConfig.ACKS_CONFIG,
-                    "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                    true,
-                    ProducerConfig.LINGER_MS_CONFIG,
-                    5)),
+            kafka.withSecrets(producerDefaults(timeouts), KafkaClients.RELIABLE_PRODUCER),
             new StringSerializer(),
             new ByteArraySerializer());
+    worker.scheduleWithFixedDelay(this::checkStalled, 500, 500, TimeUnit.MILLISECONDS);
+    broker.useTrustStore();
     this.mqtt = new MqttClient(mqttUri, clientId, new MemoryPersistence());
     mqtt.setManualAcks(true);
     mqtt.setCallback(new Callback());
-    MqttConnectOptions options = new MqttConnectOptions();
+    MqttConnectOptions options = broker.connectOptions();
     options.setCleanSession(false);
     options.setAutomaticReconnect(true);
     options.setMaxReconnectDelay(2_000);
@@ -81,6 +168,20 @@ public final class MqttKafkaBridge implements AutoCloseable {
     for (String topic : topics) {
       mqtt.subscribe(topic, 1);
     }
+    LOG.info("bridge: copying {} from {} into Kafka", topics, mqttUri);
+  }
+
+  /** The producer's settings that a client properties file may change. */
+  static Map<String, Object> producerDefaults(Timeouts timeouts) {
+    int delivery = Math.toIntExact(timeouts.deliveryTimeout().toMillis());
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, delivery / 2 - 5));
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery);
+    // A send without topic metadata waits this long on the bridge's thread.
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.max(1, delivery / 2));
+    return config;
   }
 
   /** The Kafka topic of an MQTT topic. */
@@ -88,9 +189,130 @@ public final class MqttKafkaBridge implements AutoCloseable {
     return mqttTopic.replace('/', '.');
   }
 
+  private void onWorker(Runnable task) {
+    try {
+      worker.execute(task);
+    } catch (RejectedExecutionException closing) {
+      // Closed: what is not acknowledged comes again with the next run.
+    }
+  }
+
+  private void arrived(Pending message) {
+    waiting.put(message.seq(), message);
+    if (kafkaOutage != null) {
+      kafkaOutage.waited++;
+    }
+    pump();
+  }
+
+  /**
+   * Sends the waiting messages in arrival order. During a Kafka outage only one send is out at a
+   * time, after the retry wait: a probe that keeps the others in order behind it.
+   */
+  private void pump() {
+    while (!retryScheduled && !waiting.isEmpty() && (kafkaOutage == null || inFlight.isEmpty())) {
+      send(waiting.pollFirstEntry().getValue());
+    }
+  }
+
+  private void send(Pending message) {
+    message = message.withSentAt(System.nanoTime());
+    inFlight.put(message.seq(), message);
+    Pending sent = message;
+    try {
+      producer.send(
+          new ProducerRecord<>(kafkaTopic(sent.topic()), sent.key(), sent.payload()),
+          (metadata, error) -> onWorker(() -> completed(sent, error)));
+    } catch (RuntimeException e) {
+      completed(sent, e);
+    }
+  }
+
+  private void completed(Pending message, Exception error) {
+    if (inFlight.remove(message.seq()) == null) {
+      return;
+    }
+    if (error != null) {
+      waiting.put(message.seq(), message);
+      if (kafkaOutage == null) {
+        startKafkaOutage(error.toString());
+      }
+      if (!retryScheduled) {
+        retryScheduled = true;
+        long delay = backoff.delayAfter(++failedRounds);
+        worker.schedule(
+            () -> {
+              retryScheduled = false;
+              pump();
+            },
+            delay,
+            TimeUnit.MILLISECONDS);
+      }
+      return;
+    }
+    failedRounds = 0;
+    if (kafkaOutage != null) {
+      LOG.info(
+          "bridge: Kafka back after {}; {} messages waited in the bridge, unacknowledged (the"
+              + " MQTT broker held back the rest)",
+          kafkaOutage.lasted(),
+          kafkaOutage.waited);
+      kafkaOutage = null;
+    }
+    acknowledge(message);
+    pump();
+  }
+
+  private void startKafkaOutage(String reason) {
+    kafkaOutage = new Outage(waiting.size() + inFlight.size());
+    LOG.warn(
+        "bridge: Kafka unreachable ({}); {} messages wait unacknowledged, retrying",
+        reason,
+        kafkaOutage.waited);
+  }
+
+  /** An outage starts when Kafka has not answered the oldest send for {@code outageAfter}. */
+  private void checkStalled() {
+    if (kafkaOutage != null || inFlight.isEmpty()) {
+      return;
+    }
+    long oldest = inFlight.values().iterator().next().sentAtNanos();
+    long waitedNanos = System.nanoTime() - oldest;
+    if (waitedNanos >= outageAfterNanos) {
+      startKafkaOutage("no acknowledgement for " + waitedNanos / 1_000_000 + " ms");
+    }
+  }
+
+  private void acknowledge(Pending message) {
+    if (message.connection() != connection) {
+      return; // the broker sends it again on the new connection
+    }
+    try {
+      mqtt.messageArrivedComplete(message.id(), message.qos());
+    } catch (MqttException | RuntimeException e) {
+      // The connection dropped after Kafka took the copy: the broker sends it again. The outage
+      // is logged once, by connectionLost.
+      LOG.debug("bridge could not acknowledge an MQTT message: {}", e.toString());
+    }
+  }
+
   private final class Callback implements MqttCallbackExtended {
     @Override
     public void connectComplete(boolean reconnect, String serverUri) {
+      if (reconnect) {
+        onWorker(
+            () -> {
+              if (mqttOutage != null) {
+                LOG.info(
+                    "bridge: MQTT connection to {} back after {}; {} messages were"
+                        + " unacknowledged (the broker sends them again)",
+                    serverUri,
+                    mqttOutage.lasted(),
+                    mqttOutage.waited);
+                mqttOutage = null;
+              }
+            });
+      }
       // The session keeps the subscriptions; subscribing again is harmless and covers a broker
       // that lost its session store.
       subscriber.execute(
@@ -99,39 +321,37 @@ public final class MqttKafkaBridge implements AutoCloseable {
               for (String topic : topics) {
                 mqtt.subscribe(topic, 1);
               }
-              LOG.info("bridge {} to {}", reconnect ? "reconnected" : "connected", serverUri);
             } catch (MqttException e) {
-              LOG.warn("bridge cannot subscribe: {}", e.toString());
+              LOG.warn("bridge: cannot subscribe to MQTT: {}", e.toString());
             }
           });
     }
 
     @Override
     public void connectionLost(Throwable cause) {
-      LOG.warn("bridge lost the MQTT connection ({}); reconnecting", cause.toString());
+      connection++;
+      onWorker(
+          () -> {
+            mqttOutage = new Outage(waiting.size() + inFlight.size());
+            LOG.warn(
+                "bridge: MQTT connection to {} lost ({}); reconnecting", mqttUri, cause.toString());
+          });
     }
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
       byte[] payload = message.getPayload();
-      String key = PayloadFields.firstOf(payload, "serverId", "datacenterId").orElse(null);
-      int id = message.getId();
-      int qos = message.getQos();
-      producer.send(
-          new ProducerRecord<>(kafkaTopic(topic), key, payload),
-          (metadata, error) -> {
-            if (error != null) {
-              // Not acknowledged: the broker redelivers it after the next reconnect.
-              LOG.error("bridge could not write to Kafka: {}", error.toString());
-              return;
-            }
-            try {
-              mqtt.messageArrivedComplete(id, qos);
-            } catch (MqttException | RuntimeException e) {
-              // The connection dropped after Kafka took the copy: the broker redelivers it.
-              LOG.warn("bridge could not acknowledge an MQTT message: {}", e.toString());
-            }
-          });
+      Pending pending =
+          new Pending(
+              arrivals.getAndIncrement(),
+              topic,
+              PayloadFields.firstOf(payload, "serverId", "datacenterId").orElse(null),
+              payload,
+              message.getId(),
+              message.getQos(),
+              connection,
+              0);
+      onWorker(() -> arrived(pending));
     }
 
     @Override
@@ -147,27 +367,17 @@ public final class MqttKafkaBridge implements AutoCloseable {
       mqtt.close();
     } finally {
       subscriber.shutdownNow();
-      producer.close();
+      worker.shutdownNow();
+      producer.close(Duration.ofSeconds(5));
     }
   }
 
-  /**
-   * Runs the bridge until the JVM stops: {@code <mqttUri> <clientId> <kafkaBootstrap>
-   * <mqttTopic>...}. Kafka credentials, if any, come from the properties file named by {@code
-   * DCTWIN_KAFKA_PROPERTIES}.
-   */
-  public static void main(String[] args) throws Exception {
-    if (args.length < 4) {
-      System.err.println(
-          "usage: MqttKafkaBridge <mqttUri> <clientId> <kafkaBootstrapServers> <mqttTopic>...");
-      System.exit(2);
-    }
-    KafkaClients kafka = new KafkaClients(args[2], System.getenv("DCTWIN_KAFKA_PROPERTIES"));
-    CountDownLatch stopped = new CountDownLatch(1);
-    try (MqttKafkaBridge bridge =
-        new MqttKafkaBridge(args[0], args[1], List.of(args).subList(3, args.length), kafka)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-      stopped.await();
-    }
+  private static ExecutorService daemonThreads(String name) {
+    return Executors.newSingleThreadExecutor(
+        runnable -> {
+          Thread thread = new Thread(runnable, name);
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 }

@@ -45,7 +45,7 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
   private final String sinkGroupId;
   private final String writerId;
   private final int shards;
-  private final SerializableFunction<T, Map<String, String>> headers;
+  private final SerializableFunction<String, Map<String, String>> headers;
 
   private WriteToKafka(
       KafkaClients clients,
@@ -55,7 +55,7 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
       String sinkGroupId,
       String writerId,
       int shards,
-      SerializableFunction<T, Map<String, String>> headers) {
+      SerializableFunction<String, Map<String, String>> headers) {
     this.clients = clients;
     this.topic = topic;
     this.key = key;
@@ -75,11 +75,11 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
   }
 
   /**
-   * Record headers of each element (UTF-8 values), as Kafka Connect adds its dead-letter headers.
-   * Only the at-least-once sink writes them: the exactly-once sink's held records (its state) have
-   * no place for them.
+   * Record headers of each record, derived from its value (UTF-8 values), as Kafka Connect adds its
+   * dead-letter headers. Both sinks write them; the exactly-once sink derives them when it sends a
+   * record, so its held records (its state) stay key and value.
    */
-  public WriteToKafka<T> withHeaders(SerializableFunction<T, Map<String, String>> headersOf) {
+  public WriteToKafka<T> withHeaders(SerializableFunction<String, Map<String, String>> headersOf) {
     return new WriteToKafka<>(clients, topic, key, value, sinkGroupId, writerId, shards, headersOf);
   }
 
@@ -109,7 +109,7 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
     String target = topic;
     SerializableFunction<T, String> keyOf = key;
     SerializableFunction<T, String> valueOf = value;
-    SerializableFunction<T, Map<String, String>> headersOf = headers;
+    SerializableFunction<String, Map<String, String>> headersOf = headers;
     if (sinkGroupId != null) {
       return elements
           .apply(
@@ -123,7 +123,8 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
           .apply(
               "WriteKafka",
               KafkaTransactionalSink.of(clients, topic, sinkGroupId, shards)
-                  .withWriterId(writerId));
+                  .withWriterId(writerId)
+                  .withHeaders(headersOf));
     }
     PCollection<ProducerRecord<String, String>> records =
         elements
@@ -131,15 +132,15 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
                 "ToRecord",
                 MapElements.into(new TypeDescriptor<ProducerRecord<String, String>>() {})
                     .via(
-                        (T element) ->
-                            new ProducerRecord<>(
-                                target,
-                                null,
-                                keyOf.apply(element),
-                                valueOf.apply(element),
-                                headersOf == null
-                                    ? null
-                                    : recordHeaders(headersOf.apply(element)))))
+                        (T element) -> {
+                          String recordValue = valueOf.apply(element);
+                          return new ProducerRecord<>(
+                              target,
+                              null,
+                              keyOf.apply(element),
+                              recordValue,
+                              recordHeaders(headersOf, recordValue));
+                        }))
             .setCoder(ProducerRecordCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     KafkaIO.WriteRecords<String, String> write =
         KafkaIO.<String, String>writeRecords()
@@ -152,7 +153,13 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
     return records.apply("WriteKafka", write);
   }
 
-  private static Headers recordHeaders(Map<String, String> values) {
+  /** The headers {@code headersOf} derives from a record's value; null without a function. */
+  static Headers recordHeaders(
+      SerializableFunction<String, Map<String, String>> headersOf, String value) {
+    if (headersOf == null) {
+      return null;
+    }
+    Map<String, String> values = headersOf.apply(value);
     RecordHeaders headers = new RecordHeaders();
     values.forEach((name, text) -> headers.add(name, text.getBytes(StandardCharsets.UTF_8)));
     return headers;

@@ -9,6 +9,7 @@ import dev.dctwin.pipeline.cli.ListenAddress;
 import dev.dctwin.pipeline.cli.UsageException;
 import dev.dctwin.pipeline.io.JdbcTarget;
 import dev.dctwin.pipeline.io.KafkaClients;
+import dev.dctwin.pipeline.io.MqttBroker;
 import dev.dctwin.pipeline.io.MqttKafkaBridge;
 import dev.dctwin.pipeline.view.ViewService;
 import dev.dctwin.simulator.LiveFleet;
@@ -601,7 +602,7 @@ public final class DemoCommand {
       try {
         return new Bridge(
             new MqttKafkaBridge(
-                mqttServerUri,
+                MqttBroker.anonymous(mqttServerUri),
                 "dctwin-demo-bridge-" + Long.toString(System.nanoTime(), 36),
                 List.of(mqttTopic),
                 clients));
