@@ -349,7 +349,7 @@ public final class DemoCommand {
     if (stack.jdbcUrl() != null) {
       out.printf(
           "  table alerts in %s%s%n",
-          stack.jdbcUrl(),
+          JdbcTarget.redact(stack.jdbcUrl()),
           options.getJdbcSchema() == null ? "" : " schema " + options.getJdbcSchema());
     }
     out.printf(

@@ -1,6 +1,7 @@
 package dev.dctwin.simulator.demo;
 
 import dev.dctwin.pipeline.cli.UsageException;
+import dev.dctwin.pipeline.io.JdbcTarget;
 import dev.dctwin.pipeline.io.KafkaClients;
 import dev.dctwin.simulator.local.EmbeddedKafka;
 import dev.dctwin.simulator.local.EmbeddedMqttBroker;
@@ -70,7 +71,7 @@ final class LocalStack implements AutoCloseable {
         stack.chooseDatabase(options.getDatabase(), out);
       }
       if (stack.jdbcUrl != null) {
-        out.printf("database: %s (%s)%n", stack.jdbcUrl, stack.databaseNote);
+        out.printf("database: %s (%s)%n", JdbcTarget.redact(stack.jdbcUrl), stack.databaseNote);
       }
       return stack;
     } catch (RuntimeException e) {
