@@ -169,7 +169,7 @@ public class TlsIT {
                   "run",
                   "--source=kafka",
                   "--sinks=kafka",
-                  "--maxReadTimeSeconds=25",
+                  "--maxReadTimeSeconds=15",
                   "--kafkaBootstrapServers=" + broker.saslSslBootstrapServers(),
                   "--kafkaTopics=" + metrics + "," + provisioning,
                   "--kafkaConsumerGroup=" + run,

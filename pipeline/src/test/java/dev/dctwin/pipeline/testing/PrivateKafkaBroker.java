@@ -5,7 +5,6 @@ import dev.dctwin.pipeline.io.KafkaTopics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,20 +39,20 @@ public final class PrivateKafkaBroker implements AutoCloseable {
   }
 
   /** The classpath file services.sh writes; fails in CI, skips locally, when it is missing. */
-  private static List<String> classpath() throws IOException {
+  private static String classpath() throws IOException {
     Path kafkaDir =
         Path.of(System.getenv().getOrDefault("DCTWIN_KAFKA_DIR", "/var/tmp/dctwin-kafka"));
     Path file = kafkaDir.resolve("classpath.txt");
     LocalServices.require(
         "the Kafka broker's jars (" + file + ", written by runner-configs/local/services.sh start)",
         Files.isReadable(file));
-    return List.of(Files.readString(file).strip());
+    return Files.readString(file).strip();
   }
 
   /** Starts a broker whose SASL_SSL listener presents {@code certificates}' server certificate. */
   public static PrivateKafkaBroker start(Path dir, TestCertificates certificates)
       throws IOException, InterruptedException {
-    String classpath = classpath().get(0);
+    String classpath = classpath();
     int plaintext = freePort();
     int saslSsl = freePort();
     int controller = freePort();
@@ -218,9 +217,5 @@ public final class PrivateKafkaBroker implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
-  }
-
-  static String utf8(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 }

@@ -379,6 +379,9 @@ public final class DemoCommand {
     if (stack.jdbcUrl() != null) {
       options.setJdbcUrl(stack.jdbcUrl());
       options.setJdbcUser(stack.jdbcUser());
+      if (stack.jdbcPasswordFile() != null) {
+        options.setJdbcPasswordFile(stack.jdbcPasswordFile());
+      }
       sinks.add("jdbc");
     }
     options.setSinks(sinks);
