@@ -49,8 +49,11 @@ public class LocalStackIT {
       password = Files.readString(passwordFile).strip();
       assertThat(password.length(), greaterThanOrEqualTo(32));
       assertThat(out.toString(StandardCharsets.UTF_8), not(containsString(password)));
-      // Authentication, not trust: no password or a wrong one is refused.
-      for (String wrong : new String[] {"", "postgres", password + "x"}) {
+      // Authentication, not trust: no password (the driver refuses to send an empty one to a
+      // SCRAM server), a guessed one and a wrong one are refused.
+      assertThrows(
+          SQLException.class, () -> DriverManager.getConnection(url, stack.jdbcUser(), "").close());
+      for (String wrong : new String[] {"postgres", password + "x"}) {
         SQLException refused =
             assertThrows(
                 SQLException.class,
