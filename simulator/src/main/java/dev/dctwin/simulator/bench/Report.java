@@ -1,5 +1,6 @@
 package dev.dctwin.simulator.bench;
 
+import dev.dctwin.pipeline.io.JdbcTarget;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -56,8 +57,9 @@ final class Report {
   }
 
   void jdbc(String used, String asked) {
-    this.jdbcUsed = used;
-    this.jdbcAsked = asked;
+    // Printed: without a password the URL may hold.
+    this.jdbcUsed = JdbcTarget.redact(used);
+    this.jdbcAsked = JdbcTarget.redact(asked);
   }
 
   void throughputFlags(List<String> flags) {

@@ -350,7 +350,7 @@ public final class DemoCommand {
     if (stack.jdbcUrl() != null) {
       out.printf(
           "  table alerts in %s%s%n",
-          stack.jdbcUrl(),
+          JdbcTarget.redact(stack.jdbcUrl()),
           options.getJdbcSchema() == null ? "" : " schema " + options.getJdbcSchema());
     }
     out.printf(
@@ -380,6 +380,9 @@ public final class DemoCommand {
     if (stack.jdbcUrl() != null) {
       options.setJdbcUrl(stack.jdbcUrl());
       options.setJdbcUser(stack.jdbcUser());
+      if (stack.jdbcPasswordFile() != null) {
+        options.setJdbcPasswordFile(stack.jdbcPasswordFile());
+      }
       sinks.add("jdbc");
     }
     options.setSinks(sinks);
