@@ -120,10 +120,11 @@ public enum HostileInput {
       Fate.DEAD_LETTER,
       DeadLetterReason.FIELD_TOO_LONG,
       c -> utf8(with(c.report(), n -> n.put("serverId", "s".repeat(FieldLimits.ID + 1))))),
-  SERVER_ID_MEGABYTE(
+  // 512 KiB: far beyond the payload limit, yet within Kafka's default 1 MB per record.
+  SERVER_ID_HALF_MEGABYTE(
       Fate.DEAD_LETTER,
       DeadLetterReason.PAYLOAD_TOO_LARGE,
-      c -> utf8(with(c.report(), n -> n.put("serverId", "s".repeat(1024 * 1024))))),
+      c -> utf8(with(c.report(), n -> n.put("serverId", "s".repeat(512 * 1024))))),
   SERVER_ID_MISSING(
       Fate.DEAD_LETTER,
       DeadLetterReason.MISSING_FIELD,
