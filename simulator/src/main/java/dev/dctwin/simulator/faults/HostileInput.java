@@ -21,8 +21,8 @@ import java.util.function.Function;
  *   <li>{@link Fate#DEAD_LETTER}: a dead letter of the given reason at ingestion, carrying the
  *       record's origin (topic, partition, offset);
  *   <li>{@link Fate#TWIN_REJECTED}: well-formed, rejected by the twin that owns it (a server that
- *       is not commissioned, a report that is not newer than the last one): a dead letter of the
- *       given reason naming the twin;
+ *       is not commissioned, a report that is not newer than the last one, an output type sent as
+ *       input): a dead letter of the given reason naming the twin;
  *   <li>{@link Fate#ACCEPTED}: taken as input without effect on the alerts (a decommission of a
  *       server nobody commissioned, a query).
  * </ul>
@@ -188,7 +188,7 @@ public enum HostileInput {
       DeadLetterReason.WRONG_TYPE,
       c -> utf8(with(c.report(), n -> n.put("type", 3)))),
   OUTPUT_TYPE_AS_INPUT(
-      Fate.DEAD_LETTER,
+      Fate.TWIN_REJECTED,
       DeadLetterReason.UNEXPECTED_TYPE,
       c ->
           utf8(
@@ -245,7 +245,7 @@ public enum HostileInput {
       c -> utf8(with(c.report(), n -> n.put("eventTime", "yesterday")))),
   EVENT_TIME_FRACTIONAL(
       Fate.DEAD_LETTER,
-      DeadLetterReason.WRONG_TYPE,
+      DeadLetterReason.TIMESTAMP_OUT_OF_RANGE,
       c -> utf8(with(c.report(), n -> n.put("eventTime", c.now() + 0.5)))),
   EVENT_TIME_YEAR_2099(
       Fate.DEAD_LETTER,
@@ -263,13 +263,13 @@ public enum HostileInput {
       Fate.DEAD_LETTER,
       DeadLetterReason.TIMESTAMP_OUT_OF_RANGE,
       c -> utf8(with(c.report(), n -> n.put("eventTime", Long.MIN_VALUE)))),
-  EVENT_TIME_EPOCH_OF_UNKNOWN_SERVER(
-      Fate.TWIN_REJECTED,
-      DeadLetterReason.UNCOMMISSIONED,
+  EVENT_TIME_EPOCH_ZERO(
+      Fate.DEAD_LETTER,
+      DeadLetterReason.TIMESTAMP_OUT_OF_RANGE,
       c -> utf8(with(c.report(), n -> n.put("serverId", "hostile-ancient").put("eventTime", 0L)))),
-  EVENT_TIME_YEAR_1900_OF_UNKNOWN_SERVER(
-      Fate.TWIN_REJECTED,
-      DeadLetterReason.UNCOMMISSIONED,
+  EVENT_TIME_YEAR_1900(
+      Fate.DEAD_LETTER,
+      DeadLetterReason.TIMESTAMP_OUT_OF_RANGE,
       c ->
           utf8(
               with(
