@@ -447,7 +447,7 @@ public final class DatacenterPipeline {
    * records from 0 again and skip as many as the sink's group says were written, so AUTO falls back
    * to at least once there.
    */
-  static boolean exactlyOnce(Options options) {
+  public static boolean exactlyOnce(Options options) {
     return switch (options.getKafkaDelivery()) {
       case EXACTLY_ONCE -> true;
       case AT_LEAST_ONCE -> false;

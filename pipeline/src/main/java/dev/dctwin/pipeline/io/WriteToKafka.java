@@ -1,8 +1,12 @@
 package dev.dctwin.pipeline.io;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -16,7 +20,10 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -97,6 +104,51 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
         SinkWriterId.create(deploymentId),
         shards,
         headers);
+  }
+
+  /**
+   * Refuses a new job of a deployment whose exactly-once sink groups already hold progress: the
+   * sink itself refuses such a group, but only at its first record, and a new job on the same input
+   * group starts after the input its predecessor read, so it may write nothing for a long time and
+   * run without a word (simulator/FAULTS.md, the redeploy). A job restored from a savepoint or
+   * checkpoint is the same writer and must not be checked.
+   *
+   * @throws IllegalStateException naming the group, what to do instead, and pipeline/IO.md
+   */
+  public static void refuseUsedSinkGroups(
+      KafkaClients clients, String deploymentId, List<String> topics) {
+    try (Admin admin = clients.admin(Map.of())) {
+      for (String topic : topics) {
+        String group = sinkGroupId(deploymentId, topic);
+        Map<TopicPartition, OffsetAndMetadata> offsets =
+            admin
+                .listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        if (offsets != null && !offsets.isEmpty()) {
+          OffsetAndMetadata any = offsets.values().iterator().next();
+          throw new IllegalStateException(
+              "the exactly-once Kafka sink of topic "
+                  + topic
+                  + " refuses to start: its consumer group "
+                  + group
+                  + " holds the progress of another job of deployment "
+                  + deploymentId
+                  + " (writer "
+                  + SinkWriterId.writerOf(any == null ? null : any.metadata())
+                  + "), and this job is not restored from its savepoint or checkpoint"
+                  + " (--savepointPath). Give the new job a new --deploymentId, resume the"
+                  + " earlier job from its savepoint, or stop every job of the deployment and"
+                  + " delete the group. See pipeline/IO.md.");
+        }
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot read the exactly-once sink groups of deployment " + deploymentId + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The consumer group in which the exactly-once sink of {@code topic} keeps its state. */

@@ -87,18 +87,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             "UTF-8",
             "-D",
             postgres.data.toString());
-        postgres.run(
-            "bin/pg_ctl",
-            "-D",
-            postgres.data.toString(),
-            "-l",
-            folder.resolve("postgres.log").toString(),
-            "-o",
-            "-p " + postgres.port + " -h 127.0.0.1 -k " + folder,
-            "-w",
-            "-t",
-            "60",
-            "start");
+        postgres.startServer();
         try (Connection connection =
                 DriverManager.getConnection(postgres.url("postgres"), USER, postgres.password);
             Statement statement = connection.createStatement()) {
@@ -113,6 +102,42 @@ public final class EmbeddedPostgres implements AutoCloseable {
       throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
     } catch (SQLException e) {
       throw new IllegalStateException("the embedded PostgreSQL does not accept: " + e, e);
+    }
+  }
+
+  private void startServer() throws IOException {
+    run(
+        "bin/pg_ctl",
+        "-D",
+        data.toString(),
+        "-l",
+        folder.resolve("postgres.log").toString(),
+        "-o",
+        "-p " + port + " -h 127.0.0.1 -k " + folder,
+        "-w",
+        "-t",
+        "60",
+        "start");
+  }
+
+  /**
+   * Stops the server as an operator would ({@code pg_ctl stop -m fast}: open connections are cut),
+   * keeping its data; {@link #startAgain()} brings it back on the same port.
+   */
+  public void stop() {
+    try {
+      run("bin/pg_ctl", "-D", data.toString(), "-m", "fast", "-w", "-t", "60", "stop");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot stop the embedded PostgreSQL", e);
+    }
+  }
+
+  /** Starts the stopped server again with its data; returns when it accepts connections. */
+  public void startAgain() {
+    try {
+      startServer();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the embedded PostgreSQL again", e);
     }
   }
 
