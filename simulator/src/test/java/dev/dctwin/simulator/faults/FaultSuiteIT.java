@@ -11,6 +11,7 @@ import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.pipeline.io.KafkaClients;
+import dev.dctwin.pipeline.io.MqttBroker;
 import dev.dctwin.pipeline.io.MqttKafkaBridge;
 import dev.dctwin.pipeline.runners.FlinkClusterScripts;
 import dev.dctwin.pipeline.runners.JobJars;
@@ -214,7 +215,7 @@ public class FaultSuiteIT {
         RUN + ".broker.dl");
     bridge =
         new MqttKafkaBridge(
-            mosquitto.uri(),
+            MqttBroker.anonymous(mosquitto.uri()),
             "dctwin-bridge-" + RUN,
             List.of(mqttMetrics, mqttProvisioning),
             new KafkaClients(sharedKafka, null));
