@@ -250,7 +250,9 @@ public class FaultSuiteIT {
             sharedKafka,
             fleetTopics,
             ownPostgres.jdbcUrl(),
-            List.of("--jdbcMaxOutageSeconds=" + jdbcBudgetSeconds)));
+            List.of(
+                "--jdbcMaxOutageSeconds=" + jdbcBudgetSeconds,
+                "--jdbcPasswordFile=" + ownPostgres.passwordFile())));
     flags.put("mqtt", jobFlags("mqtt", sharedKafka, bridged, SHARED_POSTGRES, List.of()));
     flags.put("kill", jobFlags("kill", sharedKafka, fleetTopics, SHARED_POSTGRES, List.of()));
     ExecutorService submitter = Executors.newFixedThreadPool(2);
@@ -666,9 +668,9 @@ public class FaultSuiteIT {
     return records;
   }
 
-  private static List<String> alertRows(String url, String schema) throws SQLException {
+  private List<String> alertRows(String url, String schema) throws SQLException {
     List<String> rows = new ArrayList<>();
-    try (Connection connection = DriverManager.getConnection(url, "postgres", null);
+    try (Connection connection = connect(url);
         Statement statement = connection.createStatement();
         ResultSet result =
             statement.executeQuery(
@@ -680,8 +682,21 @@ public class FaultSuiteIT {
     return rows;
   }
 
-  private static int rowCount(String url, String schema) {
-    try (Connection connection = DriverManager.getConnection(url, "postgres", null);
+  /** The suite's own PostgreSQL wants its random password; the shared one trusts 127.0.0.1. */
+  private Connection connect(String url) throws SQLException {
+    if (ownPostgres != null && url.equals(ownPostgres.jdbcUrl())) {
+      try {
+        return DriverManager.getConnection(
+            url, ownPostgres.user(), Files.readString(ownPostgres.passwordFile()).strip());
+      } catch (IOException e) {
+        throw new SQLException("cannot read " + ownPostgres.passwordFile(), e);
+      }
+    }
+    return DriverManager.getConnection(url, "postgres", null);
+  }
+
+  private int rowCount(String url, String schema) {
+    try (Connection connection = connect(url);
         Statement statement = connection.createStatement();
         ResultSet result = statement.executeQuery("SELECT count(*) FROM " + schema + ".alerts")) {
       result.next();
