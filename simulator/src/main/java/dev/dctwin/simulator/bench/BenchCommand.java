@@ -19,7 +19,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
- * {@code dctwin-pipeline.jar bench}: the throughput and latency benchmarks in one run, on the
+ * {@code dctwin-simulator.jar bench}: the throughput and latency benchmarks in one run, on the
  * FlinkRunner embedded in this JVM with an embedded Kafka broker, written as a report ({@code
  * report.md} and PNG charts) into {@code --out}, with a summary on stdout. Every figure is measured
  * in this run.
@@ -27,7 +27,7 @@ import org.apache.beam.sdk.options.StreamingOptions;
 public final class BenchCommand {
   private BenchCommand() {}
 
-  /** Flags of {@code dctwin-pipeline.jar bench}. */
+  /** Flags of {@code dctwin-simulator.jar bench}. */
   public interface Options extends PipelineOptions {
     @Description("Folder to write report.md and the charts to.")
     @Default.String("target/bench")
@@ -316,7 +316,7 @@ public final class BenchCommand {
             "bench: %s alert latency, %d servers for %d s ...%n",
             clock(started), sizes.latencyServers(), sizes.latencyDuration().toSeconds());
         try {
-          report.latency(
+          AlertLatency.Result result =
               AlertLatency.measure(
                   kafka,
                   sizes.latencyServers(),
@@ -324,7 +324,18 @@ public final class BenchCommand {
                   sizes.latencyWarmup(),
                   sizes.failEvery(),
                   OUT_OF_ORDERNESS_SECONDS,
-                  LATENCY_CHECKPOINT_MS));
+                  LATENCY_CHECKPOINT_MS);
+          report.latency(result);
+          out.printf(
+              "bench: %s   %s%n",
+              clock(started),
+              result.invalidReason() == null
+                  ? f(
+                      "p50 %.2f s, p99 %.2f s over %d incidents",
+                      result.percentileMs(50) / 1e3,
+                      result.percentileMs(99) / 1e3,
+                      result.latenciesMs().size())
+                  : "INVALID: " + result.invalidReason());
         } catch (RuntimeException e) {
           report.error("2 alert latency", e);
           out.printf("bench: %s   INVALID: %s%n", clock(started), e.getMessage());

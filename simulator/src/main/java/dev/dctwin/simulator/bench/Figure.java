@@ -108,7 +108,7 @@ record Figure(
   }
 
   static String number(double value) {
-    if (Math.abs(value) >= 100) {
+    if (Math.abs(value) >= 100 || value == Math.rint(value)) {
       return String.format(Locale.ROOT, "%,.0f", value);
     }
     return String.format(Locale.ROOT, "%.2f", value);

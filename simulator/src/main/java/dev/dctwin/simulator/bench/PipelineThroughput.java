@@ -203,12 +203,15 @@ public final class PipelineThroughput {
       flags.add("--topicFormats=" + prefix + ".metrics=" + format.pipelineName);
     }
     if (backend == Backend.ROCKSDB) {
-      flags.add("--stateBackend=rocksdb");
-      flags.add(
-          "--flinkConfDir="
-              + CheckpointStats.flinkConfDir(
-                  Path.of(System.getProperty("java.io.tmpdir"), "dctwin-bench-conf", run),
-                  Map.of("state.backend.incremental", "true")));
+      flags =
+          overridden(
+              flags,
+              List.of(
+                  "--stateBackend=rocksdb",
+                  "--flinkConfDir="
+                      + CheckpointStats.flinkConfDir(
+                          Path.of(System.getProperty("java.io.tmpdir"), "dctwin-bench-conf", run),
+                          Map.of("state.backend.incremental", "true"))));
       CheckpointStats.reset();
     }
     if (jdbcUrl != null) {

@@ -110,7 +110,7 @@ final class Report {
     md.append("# dctwin benchmark report\n\n");
     md.append(
         f(
-            "Written by `java -jar pipeline/target/dctwin-pipeline.jar bench%s` at %s; the run took"
+            "Written by `java -jar simulator/target/dctwin-simulator.jar bench%s` at %s; the run took"
                 + " %.1f min. Every figure below was measured in this run.\n\n",
             quick ? " --quick" : "", startedAt, elapsedSeconds / 60));
     if (quick) {
