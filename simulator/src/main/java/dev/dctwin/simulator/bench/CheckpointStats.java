@@ -19,7 +19,9 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
  * ({@code lastCheckpointSize}: the bytes the last checkpoint wrote, incremental on RocksDB; {@code
  * lastCheckpointFullSize}: all the state it covers; {@code lastCheckpointDuration}; {@code
  * numberOfCompletedCheckpoints}). The FlinkRunner's local cluster starts the reporter that {@link
- * #flinkConfDir} names, in this JVM, so the benchmark reads the gauges directly.
+ * #flinkConfDir} names, in this JVM, so the benchmark reads the gauges directly. Flink finds the
+ * factory that {@code factory.class} names only among those listed in {@code
+ * META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory}.
  */
 public final class CheckpointStats implements MetricReporter {
   private static final String[] NAMES = {
