@@ -144,12 +144,12 @@ final class Report {
     summary.add(f("CPU: %s, %d cores", cpuModel(), cores()));
     summary.add(
         f(
-            "%-72s %-22s %-20s %-9s %-20s %s",
+            "%-96s %-22s %-20s %-9s %-20s %s",
             "figure", "value", "goal", "PASS/FAIL", "Kafka ceiling", "fraction"));
     for (Figure row : rows) {
       String[] cells = row.cells();
       md.append("| ").append(String.join(" | ", cells).replace("\n", " ")).append(" |\n");
-      summary.add(f("%-72s %-22s %-20s %-9s %-20s %s", (Object[]) cells));
+      summary.add(f("%-96s %-22s %-20s %-9s %-20s %s", (Object[]) cells));
     }
     md.append('\n');
     if (!errors.isEmpty()) {
