@@ -30,6 +30,7 @@ import dev.dctwin.pipeline.io.WriteDeadLetters;
 import dev.dctwin.pipeline.io.WriteJsonLines;
 import dev.dctwin.pipeline.io.WriteToJdbc;
 import dev.dctwin.pipeline.io.WriteToKafka;
+import dev.dctwin.pipeline.join.Counters;
 import dev.dctwin.twins.DatacenterTwins;
 import dev.dctwin.twins.TwinsConfig;
 import java.io.IOException;
@@ -632,7 +633,7 @@ public final class DatacenterPipeline {
     long deadLetters = 0;
     for (MetricResult<Long> counter : metrics.getCounters()) {
       String name = counter.getName().getName();
-      long value = counter.getAttempted();
+      long value = Counters.finalValue(counter);
       if (name.equals("parsed")) {
         parsed += value;
       } else if (name.startsWith("dead_letter_") && value > 0) {

@@ -39,6 +39,15 @@ public final class BridgeCommand implements Callable<Integer> {
   List<String> topics;
 
   @Option(
+      names = "--deadLetterTopic",
+      defaultValue = KafkaOptions.DEFAULT_DEAD_LETTERS_TOPIC,
+      description =
+          "Kafka topic for the dead letters of records Kafka refuses for good (too large, a null"
+              + " key on a compacted topic, not authorized), as the job's --kafkaDeadLettersTopic."
+              + " Default: ${DEFAULT-VALUE}.")
+  String deadLetterTopic;
+
+  @Option(
       names = "--kafkaOutageAfter",
       defaultValue = "10s",
       description =
@@ -82,7 +91,8 @@ public final class BridgeCommand implements Callable<Integer> {
             clientId,
             topics,
             kafka,
-            new MqttKafkaBridge.Timeouts(outageAfter, deliveryTimeout))) {
+            new MqttKafkaBridge.Timeouts(outageAfter, deliveryTimeout),
+            deadLetterTopic)) {
       Runtime.getRuntime()
           .addShutdownHook(new Thread(stopped::countDown, "mqtt-kafka-bridge-shutdown"));
       stopped.await();

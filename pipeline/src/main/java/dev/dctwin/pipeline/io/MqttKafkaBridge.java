@@ -1,5 +1,9 @@
 package dev.dctwin.pipeline.io;
 
+import dev.dctwin.domain.DeadLetter;
+import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.MessageOrigin;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -36,13 +41,19 @@ import org.slf4j.LoggerFactory;
  * <p>It keeps a persistent MQTT session ({@code cleanSession=false}, a fixed client id, QoS 1), so
  * the broker queues what is published while the bridge is away, and acknowledges each MQTT message
  * only after Kafka has acknowledged the copy ({@code acks=all}, idempotent producer). A Kafka send
- * that fails is sent again, in arrival order, after a growing wait, for as long as it takes; while
- * Kafka is away the messages stay unacknowledged and the MQTT broker holds the rest. A crash makes
- * the broker redeliver what was not acknowledged: at least once, duplicates carry the same payload
- * and dctwin's outputs are keyed by content. The broker must persist sessions across its own
- * restarts (Mosquitto: {@code persistence true}). MQTT topic {@code a/b/c} goes to Kafka topic
- * {@code a.b.c}, keyed by the payload's {@code serverId} (or {@code datacenterId}) so each server's
- * series stays in order on one partition.
+ * that fails for a transient reason is sent again, in arrival order, after a growing wait, for as
+ * long as it takes; while Kafka is away the messages stay unacknowledged and the MQTT broker holds
+ * the rest. A crash makes the broker redeliver what was not acknowledged: at least once, duplicates
+ * carry the same payload and dctwin's outputs are keyed by content. The broker must persist
+ * sessions across its own restarts (Mosquitto: {@code persistence true}). MQTT topic {@code a/b/c}
+ * goes to Kafka topic {@code a.b.c}, keyed by the payload's {@code serverId} (or {@code
+ * datacenterId}) so each server's series stays in order on one partition.
+ *
+ * <p>A record that Kafka refuses for good ({@link KafkaSendErrors#isPermanent}: too large, a null
+ * key on a compacted topic, no write access to its topic...) is not sent again: it becomes a dead
+ * letter {@code SINK_REJECTED} with the error and its MQTT topic as origin, sent to the dead-letter
+ * topic, and the MQTT message is acknowledged once Kafka took the dead letter (or refused it for
+ * good too). Each kind of refusal is logged once, and counted.
  *
  * <p>An outage of either broker is logged twice, whatever the traffic: once when it starts, once
  * when it ends, with how long it lasted and how many messages waited.
@@ -67,6 +78,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
   private final String mqttUri;
   private final Producer<String, byte[]> producer;
   private final List<String> topics;
+  private final String deadLetterTopic;
   private final long outageAfterNanos;
 
   // Paho forbids blocking calls on its callback thread (a subscribe there stalls the connection
@@ -99,7 +111,16 @@ public final class MqttKafkaBridge implements AutoCloseable {
   private Outage kafkaOutage;
   private Outage mqttOutage;
 
-  /** One MQTT message on its way to Kafka. */
+  /** Records refused for good, by kind of error: dead letters sent, or lost when refused too. */
+  private final Map<String, AtomicLong> deadLettered =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final Map<String, AtomicLong> lost = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * One MQTT message on its way to Kafka: its copy, or its dead letter ({@code letter} not null)
+   * once Kafka refused the copy for good.
+   */
   private record Pending(
       long seq,
       String topic,
@@ -108,9 +129,14 @@ public final class MqttKafkaBridge implements AutoCloseable {
       int id,
       int qos,
       long connection,
-      long sentAtNanos) {
+      long sentAtNanos,
+      DeadLetter letter) {
     Pending withSentAt(long nanos) {
-      return new Pending(seq, topic, key, payload, id, qos, connection, nanos);
+      return new Pending(seq, topic, key, payload, id, qos, connection, nanos, letter);
+    }
+
+    Pending withLetter(DeadLetter deadLetter) {
+      return new Pending(seq, topic, key, payload, id, qos, connection, sentAtNanos, deadLetter);
     }
   }
 
@@ -131,7 +157,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
   public MqttKafkaBridge(
       MqttBroker broker, String clientId, List<String> topics, KafkaClients kafka)
       throws MqttException {
-    this(broker, clientId, topics, kafka, Timeouts.DEFAULT);
+    this(
+        broker, clientId, topics, kafka, Timeouts.DEFAULT, KafkaOptions.DEFAULT_DEAD_LETTERS_TOPIC);
   }
 
   public MqttKafkaBridge(
@@ -139,9 +166,11 @@ public final class MqttKafkaBridge implements AutoCloseable {
       String clientId,
       List<String> topics,
       KafkaClients kafka,
-      Timeouts timeouts)
+      Timeouts timeouts,
+      String deadLetterTopic)
       throws MqttException {
     this.topics = List.copyOf(topics);
+    this.deadLetterTopic = deadLetterTopic;
     this.mqttUri = broker.serverUri();
     this.outageAfterNanos = timeouts.outageAfter().toNanos();
     this.producer =
@@ -168,7 +197,11 @@ public final class MqttKafkaBridge implements AutoCloseable {
     for (String topic : topics) {
       mqtt.subscribe(topic, 1);
     }
-    LOG.info("bridge: copying {} from {} into Kafka", topics, mqttUri);
+    LOG.info(
+        "bridge: copying {} from {} into Kafka, dead letters to {}",
+        topics,
+        mqttUri,
+        deadLetterTopic);
   }
 
   /** The producer's settings that a client properties file may change. */
@@ -221,15 +254,49 @@ public final class MqttKafkaBridge implements AutoCloseable {
     Pending sent = message;
     try {
       producer.send(
-          new ProducerRecord<>(kafkaTopic(sent.topic()), sent.key(), sent.payload()),
+          sent.letter() == null
+              ? new ProducerRecord<>(kafkaTopic(sent.topic()), sent.key(), sent.payload())
+              : deadLetterRecord(deadLetterTopic, sent.letter()),
           (metadata, error) -> onWorker(() -> completed(sent, error)));
     } catch (RuntimeException e) {
       completed(sent, e);
     }
   }
 
+  /** A dead letter's record, as the job writes it: keyed by source, its JSON, its headers. */
+  static ProducerRecord<String, byte[]> deadLetterRecord(String topic, DeadLetter letter) {
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(
+            topic,
+            letter.source(),
+            WriteDeadLetters.toJson(letter).getBytes(StandardCharsets.UTF_8));
+    WriteDeadLetters.kafkaHeaders(letter)
+        .forEach(
+            (name, value) ->
+                record
+                    .headers()
+                    .add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8))));
+    return record;
+  }
+
+  /** The dead letter of an MQTT message whose copy Kafka refused for good. */
+  static DeadLetter deadLetter(String mqttTopic, byte[] payload, String error, long receivedAt) {
+    return DeadLetter.of(
+        "mqtt:" + mqttTopic,
+        DeadLetterReason.SINK_REJECTED,
+        error,
+        payload,
+        receivedAt,
+        MessageOrigin.mqtt(mqttTopic),
+        DeadLetter.DEFAULT_MAX_KEPT_BYTES);
+  }
+
   private void completed(Pending message, Exception error) {
     if (inFlight.remove(message.seq()) == null) {
+      return;
+    }
+    if (error != null && KafkaSendErrors.isPermanent(error)) {
+      refused(message, error);
       return;
     }
     if (error != null) {
@@ -261,6 +328,63 @@ public final class MqttKafkaBridge implements AutoCloseable {
     }
     acknowledge(message);
     pump();
+  }
+
+  /**
+   * A record Kafka refused for good: its copy becomes a dead letter, sent at once (it does not wait
+   * in line: the dead-letter topic is another topic), and a dead letter refused for good too is
+   * given up; either way the MQTT message is acknowledged when done, and nothing waits behind it.
+   */
+  private void refused(Pending message, Exception error) {
+    String kind = KafkaSendErrors.kind(error);
+    if (message.letter() == null) {
+      if (count(deadLettered, kind) == 1) {
+        LOG.warn(
+            "bridge: Kafka refused a record from {} for good ({}); such records go to {} as"
+                + " dead letters {} (logged once per kind of error)",
+            message.topic(),
+            KafkaSendErrors.describe(error),
+            deadLetterTopic,
+            DeadLetterReason.SINK_REJECTED);
+      }
+      send(
+          message.withLetter(
+              deadLetter(
+                  message.topic(),
+                  message.payload(),
+                  KafkaSendErrors.describe(error),
+                  System.currentTimeMillis())));
+      return;
+    }
+    if (count(lost, kind) == 1) {
+      LOG.error(
+          "bridge: Kafka refused the dead letter of a record from {} for good ({}); the MQTT"
+              + " message is acknowledged and lost (logged once per kind of error)",
+          message.topic(),
+          KafkaSendErrors.describe(error));
+    }
+    acknowledge(message);
+    pump();
+  }
+
+  private static long count(Map<String, AtomicLong> counts, String kind) {
+    return counts.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** Records refused for good and made dead letters so far, by kind of error. */
+  public Map<String, Long> deadLettered() {
+    return snapshot(deadLettered);
+  }
+
+  /** Records refused for good whose dead letter was refused for good too, by kind of error. */
+  public Map<String, Long> lost() {
+    return snapshot(lost);
+  }
+
+  private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
+    Map<String, Long> copy = new TreeMap<>();
+    counts.forEach((kind, count) -> copy.put(kind, count.get()));
+    return copy;
   }
 
   private void startKafkaOutage(String reason) {
@@ -350,7 +474,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
               message.getId(),
               message.getQos(),
               connection,
-              0);
+              0,
+              null);
       onWorker(() -> arrived(pending));
     }
 
@@ -360,6 +485,13 @@ public final class MqttKafkaBridge implements AutoCloseable {
 
   @Override
   public void close() throws MqttException {
+    if (!deadLettered.isEmpty() || !lost.isEmpty()) {
+      LOG.info(
+          "bridge: records Kafka refused for good: {} sent to {} as dead letters, {} lost",
+          deadLettered(),
+          deadLetterTopic,
+          lost());
+    }
     try {
       if (mqtt.isConnected()) {
         mqtt.disconnect();

@@ -18,6 +18,7 @@ import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.MessageOrigin;
 import dev.dctwin.domain.PayloadCut;
 import dev.dctwin.domain.ServerStatusUpdate;
+import dev.dctwin.pipeline.join.Counters;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -93,7 +94,7 @@ public class JdbcRejectedRowsIT {
                     .addNameFilter(MetricNameFilter.named(WriteToJdbc.class, name))
                     .build())
             .getCounters()) {
-      sum += counter.getAttempted();
+      sum += Counters.finalValue(counter);
     }
     return sum;
   }

@@ -1,6 +1,7 @@
 package dev.dctwin.simulator.local;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -24,6 +25,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -35,9 +37,15 @@ import java.util.regex.Pattern;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -68,6 +76,8 @@ public class MqttKafkaBridgeIT {
   private final String run = Long.toString(System.nanoTime(), 36);
   private final String mqttTopic = "dctwin-bridge-" + run + "/metrics";
   private final String kafkaTopic = MqttKafkaBridge.kafkaTopic(mqttTopic);
+  private final String deadLetterTopic = "dctwin-bridge-" + run + ".dead-letters";
+  private final List<String> bridgedTopics = new ArrayList<>(List.of(mqttTopic));
   private final List<String> bridgeLog = new CopyOnWriteArrayList<>();
   private EmbeddedKafka kafka;
   private Process mosquitto;
@@ -85,7 +95,7 @@ public class MqttKafkaBridgeIT {
       Assume.assumeTrue("SKIPPED: no " + MOSQUITTO + " (runner-configs/local/services.sh)", false);
     }
     kafka = EmbeddedKafka.create().start();
-    kafka.createTopics(1, kafkaTopic);
+    kafka.createTopics(1, kafkaTopic, deadLetterTopic);
     mqttPort = EmbeddedKafka.freePort();
   }
 
@@ -213,6 +223,114 @@ public class MqttKafkaBridgeIT {
     assertThat(bridgeLog, not(hasItem(org.hamcrest.Matchers.containsString(password))));
   }
 
+  @Test
+  public void recordsKafkaRefusesForGoodBecomeDeadLettersAndTheRestFlows() throws Exception {
+    // The metrics topic takes records of up to 20 kB; the provisioning topic is compacted, so a
+    // record without key (a maintenance message has no serverId) is invalid there.
+    String provisioning = "dctwin-bridge-" + run + "/provisioning";
+    bridgedTopics.add(provisioning);
+    try (Admin admin = kafka.admin()) {
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.TOPIC, kafkaTopic),
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("max.message.bytes", "20000"),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(MqttKafkaBridge.kafkaTopic(provisioning), 1, (short) 1)
+                      .configs(Map.of("cleanup.policy", "compact"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    Path data = folder.newFolder("mosquitto").toPath();
+    writeMosquittoConfig(data, "listener " + mqttPort + " 127.0.0.1", "allow_anonymous true");
+    startMosquitto();
+    startBridge("--mqttServerUri=tcp://127.0.0.1:" + mqttPort);
+
+    int messages = 40;
+    int tooLargeSeq = 10;
+    String filler = "x".repeat(100_000);
+    String tooLarge =
+        "{\"serverId\":\"s1\",\"seq\":" + tooLargeSeq + ",\"filler\":\"" + filler + "\"}";
+    String maintenance = "{\"type\":\"maintenance\",\"rackId\":\"r1\",\"reason\":\"fans\"}";
+    try (Publisher publisher = new Publisher("tcp://127.0.0.1:" + mqttPort, null)) {
+      for (int seq = 0; seq < messages; seq++) {
+        String payload =
+            seq == tooLargeSeq ? tooLarge : "{\"serverId\":\"s1\",\"seq\":" + seq + "}";
+        assertTrue(publisher.tryPublish(mqttTopic, payload));
+        if (seq == tooLargeSeq + 1) {
+          assertTrue(publisher.tryPublish(provisioning, maintenance));
+        }
+      }
+    }
+
+    // Every message but the refused one arrives, those after it too, in order.
+    List<Integer> received = readSeqs(messages - 1, Duration.ofSeconds(60));
+    List<Integer> expected = new ArrayList<>();
+    for (int seq = 0; seq < messages; seq++) {
+      if (seq != tooLargeSeq) {
+        expected.add(seq);
+      }
+    }
+    assertThat(received, equalTo(expected));
+
+    Map<String, Map<String, String>> letters = readDeadLetters(2, Duration.ofSeconds(30));
+    assertThat(letters.keySet(), equalTo(Set.of(mqttTopic, provisioning)));
+    Map<String, String> large = letters.get(mqttTopic);
+    assertThat(large.get("dctwin.errors.reason"), equalTo("SINK_REJECTED"));
+    assertThat(large.get("dctwin.errors.source"), equalTo("mqtt:" + mqttTopic));
+    assertThat(
+        large.get("dctwin.errors.payload.length"),
+        equalTo(Integer.toString(tooLarge.getBytes(StandardCharsets.UTF_8).length)));
+    assertThat(large.get("value"), containsString("RecordTooLargeException"));
+    Map<String, String> keyless = letters.get(provisioning);
+    assertThat(keyless.get("dctwin.errors.reason"), equalTo("SINK_REJECTED"));
+    assertThat(keyless.get("value"), containsString("InvalidRecordException"));
+    // Logged once per kind of refusal, not once per message, and never taken for an outage (a
+    // slow acknowledgement on a busy machine may be: --kafkaOutageAfter is 2 s here).
+    assertThat(count("bridge: Kafka refused a record from"), equalTo(2L));
+    assertThat(count("bridge: Kafka unreachable.*(RecordTooLarge|InvalidRecord)"), equalTo(0L));
+    assertTrue("the bridge still runs", bridge.isAlive());
+  }
+
+  /**
+   * The dead letters' headers, and their JSON as {@code value}, by origin topic, once {@code
+   * expected} are there.
+   */
+  private Map<String, Map<String, String>> readDeadLetters(int expected, Duration timeout) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "check-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest");
+    Map<String, Map<String, String>> letters = new TreeMap<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(deadLetterTopic));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (letters.size() < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+          Map<String, String> headers = new TreeMap<>();
+          for (Header header : record.headers()) {
+            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+          }
+          headers.put("value", record.value());
+          letters.put(headers.get("dctwin.errors.topic"), headers);
+        }
+      }
+    }
+    return letters;
+  }
+
   private void writeMosquittoConfig(Path dir, String... lines) throws IOException {
     mosquittoConfig = dir.resolve("mosquitto.conf");
     List<String> all = new ArrayList<>();
@@ -250,7 +368,8 @@ public class MqttKafkaBridgeIT {
     command.add("mqtt-kafka-bridge");
     command.addAll(List.of(mqttFlags));
     command.add("--mqttClientId=dctwin-bridge-" + run);
-    command.add("--mqttTopics=" + mqttTopic);
+    command.add("--mqttTopics=" + String.join(",", bridgedTopics));
+    command.add("--deadLetterTopic=" + deadLetterTopic);
     command.add("--kafkaBootstrapServers=" + kafka.bootstrapServers());
     command.add("--kafkaOutageAfter=2s");
     command.add("--kafkaDeliveryTimeout=4s");
