@@ -18,6 +18,7 @@ import dev.dctwin.pipeline.io.JdbcTarget;
 import dev.dctwin.pipeline.io.KafkaClients;
 import dev.dctwin.pipeline.io.KafkaOptions;
 import dev.dctwin.pipeline.io.KafkaSource;
+import dev.dctwin.pipeline.io.MqttBroker;
 import dev.dctwin.pipeline.io.MqttOptions;
 import dev.dctwin.pipeline.io.MqttSource;
 import dev.dctwin.pipeline.io.ParseBySource;
@@ -29,11 +30,18 @@ import dev.dctwin.pipeline.io.WriteDeadLetters;
 import dev.dctwin.pipeline.io.WriteJsonLines;
 import dev.dctwin.pipeline.io.WriteToJdbc;
 import dev.dctwin.pipeline.io.WriteToKafka;
+import dev.dctwin.pipeline.join.Counters;
 import dev.dctwin.twins.DatacenterTwins;
 import dev.dctwin.twins.TwinsConfig;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -272,8 +280,9 @@ public final class DatacenterPipeline {
     }
     validate(options, source, sinks, bounded);
     if (options.getMqttTrustStore() != null) {
-      System.setProperty("javax.net.ssl.trustStore", options.getMqttTrustStore());
+      checkTrustStore(options.getMqttTrustStore());
     }
+    MqttBroker.of(options).useTrustStore();
     preflight(options, source, sinks, formats);
 
     Pipeline pipeline = Pipeline.create(options);
@@ -403,7 +412,7 @@ public final class DatacenterPipeline {
                 options.getKafkaDeadLettersTopic(),
                 DeadLetter::source,
                 WriteDeadLetters::toJson)
-            .withHeaders(WriteDeadLetters::kafkaHeaders);
+            .withHeaders(WriteDeadLetters::kafkaHeadersOfJson);
     if (exactlyOnce) {
       String deployment = options.getDeploymentId();
       int shards = options.getKafkaEosShards();
@@ -439,7 +448,7 @@ public final class DatacenterPipeline {
    * records from 0 again and skip as many as the sink's group says were written, so AUTO falls back
    * to at least once there.
    */
-  static boolean exactlyOnce(Options options) {
+  public static boolean exactlyOnce(Options options) {
     return switch (options.getKafkaDelivery()) {
       case EXACTLY_ONCE -> true;
       case AT_LEAST_ONCE -> false;
@@ -510,7 +519,11 @@ public final class DatacenterPipeline {
       if (options.getJdbcUrl() == null) {
         throw new UsageException("--sinks=jdbc needs --jdbcUrl");
       }
-      JdbcTarget.from(options).dialect();
+      try {
+        JdbcTarget.from(options).dialect();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
     }
     if (exactlyOnce(options) && sinks.contains(Sink.KAFKA)) {
       if (options.getDeploymentId() == null || options.getDeploymentId().isBlank()) {
@@ -519,6 +532,32 @@ public final class DatacenterPipeline {
                 + " deployment (their consumer groups are dctwin-<id>-eos-<topic>)");
       }
     }
+  }
+
+  /**
+   * Fails unless the trust store holds a certificate that the JVM can read with what it is given: a
+   * PKCS12 store that keytool made with a password looks empty without {@code
+   * javax.net.ssl.trustStorePassword}, and TLS would then fail with a handshake error far from the
+   * cause.
+   */
+  private static void checkTrustStore(String file) {
+    String password = System.getProperty("javax.net.ssl.trustStorePassword");
+    try (InputStream in = Files.newInputStream(Path.of(file))) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(in, password == null ? null : password.toCharArray());
+      for (String alias : Collections.list(store.aliases())) {
+        if (store.isCertificateEntry(alias)) {
+          return;
+        }
+      }
+    } catch (IOException | GeneralSecurityException e) {
+      throw new UsageException("--mqttTrustStore=" + file + " cannot be read: " + e.getMessage());
+    }
+    throw new UsageException(
+        "--mqttTrustStore="
+            + file
+            + " holds no certificate readable without a password: use a JKS store, or set"
+            + " javax.net.ssl.trustStorePassword (see pipeline/IO.md)");
   }
 
   private static void preflight(
@@ -594,7 +633,7 @@ public final class DatacenterPipeline {
     long deadLetters = 0;
     for (MetricResult<Long> counter : metrics.getCounters()) {
       String name = counter.getName().getName();
-      long value = counter.getAttempted();
+      long value = Counters.finalValue(counter);
       if (name.equals("parsed")) {
         parsed += value;
       } else if (name.startsWith("dead_letter_") && value > 0) {
@@ -626,16 +665,16 @@ public final class DatacenterPipeline {
       targets.add("kafka:" + options.getKafkaDeadLettersTopic());
     }
     if (sinks.contains(Sink.JDBC)) {
-      out.printf("alerts -> %s%n", options.getJdbcUrl());
-      targets.add(options.getJdbcUrl());
+      out.printf("alerts -> %s%n", JdbcTarget.redact(options.getJdbcUrl()));
+      targets.add(JdbcTarget.redact(options.getJdbcUrl()));
     }
     out.printf("dead letters:    %d -> %s%s%n", deadLetters, String.join(", ", targets), rejected);
   }
 
   private static long countLines(String file) {
-    try (var lines = java.nio.file.Files.lines(Path.of(file))) {
+    try (var lines = Files.lines(Path.of(file))) {
       return lines.count();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return 0;
     }
   }

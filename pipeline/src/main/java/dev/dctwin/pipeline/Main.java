@@ -4,6 +4,7 @@ import dev.dctwin.pipeline.agents.ReceiverCommand;
 import dev.dctwin.pipeline.alertmanager.RelayCommand;
 import dev.dctwin.pipeline.cli.BeamOptionsCommand;
 import dev.dctwin.pipeline.cli.Cli;
+import dev.dctwin.pipeline.io.BridgeCommand;
 import dev.dctwin.pipeline.join.JoinCommand;
 import dev.dctwin.pipeline.join.MachinePowerCommand;
 import dev.dctwin.pipeline.view.ViewCommand;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
       Main.Join.class,
       RelayCommand.class,
       ReceiverCommand.class,
+      BridgeCommand.class,
       ViewCommand.class
     })
 public final class Main implements Runnable {
@@ -61,7 +63,7 @@ public final class Main implements Runnable {
     throw new ParameterException(
         spec.commandLine(),
         "a subcommand is required: run, machine-power, join, alertmanager-relay,"
-            + " prometheus-receiver or view");
+            + " prometheus-receiver, mqtt-kafka-bridge or view");
   }
 
   @Command(name = "run", description = "The datacenter pipeline: sources -> twins -> alerts.")

@@ -63,6 +63,20 @@ public class MainTest {
   }
 
   @Test
+  public void aSchemaThatIsNotAnIdentifierIsOneLineError() {
+    assertThat(
+        run(
+            "run",
+            "--inputDir=x",
+            "--sinks=jdbc",
+            "--jdbcUrl=jdbc:postgresql://127.0.0.1:1/x",
+            "--jdbcSchema=x; DROP TABLE alerts"),
+        equalTo(Cli.EXIT_USAGE));
+    assertThat(stderr().lines().count(), equalTo(1L));
+    assertThat(stderr(), containsString("--jdbcSchema=x; DROP TABLE alerts is not"));
+  }
+
+  @Test
   public void flagsWithoutSubcommandGoToRun() {
     assertThat(run("--inputDir=x", "--noSuchFlag=1"), equalTo(Cli.EXIT_USAGE));
     assertThat(stderr(), containsString("dctwin-pipeline run: "));
@@ -79,7 +93,13 @@ public class MainTest {
   public void topLevelHelpListsSubcommands() {
     assertThat(run("--help"), equalTo(Cli.EXIT_OK));
     for (String subcommand :
-        List.of("run", "machine-power", "join", "alertmanager-relay", "prometheus-receiver")) {
+        List.of(
+            "run",
+            "machine-power",
+            "join",
+            "alertmanager-relay",
+            "prometheus-receiver",
+            "mqtt-kafka-bridge")) {
       assertThat(stdout(), containsString(subcommand));
     }
   }

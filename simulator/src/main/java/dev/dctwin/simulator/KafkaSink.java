@@ -1,9 +1,9 @@
 package dev.dctwin.simulator;
 
+import dev.dctwin.simulator.local.Acknowledgements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class KafkaSink implements MessageSink {
   private final Producer<String, byte[]> producer;
-  private final AtomicReference<Exception> failure = new AtomicReference<>();
+  private final Acknowledgements acks = new Acknowledgements("the simulator's Kafka records");
   private final UnaryOperator<String> topicNames;
 
   KafkaSink(String bootstrapServers) {
@@ -47,31 +47,28 @@ final class KafkaSink implements MessageSink {
 
   @Override
   public void send(Topic topic, String key, long eventTime, String json) throws IOException {
-    rethrow();
-    producer.send(
-        new ProducerRecord<>(
-            topicNames.apply(topic.kafkaTopic()),
-            null,
-            eventTime,
-            key,
-            json.getBytes(StandardCharsets.UTF_8)),
-        (metadata, error) -> {
-          if (error != null) {
-            failure.compareAndSet(null, error);
-          }
-        });
+    try {
+      acks.send(
+          producer,
+          new ProducerRecord<>(
+              topicNames.apply(topic.kafkaTopic()),
+              null,
+              eventTime,
+              key,
+              json.getBytes(StandardCharsets.UTF_8)));
+    } catch (Acknowledgements.SendFailedException e) {
+      throw new IOException("Kafka send failed: " + e.getMessage(), e);
+    }
   }
 
   @Override
   public void close() throws IOException {
-    producer.close();
-    rethrow();
-  }
-
-  private void rethrow() throws IOException {
-    Exception error = failure.get();
-    if (error != null) {
-      throw new IOException("Kafka send failed: " + error.getMessage(), error);
+    try {
+      acks.awaitAll(producer, java.time.Duration.ofMinutes(2));
+    } catch (Acknowledgements.SendFailedException e) {
+      throw new IOException("Kafka send failed: " + e.getMessage(), e);
+    } finally {
+      producer.close();
     }
   }
 }

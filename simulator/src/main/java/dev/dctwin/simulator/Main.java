@@ -54,7 +54,7 @@ public final class Main implements Runnable {
     if (args.length > 0 && (args[0].equals("demo") || args[0].equals("bench"))) {
       // Their consoles are a live view and progress lines; the libraries' warnings (Kafka readers
       // woken up on cancel, Flink restarts) go to a file.
-      Path log = Path.of("target", "dctwin-" + args[0] + ".log");
+      Path log = libraryLog(args);
       try {
         Files.createDirectories(log.getParent());
       } catch (IOException e) {
@@ -65,6 +65,28 @@ public final class Main implements Runnable {
     }
     Cli.quietLibraryLogs();
     System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Where {@code demo} and {@code bench} write the libraries' logs (Kafka, Flink, Beam: the
+   * simulator's SLF4J binding is slf4j-simple, configured by system properties before the first
+   * logger): {@code library.log} in the bench's {@code --out} (default {@code target/bench}), so
+   * that the report and the logs of one run stay together; {@code target/dctwin-demo.log} for the
+   * demo.
+   */
+  static Path libraryLog(String[] args) {
+    if (args[0].equals("bench")) {
+      String out = "target/bench";
+      for (int i = 1; i < args.length; i++) {
+        if (args[i].startsWith("--out=")) {
+          out = args[i].substring("--out=".length());
+        } else if (args[i].equals("--out") && i + 1 < args.length) {
+          out = args[i + 1];
+        }
+      }
+      return Path.of(out, "library.log");
+    }
+    return Path.of("target", "dctwin-" + args[0] + ".log");
   }
 
   /** Runs one command line, printing to {@code out} and {@code err}; returns the exit code. */

@@ -83,9 +83,9 @@ public final class WireCodec implements Serializable {
   private static final List<String> METRIC_GROUPS =
       List.of("cpu", "network", "memory", "disk", "processes", "sensors");
 
-  private static final double ABSOLUTE_ZERO_CELSIUS = -273.15;
-  private static final double MAX_PLAUSIBLE_CELSIUS = 1_000.0;
-  private static final double MAX_PLAUSIBLE_VOLTS = 1_000.0;
+  static final double ABSOLUTE_ZERO_CELSIUS = -273.15;
+  static final double MAX_PLAUSIBLE_CELSIUS = 1_000.0;
+  static final double MAX_PLAUSIBLE_VOLTS = 1_000.0;
 
   private final int maxPayloadBytes;
   private transient ObjectMapper mapper;
@@ -102,7 +102,7 @@ public final class WireCodec implements Serializable {
     return maxPayloadBytes;
   }
 
-  private ObjectMapper mapper() {
+  ObjectMapper mapper() {
     if (mapper == null) {
       JsonFactory factory =
           JsonFactory.builder()
@@ -195,6 +195,15 @@ public final class WireCodec implements Serializable {
           PAYLOAD_TOO_LARGE, payload.length + " bytes exceed the limit of " + maxPayloadBytes);
     }
     requireUtf8(payload);
+    ServerMetricReport report = StreamingReports.decode(mapper(), payload, defaultType);
+    return report != null ? report : decodeTree(payload, defaultType);
+  }
+
+  /**
+   * {@link #decode} through a JSON tree: every type, and every error with its precise reason. A
+   * valid metric report, the common case, skips it ({@link StreamingReports}).
+   */
+  Message decodeTree(byte[] payload, MessageType defaultType) throws InvalidMessageException {
     JsonNode root;
     try {
       root = mapper().readTree(payload);

@@ -15,7 +15,7 @@ import java.util.Base64;
  * near-1 MB payload thus never makes a dead letter too large for a Kafka record or a database
  * column. The source and the detail are cut to {@link FieldLimits#DEAD_LETTER_SOURCE} and {@link
  * FieldLimits#DEAD_LETTER_DETAIL} characters (the database's sink cuts the detail further, to its
- * column), the origin's topic and file to {@link FieldLimits#DEAD_LETTER_SOURCE}.
+ * column), the origin's topic and file to {@link FieldLimits#DEAD_LETTER_ORIGIN}.
  *
  * <p>A letter of version 1 of its coder kept the whole payload and had no length, hash or origin:
  * it reads with the length and hash of its payload and no origin.
@@ -44,10 +44,10 @@ public record DeadLetter(
       // An MQTT topic may have 65,535 bytes.
       origin =
           new MessageOrigin(
-              cut(origin.topic(), FieldLimits.DEAD_LETTER_SOURCE),
+              cut(origin.topic(), FieldLimits.DEAD_LETTER_ORIGIN),
               origin.partition(),
               origin.offset(),
-              cut(origin.file(), FieldLimits.DEAD_LETTER_SOURCE),
+              cut(origin.file(), FieldLimits.DEAD_LETTER_ORIGIN),
               origin.line());
     }
     if (payloadSha256 == null) {

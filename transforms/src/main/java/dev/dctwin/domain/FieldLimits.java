@@ -40,6 +40,16 @@ public final class FieldLimits {
   public static final int DEAD_LETTER_SOURCE = 1024;
 
   /**
+   * A dead letter's origin's {@code topic} (an MQTT topic may have 65,535 bytes) and {@code file}:
+   * the {@code VARCHAR(1024)} of the dead-letter table's {@code origin_topic} and {@code
+   * origin_file}.
+   */
+  public static final int DEAD_LETTER_ORIGIN = 1024;
+
+  /** A SHA-256 in lowercase hex ({@code payloadSha256}): {@code dead_letters.payload_sha256}. */
+  public static final int SHA256_HEX = 64;
+
+  /**
    * A dead letter's {@code detail}: with the source and the kept payload, a dead letter's JSON
    * stays far below Kafka's default {@code max.request.size} of 1 MB even if every character is
    * escaped. The database's column is narrower ({@link #TEXT}); its sink cuts further.

@@ -28,6 +28,13 @@ public final class Cli {
     System.getProperties().putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.dev.dctwin", "info");
     System.getProperties().putIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+    // The admin client's metadata failures (a TLS handshake that the trust store refuses) come
+    // with a stack trace; the preflight that uses the admin client reports them in one line.
+    System.getProperties()
+        .putIfAbsent(
+            "org.slf4j.simpleLogger.log.org.apache.kafka.clients.admin.internals"
+                + ".AdminMetadataManager",
+            "error");
   }
 
   /** Runs one command line of the picocli command {@code root}; returns the exit code. */

@@ -50,14 +50,14 @@ public final class JdbcConnection {
     }
     try {
       JdbcDialect.of(url);
+      return new JdbcTarget(
+          url,
+          user,
+          new Secret(passwordFile, JdbcOptions.PASSWORD_ENV),
+          schema == null || schema.isBlank() ? null : schema,
+          Duration.ZERO);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    return new JdbcTarget(
-        url,
-        user,
-        new Secret(passwordFile, JdbcOptions.PASSWORD_ENV),
-        schema == null || schema.isBlank() ? null : schema,
-        Duration.ZERO);
   }
 }

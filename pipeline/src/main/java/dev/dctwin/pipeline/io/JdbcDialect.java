@@ -13,8 +13,10 @@ import java.util.List;
 /**
  * What differs between the supported databases: the migrations' folder, the idempotent upserts and
  * how a time is bound. Both alert upserts are written so that any order and any number of
- * repetitions of an incident's alerts converge to the same row: RESOLVED wins over OPENED and the
- * first resolved time is kept. A server's status rows converge to the one of the latest event time.
+ * repetitions of an incident's alerts converge to the same row: RESOLVED wins over OPENED, the
+ * first resolved time is kept and the OPENED alert's columns ({@link #OPENED_COLUMNS}) come from
+ * the OPENED alert whichever arrives first. A server's status rows converge to the one of the
+ * latest event time.
  */
 public enum JdbcDialect {
   POSTGRESQL("db/postgresql") {
@@ -37,9 +39,21 @@ public enum JdbcDialect {
           + " resolved_alert_id = COALESCE("
           + table
           + ".resolved_alert_id, EXCLUDED.resolved_alert_id),"
-          + " explained_by = COALESCE("
-          + table
-          + ".explained_by, EXCLUDED.explained_by),"
+          + String.join(
+              "",
+              OPENED_COLUMNS.stream()
+                  .map(
+                      c ->
+                          " "
+                              + c
+                              + " = CASE WHEN EXCLUDED.status = 'OPENED' THEN EXCLUDED."
+                              + c
+                              + " ELSE "
+                              + table
+                              + "."
+                              + c
+                              + " END,")
+                  .toList())
           + " last_event_time = GREATEST("
           + table
           + ".last_event_time, EXCLUDED.last_event_time)";
@@ -51,7 +65,7 @@ public enum JdbcDialect {
           + table
           + " ("
           + DEAD_LETTER_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
     }
 
     @Override
@@ -98,7 +112,8 @@ public enum JdbcDialect {
     @Override
     String upsertAlert(String table) {
       // MariaDB evaluates the assignments left to right, each seeing the previous ones: every
-      // right-hand side below reads only columns that are not assigned before it.
+      // right-hand side below reads only columns that are not assigned before it (the opening's
+      // columns test the inserted status, VALUES(status), not the just assigned one).
       return "INSERT INTO "
           + table
           + " ("
@@ -110,7 +125,19 @@ public enum JdbcDialect {
           + " 'OPENED'),"
           + " resolved_at = COALESCE(resolved_at, VALUES(resolved_at)),"
           + " resolved_alert_id = COALESCE(resolved_alert_id, VALUES(resolved_alert_id)),"
-          + " explained_by = COALESCE(explained_by, VALUES(explained_by)),"
+          + String.join(
+              "",
+              OPENED_COLUMNS.stream()
+                  .map(
+                      c ->
+                          " "
+                              + c
+                              + " = IF(VALUES(status) = 'OPENED', VALUES("
+                              + c
+                              + "), "
+                              + c
+                              + "),")
+                  .toList())
           + " last_event_time = GREATEST(last_event_time, VALUES(last_event_time))";
     }
 
@@ -120,7 +147,7 @@ public enum JdbcDialect {
           + table
           + " ("
           + DEAD_LETTER_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";
     }
 
     @Override
@@ -175,9 +202,32 @@ public enum JdbcDialect {
       "incident_id, status, level, entity, datacenter_id, rack_id, incident_type, category,"
           + " severity, root_cause, explained_by, context, opened_at, resolved_at,"
           + " last_event_time, opened_alert_id, resolved_alert_id";
+
+  /**
+   * The columns an incident's OPENED alert owns: the upserts take them from the OPENED alert
+   * whichever of its alerts arrives first, and from a RESOLVED alert only until the OPENED one
+   * arrives (a RESOLVED alert carries its own context and no {@code opened_alert_id}).
+   */
+  static final List<String> OPENED_COLUMNS =
+      List.of(
+          "level",
+          "entity",
+          "datacenter_id",
+          "rack_id",
+          "incident_type",
+          "category",
+          "severity",
+          "root_cause",
+          "explained_by",
+          "context",
+          "opened_at",
+          "opened_alert_id");
+
   private static final String ALERT_PARAMETERS =
       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
-  static final String DEAD_LETTER_COLUMNS = "id, source, reason, detail, payload, received_at";
+  static final String DEAD_LETTER_COLUMNS =
+      "id, source, reason, detail, payload, received_at, origin_topic, origin_partition,"
+          + " origin_offset, origin_file, origin_line, payload_length, payload_sha256";
   static final String ALERT_EVENT_COLUMNS =
       "incident_id, transition, event_time, level, entity, datacenter_id, rack_id,"
           + " incident_type, category, severity, root_cause, explained_by, in_maintenance,"

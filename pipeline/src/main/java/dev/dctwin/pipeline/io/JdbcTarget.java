@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.joda.time.Duration;
 
@@ -22,6 +23,30 @@ public record JdbcTarget(
     Duration maxOutage,
     long maxBacklogRows)
     implements Serializable {
+  /**
+   * What {@code --jdbcSchema} may be: an unquoted SQL identifier in lower case, at most 63
+   * characters (PostgreSQL's limit). Tables are named {@code schema.table} in SQL text while the
+   * migrations quote the schema, so anything else would either inject SQL or name another schema
+   * (PostgreSQL folds unquoted names to lower case).
+   */
+  private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+  /** A password in a URL's user information ({@code //user:password@host}). */
+  private static final Pattern URL_USER_PASSWORD = Pattern.compile("(//[^/?#@:]*):[^/?#@]*@");
+
+  /** Parameters such as {@code password=}, {@code sslpassword=}, in any case. */
+  private static final Pattern URL_PASSWORD_PARAMETER =
+      Pattern.compile("(?i)([?&;][^=&;]*password[^=&;]*=)[^&;]*");
+
+  public JdbcTarget {
+    if (schema != null && !schema.isBlank() && !SCHEMA.matcher(schema).matches()) {
+      throw new IllegalArgumentException(
+          "--jdbcSchema="
+              + schema
+              + " is not a schema name dctwin accepts: lower-case letters, digits and _, not"
+              + " starting with a digit, at most 63 characters");
+    }
+  }
 
   /** A target with the default backlog ({@code --jdbcMaxBacklogRows}). */
   public JdbcTarget(String url, String user, Secret password, String schema, Duration maxOutage) {
@@ -74,8 +99,22 @@ public record JdbcTarget(
     return new ReconnectingDataSource(this);
   }
 
+  /** The URL as logs and messages show it: without a password it may hold. */
+  public String redactedUrl() {
+    return redact(url);
+  }
+
+  /** {@code url} with the password of its user information and password parameters as ***. */
+  public static String redact(String url) {
+    if (url == null) {
+      return null;
+    }
+    String withoutUserPassword = URL_USER_PASSWORD.matcher(url).replaceAll("$1:***@");
+    return URL_PASSWORD_PARAMETER.matcher(withoutUserPassword).replaceAll("$1***");
+  }
+
   @Override
   public String toString() {
-    return "JdbcTarget[" + url + ", user=" + user + "]";
+    return "JdbcTarget[" + redactedUrl() + ", user=" + user + "]";
   }
 }

@@ -8,6 +8,9 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /** Flags of the Kafka source and sinks. Credentials live in {@link #getKafkaPropertiesFile()}. */
 public interface KafkaOptions extends PipelineOptions {
+  /** The dead-letter topic of the job and of the MQTT-to-Kafka bridge unless configured. */
+  String DEFAULT_DEAD_LETTERS_TOPIC = "dctwin.dead-letters";
+
   /** How the Kafka sinks deliver. */
   enum Delivery {
     /** Exactly once on runners with checkpoints (Flink with checkpointing, Dataflow). */
@@ -74,7 +77,7 @@ public interface KafkaOptions extends PipelineOptions {
   void setKafkaAnswersTopic(String value);
 
   @Description("Topic for dead letters, keyed by source.")
-  @Default.String("dctwin.dead-letters")
+  @Default.String(DEFAULT_DEAD_LETTERS_TOPIC)
   String getKafkaDeadLettersTopic();
 
   void setKafkaDeadLettersTopic(String value);

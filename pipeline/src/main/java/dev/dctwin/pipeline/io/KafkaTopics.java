@@ -1,13 +1,19 @@
 package dev.dctwin.pipeline.io;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -40,11 +46,43 @@ public final class KafkaTopics {
         }
         Thread.sleep(100);
       }
+      awaitLeaders(admin, topics);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot list topics", e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Waits until the leader of every partition takes requests. The broker announces a new
+   * partition's leader in its metadata before its replica manager hosts it; a produce in between
+   * gets NOT_LEADER_OR_FOLLOWER, and an idempotent producer can then lose a batch (see
+   * pipeline/FRESH-TOPICS.md). A ListOffsets request is refused by the same leader check as a
+   * produce.
+   */
+  private static void awaitLeaders(Admin admin, String... topics)
+      throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+    for (TopicDescription topic :
+        admin.describeTopics(List.of(topics)).allTopicNames().get().values()) {
+      for (TopicPartitionInfo partition : topic.partitions()) {
+        all.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest());
+      }
+    }
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      try {
+        admin.listOffsets(all).all().get();
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the partitions of " + List.of(topics) + " have no serving leader", e.getCause());
+        }
+        Thread.sleep(100);
+      }
     }
   }
 

@@ -24,6 +24,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
@@ -94,21 +95,28 @@ public final class KafkaTransactionalSink
   private final String sinkGroupId;
   private final int shards;
   private final String writerId;
+  private final SerializableFunction<String, Map<String, String>> headersOfValue;
 
   private KafkaTransactionalSink(
-      KafkaClients clients, String topic, String sinkGroupId, int shards, String writerId) {
+      KafkaClients clients,
+      String topic,
+      String sinkGroupId,
+      int shards,
+      String writerId,
+      SerializableFunction<String, Map<String, String>> headersOfValue) {
     this.clients = clients;
     this.topic = topic;
     this.sinkGroupId = sinkGroupId;
     this.shards = shards;
     this.writerId = writerId;
+    this.headersOfValue = headersOfValue;
   }
 
   /** A sink whose writer id is new (see {@link #withWriterId}). */
   public static KafkaTransactionalSink of(
       KafkaClients clients, String topic, String sinkGroupId, int shards) {
     return new KafkaTransactionalSink(
-        clients, topic, sinkGroupId, shards, SinkWriterId.create(sinkGroupId));
+        clients, topic, sinkGroupId, shards, SinkWriterId.create(sinkGroupId), null);
   }
 
   /**
@@ -116,7 +124,19 @@ public final class KafkaTransactionalSink
    * a restore from its state lets the second build continue the first one's progress.
    */
   public KafkaTransactionalSink withWriterId(String writerId) {
-    return new KafkaTransactionalSink(clients, topic, sinkGroupId, shards, writerId);
+    return new KafkaTransactionalSink(
+        clients, topic, sinkGroupId, shards, writerId, headersOfValue);
+  }
+
+  /**
+   * Record headers derived from each record's value (UTF-8), added when the record is sent: the
+   * held records in state stay plain key and value, so the headers cost no state and no state
+   * format change, and a record sent again gets the same headers.
+   */
+  public KafkaTransactionalSink withHeaders(
+      SerializableFunction<String, Map<String, String>> headersOfValue) {
+    return new KafkaTransactionalSink(
+        clients, topic, sinkGroupId, shards, writerId, headersOfValue);
   }
 
   /** The shard of a record key: deterministic, the same on every worker and in every attempt. */
@@ -160,7 +180,9 @@ public final class KafkaTransactionalSink
         .apply("Sequence", ParDo.of(new Sequence()))
         .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), recordCoder)))
         .apply(
-            "Write", ParDo.of(new Write(clients, topic, sinkGroupId, shards, writerId, onFlink)));
+            "Write",
+            ParDo.of(
+                new Write(clients, topic, sinkGroupId, shards, writerId, onFlink, headersOfValue)));
     return PDone.in(records.getPipeline());
   }
 
@@ -218,6 +240,7 @@ public final class KafkaTransactionalSink
     private final int shards;
     private final String candidateWriterId;
     private final boolean onFlink;
+    private final SerializableFunction<String, Map<String, String>> headersOfValue;
 
     /** The writers lent to the current bundle, by shard. */
     private transient Map<Integer, ShardWriter> borrowed;
@@ -228,7 +251,9 @@ public final class KafkaTransactionalSink
         String sinkGroupId,
         int shards,
         String candidateWriterId,
-        boolean onFlink) {
+        boolean onFlink,
+        SerializableFunction<String, Map<String, String>> headersOfValue) {
+      this.headersOfValue = headersOfValue;
       this.clients = clients;
       this.topic = topic;
       this.sinkGroupId = sinkGroupId;
@@ -272,7 +297,13 @@ public final class KafkaTransactionalSink
       ShardSequence<KV<String, String>> sequence = new ShardSequence<>(stateNext, heldRecords);
       java.util.function.Consumer<KV<String, String>> send =
           record -> {
-            writer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue()));
+            writer.send(
+                new ProducerRecord<>(
+                    topic,
+                    null,
+                    record.getKey(),
+                    record.getValue(),
+                    WriteToKafka.recordHeaders(headersOfValue, record.getValue())));
             recordsWritten.inc();
           };
       // What Kafka says was committed (or this bundle wrote) wins over state that is behind.

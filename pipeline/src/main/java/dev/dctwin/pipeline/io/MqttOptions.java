@@ -10,9 +10,20 @@ public interface MqttOptions extends PipelineOptions {
   /** Environment variable with the MQTT password when no password file is given. */
   String PASSWORD_ENV = "DCTWIN_MQTT_PASSWORD";
 
-  @Description(
+  // The help of the flags that the MQTT-to-Kafka bridge shares (cli/MqttConnection).
+  String SERVER_URI_HELP =
       "MQTT broker: tcp://host:port, or ssl://host:port for TLS (the JVM's trust store decides"
-          + " which brokers are trusted; see --mqttTrustStore).")
+          + " which brokers are trusted; see --mqttTrustStore).";
+  String USERNAME_HELP =
+      "MQTT user name; the password comes from --mqttPasswordFile or $" + PASSWORD_ENV;
+  String PASSWORD_FILE_HELP =
+      "File holding the MQTT password (else the environment variable " + PASSWORD_ENV + ").";
+  String TRUST_STORE_HELP =
+      "Trust store (PKCS12 or JKS) with the CA of an ssl:// broker: sets javax.net.ssl.trustStore"
+          + " in this JVM (DirectRunner, embedded Flink); remote workers need the same system"
+          + " property in their JVM options.";
+
+  @Description(SERVER_URI_HELP)
   @Default.String("tcp://127.0.0.1:1883")
   String getMqttServerUri();
 
@@ -33,21 +44,17 @@ public interface MqttOptions extends PipelineOptions {
 
   void setMqttClientId(String value);
 
-  @Description("MQTT user name; the password comes from --mqttPasswordFile or $" + PASSWORD_ENV)
+  @Description(USERNAME_HELP)
   String getMqttUsername();
 
   void setMqttUsername(String value);
 
-  @Description(
-      "File holding the MQTT password (else the environment variable " + PASSWORD_ENV + ").")
+  @Description(PASSWORD_FILE_HELP)
   String getMqttPasswordFile();
 
   void setMqttPasswordFile(String value);
 
-  @Description(
-      "Trust store (PKCS12 or JKS) with the CA of an ssl:// broker: sets javax.net.ssl.trustStore"
-          + " in this JVM (DirectRunner, embedded Flink); remote workers need the same system"
-          + " property in their JVM options.")
+  @Description(TRUST_STORE_HELP)
   String getMqttTrustStore();
 
   void setMqttTrustStore(String value);

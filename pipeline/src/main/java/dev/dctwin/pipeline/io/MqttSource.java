@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.mqtt.MqttIO;
 import org.apache.beam.sdk.io.mqtt.MqttRecord;
+import org.apache.beam.sdk.io.mqtt.WorkerPasswordConnectionConfiguration;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -96,13 +97,12 @@ public final class MqttSource extends PTransform<PBegin, PCollection<RawMessage>
     int kept = keptBytes;
     List<PCollection<RawMessage>> perTopic = new ArrayList<>();
     for (String topic : topics) {
+      // The password is read from its file or variable when a reader connects, on the worker:
+      // only where it is travels in the job graph.
+      Secret secret = password;
       MqttIO.ConnectionConfiguration connection =
-          MqttIO.ConnectionConfiguration.create(serverUri, topic).withClientId(clientId);
-      if (username != null) {
-        // MqttIO keeps the password in its configuration (never in display data); there is no
-        // hook to read it on the worker instead.
-        connection = connection.withUsername(username).withPassword(password.value().orElse(""));
-      }
+          new WorkerPasswordConnectionConfiguration(
+              serverUri, topic, clientId, username, () -> secret.value().orElse(""));
       MqttIO.Read<MqttRecord> read =
           MqttIO.readWithMetadata().withConnectionConfiguration(connection);
       if (maxReadTime != null) {

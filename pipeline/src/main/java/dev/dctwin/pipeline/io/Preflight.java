@@ -28,18 +28,17 @@ public final class Preflight {
   private Preflight() {}
 
   public static void mqtt(MqttOptions options) {
-    String uri = options.getMqttServerUri();
-    MqttConnectOptions connect = new MqttConnectOptions();
+    mqtt(MqttBroker.of(options), options.getMqttClientId());
+  }
+
+  /** Connects once with the broker's credentials; fails with one line naming the broker. */
+  public static void mqtt(MqttBroker broker, String clientIdPrefix) {
+    String uri = broker.serverUri();
+    MqttConnectOptions connect = broker.connectOptions();
     connect.setCleanSession(true);
     connect.setConnectionTimeout(TIMEOUT_SECONDS);
     connect.setAutomaticReconnect(false);
-    if (options.getMqttUsername() != null) {
-      connect.setUserName(options.getMqttUsername());
-      new Secret(options.getMqttPasswordFile(), MqttOptions.PASSWORD_ENV)
-          .value()
-          .ifPresent(password -> connect.setPassword(password.toCharArray()));
-    }
-    String clientId = options.getMqttClientId() + "-preflight-" + ProcessHandle.current().pid();
+    String clientId = clientIdPrefix + "-preflight-" + ProcessHandle.current().pid();
     try {
       MqttClient client = new MqttClient(uri, clientId, new MemoryPersistence());
       try {

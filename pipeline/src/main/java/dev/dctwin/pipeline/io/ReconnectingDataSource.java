@@ -126,7 +126,7 @@ final class ReconnectingDataSource implements DataSource {
           return System.identityHashCode(proxy);
         }
         case "toString" -> {
-          return "ReconnectingConnection[" + target.url() + "]";
+          return "ReconnectingConnection[" + target.redactedUrl() + "]";
         }
         default -> {}
       }
@@ -157,7 +157,7 @@ final class ReconnectingDataSource implements DataSource {
           Connection connection = target.connect();
           connection.setAutoCommit(autoCommit);
           if (attempt > 0) {
-            LOG.debug("reconnected to {} after {} attempts", target.url(), attempt + 1);
+            LOG.debug("reconnected to {} after {} attempts", target.redactedUrl(), attempt + 1);
           }
           delegate = connection;
           return connection;
@@ -170,7 +170,7 @@ final class ReconnectingDataSource implements DataSource {
           if (attempt == 1) {
             LOG.debug(
                 "database {} unreachable ({}); retrying for up to {} s",
-                target.url(),
+                target.redactedUrl(),
                 e.getMessage(),
                 target.maxOutage().getStandardSeconds());
           }

@@ -27,7 +27,12 @@ public final class SchemaMigrations {
       probe.isValid(5);
     } catch (SQLException e) {
       throw new IllegalStateException(
-          "cannot connect to " + target.url() + " as " + target.user() + ": " + firstLine(e));
+          "cannot connect to "
+              + target.redactedUrl()
+              + " as "
+              + target.user()
+              + ": "
+              + firstLine(e));
     }
     var config =
         Flyway.configure(SchemaMigrations.class.getClassLoader())
@@ -45,7 +50,7 @@ public final class SchemaMigrations {
           : String.valueOf(result.initialSchemaVersion);
     } catch (FlywayException e) {
       throw new IllegalStateException(
-          "cannot migrate the schema of " + target.url() + ": " + firstLine(e));
+          "cannot migrate the schema of " + target.redactedUrl() + ": " + firstLine(e));
     }
   }
 

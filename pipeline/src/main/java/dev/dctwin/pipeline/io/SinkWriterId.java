@@ -24,6 +24,12 @@ final class SinkWriterId {
 
   private SinkWriterId() {}
 
+  /** The writer that committed offset metadata, for messages. */
+  static String writerOf(String metadata) {
+    String writer = new Committed(0, metadata).writer();
+    return writer == null ? "unknown (an earlier build, without writer ids)" : writer;
+  }
+
   /** A new writer id of a deployment: unique per job build. */
   static String create(String deploymentId) {
     return deploymentId

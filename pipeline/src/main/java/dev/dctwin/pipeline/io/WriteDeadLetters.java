@@ -72,6 +72,19 @@ public final class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, 
     return headers;
   }
 
+  /**
+   * {@link #kafkaHeaders} of a dead letter's JSON ({@link #toJson}): what the Kafka sinks derive
+   * their headers from, so that the exactly-once sink, which holds only key and value, writes the
+   * same headers as the at-least-once one.
+   */
+  public static Map<String, String> kafkaHeadersOfJson(String json) {
+    try {
+      return kafkaHeaders(JSON.readValue(json, DeadLetter.class));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not the JSON of a dead letter", e);
+    }
+  }
+
   private static void putIfPresent(Map<String, String> headers, String name, Object value) {
     if (value != null) {
       headers.put(HEADER_PREFIX + name, value.toString());

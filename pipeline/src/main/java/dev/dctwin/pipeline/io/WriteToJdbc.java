@@ -7,6 +7,7 @@ import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
+import dev.dctwin.domain.FieldLimits;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.MessageOrigin;
 import dev.dctwin.domain.ServerStatusUpdate;
@@ -269,45 +270,26 @@ public final class WriteToJdbc {
         ++i, JdbcColumnLimits.fit(letter.source(), JdbcColumnLimits.DEAD_LETTER_SOURCE));
     statement.setString(++i, letter.reason().name());
     statement.setString(
-        ++i, JdbcColumnLimits.fit(rowDetail(letter), JdbcColumnLimits.DEAD_LETTER_DETAIL));
+        ++i, JdbcColumnLimits.fit(letter.detail(), JdbcColumnLimits.DEAD_LETTER_DETAIL));
     statement.setBytes(++i, letter.payload());
     dialect.setTime(statement, ++i, letter.receivedAt());
-  }
-
-  /**
-   * The {@code detail} column. The table has no columns for a letter's origin and its payload's
-   * length and hash (yet: they need a migration), so the detail starts with them: {@code [kafka
-   * <topic> partition <p> offset <o>; payload of <n> bytes, SHA-256 <hash>, the first <k> kept]},
-   * the origin when known, the payload's part when the letter keeps only its first bytes.
-   */
-  static String rowDetail(DeadLetter letter) {
-    List<String> notes = new ArrayList<>();
     MessageOrigin origin = letter.origin();
-    if (origin != null && origin.file() != null) {
-      notes.add("file " + origin.file() + " line " + origin.line());
-    } else if (origin != null && origin.partition() != null) {
-      notes.add(
-          "kafka "
-              + origin.topic()
-              + " partition "
-              + origin.partition()
-              + " offset "
-              + origin.offset());
-    } else if (origin != null && origin.topic() != null) {
-      notes.add("mqtt " + origin.topic());
-    }
-    if (letter.payloadCut()) {
-      notes.add(
-          "payload of "
-              + letter.payloadLength()
-              + " bytes, SHA-256 "
-              + letter.payloadSha256()
-              + ", the first "
-              + letter.payload().length
-              + " kept");
-    }
-    String detail = letter.detail() == null ? "" : letter.detail();
-    return notes.isEmpty() ? letter.detail() : "[" + String.join("; ", notes) + "] " + detail;
+    // The letter cut topic and file to these sizes already; fit also drops NUL characters.
+    statement.setString(
+        ++i,
+        origin == null
+            ? null
+            : JdbcColumnLimits.fit(origin.topic(), FieldLimits.DEAD_LETTER_ORIGIN));
+    statement.setObject(++i, origin == null ? null : origin.partition(), Types.INTEGER);
+    statement.setObject(++i, origin == null ? null : origin.offset(), Types.BIGINT);
+    statement.setString(
+        ++i,
+        origin == null
+            ? null
+            : JdbcColumnLimits.fit(origin.file(), FieldLimits.DEAD_LETTER_ORIGIN));
+    statement.setObject(++i, origin == null ? null : origin.line(), Types.BIGINT);
+    statement.setLong(++i, letter.payloadLength());
+    statement.setString(++i, letter.payloadSha256());
   }
 
   /** The same letter (a retried or replayed bundle) always gets the same id. */

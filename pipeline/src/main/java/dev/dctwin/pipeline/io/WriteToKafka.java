@@ -1,8 +1,12 @@
 package dev.dctwin.pipeline.io;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -16,7 +20,10 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -45,7 +52,7 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
   private final String sinkGroupId;
   private final String writerId;
   private final int shards;
-  private final SerializableFunction<T, Map<String, String>> headers;
+  private final SerializableFunction<String, Map<String, String>> headers;
 
   private WriteToKafka(
       KafkaClients clients,
@@ -55,7 +62,7 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
       String sinkGroupId,
       String writerId,
       int shards,
-      SerializableFunction<T, Map<String, String>> headers) {
+      SerializableFunction<String, Map<String, String>> headers) {
     this.clients = clients;
     this.topic = topic;
     this.key = key;
@@ -75,11 +82,11 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
   }
 
   /**
-   * Record headers of each element (UTF-8 values), as Kafka Connect adds its dead-letter headers.
-   * Only the at-least-once sink writes them: the exactly-once sink's held records (its state) have
-   * no place for them.
+   * Record headers of each record, derived from its value (UTF-8 values), as Kafka Connect adds its
+   * dead-letter headers. Both sinks write them; the exactly-once sink derives them when it sends a
+   * record, so its held records (its state) stay key and value.
    */
-  public WriteToKafka<T> withHeaders(SerializableFunction<T, Map<String, String>> headersOf) {
+  public WriteToKafka<T> withHeaders(SerializableFunction<String, Map<String, String>> headersOf) {
     return new WriteToKafka<>(clients, topic, key, value, sinkGroupId, writerId, shards, headersOf);
   }
 
@@ -99,6 +106,51 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
         headers);
   }
 
+  /**
+   * Refuses a new job of a deployment whose exactly-once sink groups already hold progress: the
+   * sink itself refuses such a group, but only at its first record, and a new job on the same input
+   * group starts after the input its predecessor read, so it may write nothing for a long time and
+   * run without a word (simulator/FAULTS.md, the redeploy). A job restored from a savepoint or
+   * checkpoint is the same writer and must not be checked.
+   *
+   * @throws IllegalStateException naming the group, what to do instead, and pipeline/IO.md
+   */
+  public static void refuseUsedSinkGroups(
+      KafkaClients clients, String deploymentId, List<String> topics) {
+    try (Admin admin = clients.admin(Map.of())) {
+      for (String topic : topics) {
+        String group = sinkGroupId(deploymentId, topic);
+        Map<TopicPartition, OffsetAndMetadata> offsets =
+            admin
+                .listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
+        if (offsets != null && !offsets.isEmpty()) {
+          OffsetAndMetadata any = offsets.values().iterator().next();
+          throw new IllegalStateException(
+              "the exactly-once Kafka sink of topic "
+                  + topic
+                  + " refuses to start: its consumer group "
+                  + group
+                  + " holds the progress of another job of deployment "
+                  + deploymentId
+                  + " (writer "
+                  + SinkWriterId.writerOf(any == null ? null : any.metadata())
+                  + "), and this job is not restored from its savepoint or checkpoint"
+                  + " (--savepointPath). Give the new job a new --deploymentId, resume the"
+                  + " earlier job from its savepoint, or stop every job of the deployment and"
+                  + " delete the group. See pipeline/IO.md.");
+        }
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot read the exactly-once sink groups of deployment " + deploymentId + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The consumer group in which the exactly-once sink of {@code topic} keeps its state. */
   public static String sinkGroupId(String deploymentId, String topic) {
     return ("dctwin-" + deploymentId + "-eos-" + topic).toLowerCase(Locale.ROOT);
@@ -109,7 +161,7 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
     String target = topic;
     SerializableFunction<T, String> keyOf = key;
     SerializableFunction<T, String> valueOf = value;
-    SerializableFunction<T, Map<String, String>> headersOf = headers;
+    SerializableFunction<String, Map<String, String>> headersOf = headers;
     if (sinkGroupId != null) {
       return elements
           .apply(
@@ -123,7 +175,8 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
           .apply(
               "WriteKafka",
               KafkaTransactionalSink.of(clients, topic, sinkGroupId, shards)
-                  .withWriterId(writerId));
+                  .withWriterId(writerId)
+                  .withHeaders(headersOf));
     }
     PCollection<ProducerRecord<String, String>> records =
         elements
@@ -131,15 +184,15 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
                 "ToRecord",
                 MapElements.into(new TypeDescriptor<ProducerRecord<String, String>>() {})
                     .via(
-                        (T element) ->
-                            new ProducerRecord<>(
-                                target,
-                                null,
-                                keyOf.apply(element),
-                                valueOf.apply(element),
-                                headersOf == null
-                                    ? null
-                                    : recordHeaders(headersOf.apply(element)))))
+                        (T element) -> {
+                          String recordValue = valueOf.apply(element);
+                          return new ProducerRecord<>(
+                              target,
+                              null,
+                              keyOf.apply(element),
+                              recordValue,
+                              recordHeaders(headersOf, recordValue));
+                        }))
             .setCoder(ProducerRecordCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     KafkaIO.WriteRecords<String, String> write =
         KafkaIO.<String, String>writeRecords()
@@ -152,7 +205,13 @@ public final class WriteToKafka<T> extends PTransform<PCollection<T>, PDone> {
     return records.apply("WriteKafka", write);
   }
 
-  private static Headers recordHeaders(Map<String, String> values) {
+  /** The headers {@code headersOf} derives from a record's value; null without a function. */
+  static Headers recordHeaders(
+      SerializableFunction<String, Map<String, String>> headersOf, String value) {
+    if (headersOf == null) {
+      return null;
+    }
+    Map<String, String> values = headersOf.apply(value);
     RecordHeaders headers = new RecordHeaders();
     values.forEach((name, text) -> headers.add(name, text.getBytes(StandardCharsets.UTF_8)));
     return headers;

@@ -24,9 +24,21 @@ public final class Counters {
                     .addNameFilter(MetricNameFilter.named(namespace, name))
                     .build())
             .getCounters()) {
-      total += counter.getAttempted();
+      total += finalValue(counter);
     }
     return total;
+  }
+
+  /**
+   * A finished pipeline's value of a counter: the committed one where the runner has it. The
+   * DirectRunner adds a bundle's attempted value only after it has committed the bundle, which may
+   * let the pipeline finish first: a counter incremented in {@code @FinishBundle} can then read 0
+   * as attempted though it is committed. Runners without committed values (Flink) report attempted
+   * values that are final when the job is.
+   */
+  public static long finalValue(MetricResult<Long> counter) {
+    Long committed = counter.getCommittedOrNull();
+    return committed != null ? committed : counter.getAttempted();
   }
 
   /** All dead letters counted in {@code namespace}, whatever the reason. */

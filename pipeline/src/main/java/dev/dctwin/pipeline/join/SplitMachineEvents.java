@@ -191,8 +191,7 @@ public final class SplitMachineEvents
         rejected.get(e.reason()).inc();
         out.get(DEAD_LETTERS)
             .output(
-                DeadLetter.of(
-                    row.source(), e.reason(), e.getMessage(), row.payload(), row.receivedAt()));
+                DeadLetter.of(row, e.reason(), e.getMessage(), DeadLetter.DEFAULT_MAX_KEPT_BYTES));
         return;
       }
       measurements.inc(split.size());

@@ -1,6 +1,8 @@
 package dev.dctwin.pipeline.runners;
 
 import dev.dctwin.pipeline.DatacenterPipeline;
+import dev.dctwin.pipeline.io.KafkaClients;
+import dev.dctwin.pipeline.io.WriteToKafka;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -80,6 +82,19 @@ public final class Submit {
           PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new))
               .withValidation()
               .as(DatacenterPipeline.Options.class);
+      if (runner.endsWith("FlinkRunner")
+          && flagValue(flags, "savepointPath").isEmpty()
+          && options.getKafkaBootstrapServers() != null
+          && DatacenterPipeline.exactlyOnce(options)) {
+        // A new job, not a restore: it must not take over another job's sink progress.
+        WriteToKafka.refuseUsedSinkGroups(
+            new KafkaClients(options.getKafkaBootstrapServers(), options.getKafkaPropertiesFile()),
+            options.getDeploymentId(),
+            List.of(
+                options.getKafkaAlertsTopic(),
+                options.getKafkaAnswersTopic(),
+                options.getKafkaDeadLettersTopic()));
+      }
       PipelineResult result = DatacenterPipeline.start(options);
       err.printf(
           "dctwin: job '%s' submitted with the %s (%s)%n",

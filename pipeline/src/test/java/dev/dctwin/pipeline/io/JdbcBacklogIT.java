@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.domain.Alert;
+import dev.dctwin.pipeline.join.Counters;
 import dev.dctwin.pipeline.testing.TcpProxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -181,8 +182,9 @@ public class JdbcBacklogIT {
                     .build())
             .getCounters()) {
       System.out.printf(
-          "JdbcBacklogIT: %s %s %d%n", counter.getKey().stepName(), name, counter.getAttempted());
-      sum += counter.getAttempted();
+          "JdbcBacklogIT: %s %s %d%n",
+          counter.getKey().stepName(), name, Counters.finalValue(counter));
+      sum += Counters.finalValue(counter);
     }
     return sum;
   }

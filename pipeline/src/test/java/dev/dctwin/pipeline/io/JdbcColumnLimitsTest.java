@@ -34,7 +34,11 @@ import org.junit.runners.JUnit4;
 public class JdbcColumnLimitsTest {
   private static final Pattern TABLE =
       Pattern.compile("CREATE TABLE (\\w+) \\((.*?)\\n\\)", Pattern.DOTALL);
+  private static final Pattern ALTER =
+      Pattern.compile("ALTER TABLE (\\w+)\\s+(ADD COLUMN .*?);", Pattern.DOTALL);
   private static final Pattern COLUMN = Pattern.compile("^\\s*(\\w+)\\s+(\\w+)(?:\\((\\d+)\\))?");
+  private static final Pattern ADDED =
+      Pattern.compile("ADD COLUMN\\s+(\\w+)\\s+(\\w+)(?:\\((\\d+)\\))?");
 
   /** table.column to its type as written ("VARCHAR(255)", "TEXT", ...), from every migration. */
   private static Map<String, String> columns(JdbcDialect dialect) throws IOException {
@@ -43,13 +47,24 @@ public class JdbcColumnLimitsTest {
         List.of(
             "V1__alerts_and_dead_letters.sql",
             "V2__alert_events_and_health.sql",
-            "V3__server_status_table.sql")) {
+            "V3__server_status_table.sql",
+            "V4__dead_letter_origin_columns.sql")) {
       String sql;
       try (InputStream in =
           JdbcColumnLimitsTest.class
               .getClassLoader()
               .getResourceAsStream(dialect.migrations() + "/" + file)) {
         sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      Matcher alter = ALTER.matcher(sql);
+      while (alter.find()) {
+        Matcher column = ADDED.matcher(alter.group(2));
+        while (column.find()) {
+          String type = column.group(2).toUpperCase();
+          columns.put(
+              alter.group(1) + "." + column.group(1),
+              column.group(3) == null ? type : type + "(" + column.group(3) + ")");
+        }
       }
       Matcher table = TABLE.matcher(sql);
       while (table.find()) {
@@ -87,6 +102,13 @@ public class JdbcColumnLimitsTest {
           varchars(columns),
           equalTo(new TreeMap<>(JdbcColumnLimits.VARCHAR)));
       assertThat(dialect + " detail", columns.get("dead_letters.detail"), equalTo("TEXT"));
+      assertThat(
+          dialect + " numbers of the origin",
+          List.of(
+              columns.get("dead_letters.origin_offset"),
+              columns.get("dead_letters.origin_line"),
+              columns.get("dead_letters.payload_length")),
+          equalTo(List.of("BIGINT", "BIGINT", "BIGINT")));
     }
     assertThat(
         JdbcColumnLimits.DEAD_LETTER_SOURCE,

@@ -15,7 +15,10 @@ import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.IncidentType;
+import dev.dctwin.domain.MessageOrigin;
+import dev.dctwin.domain.PayloadCut;
 import dev.dctwin.domain.ServerStatusUpdate;
+import dev.dctwin.pipeline.join.Counters;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -91,7 +94,7 @@ public class JdbcRejectedRowsIT {
                     .addNameFilter(MetricNameFilter.named(WriteToJdbc.class, name))
                     .build())
             .getCounters()) {
-      sum += counter.getAttempted();
+      sum += Counters.finalValue(counter);
     }
     return sum;
   }
@@ -297,6 +300,94 @@ public class JdbcRejectedRowsIT {
                   "test:9")));
       assertThat(counter(result, "dead_letters_unwritable"), equalTo(1L));
       assertThat(counter(result, DeadLetterReason.SINK_REJECTED.counterName()), equalTo(0L));
+    }
+  }
+
+  @Test
+  public void aDeadLettersOriginLengthAndHashHaveColumnsOfTheirOwn() throws Exception {
+    byte[] large = new byte[5_000];
+    java.util.Arrays.fill(large, (byte) '{');
+    List<DeadLetter> letters =
+        List.of(
+            DeadLetter.of(
+                "kafka:dctwin.metrics",
+                DeadLetterReason.NOT_JSON,
+                "bad",
+                large,
+                START,
+                MessageOrigin.kafka("dctwin.metrics", 2, 9_876_543_210L),
+                1_000),
+            DeadLetter.of(
+                "mqtt:long",
+                DeadLetterReason.NOT_JSON,
+                "bad",
+                "{".getBytes(StandardCharsets.UTF_8),
+                START + 1,
+                MessageOrigin.mqtt("dc/" + "t".repeat(5_000)),
+                1_000),
+            DeadLetter.of(
+                "file:/in/a.jsonl:7",
+                DeadLetterReason.NOT_UTF8,
+                "bad",
+                new byte[] {(byte) 0xff},
+                START + 2,
+                MessageOrigin.file("/in/a.jsonl", 7),
+                1_000),
+            DeadLetter.of(
+                "twin:late", DeadLetterReason.LATE_SAMPLE, "bad", new byte[] {1, 2}, START + 3));
+    for (String[] database :
+        new String[][] {{POSTGRES_URL, POSTGRES_USER}, {MARIADB_URL, MARIADB_USER}}) {
+      String url = database[0];
+      String user = database[1];
+      JdbcTarget target = migrated(url, user);
+      Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
+      pipeline
+          .apply("Letters", Create.of(letters).withCoder(RecordCoder.of(DeadLetter.class)))
+          .apply("DeadLettersToJdbc", WriteToJdbc.deadLetters(target, 50));
+      assertThat(url, pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+
+      List<String> rows = new ArrayList<>();
+      try (Connection connection = IoTestSupport.connect(url, user);
+          Statement statement = connection.createStatement();
+          ResultSet result =
+              statement.executeQuery(
+                  "SELECT source, origin_topic, origin_partition, origin_offset, origin_file,"
+                      + " origin_line, payload_length, payload_sha256, detail, LENGTH(payload)"
+                      + " FROM "
+                      + run
+                      + ".dead_letters ORDER BY received_at")) {
+        while (result.next()) {
+          List<String> row = new ArrayList<>();
+          for (int c = 1; c <= 10; c++) {
+            row.add(result.getString(c));
+          }
+          rows.add(String.join("|", row));
+        }
+      }
+      List<String> expected = new ArrayList<>();
+      for (DeadLetter letter : letters) {
+        MessageOrigin origin = letter.origin();
+        expected.add(
+            String.join(
+                "|",
+                java.util.Arrays.asList(
+                    letter.source(),
+                    origin == null ? null : origin.topic(),
+                    origin == null || origin.partition() == null
+                        ? null
+                        : origin.partition().toString(),
+                    origin == null || origin.offset() == null ? null : origin.offset().toString(),
+                    origin == null ? null : origin.file(),
+                    origin == null || origin.line() == null ? null : origin.line().toString(),
+                    Long.toString(letter.payloadLength()),
+                    letter.payloadSha256(),
+                    "bad",
+                    Integer.toString(letter.payload().length))));
+      }
+      assertThat(url, rows, equalTo(expected));
+      // The letter cut the MQTT topic to its column, and kept 1,000 of the 5,000 bytes.
+      assertThat(letters.get(1).origin().topic().length(), equalTo(1024));
+      assertThat(rows.get(0), containsString("|5000|" + PayloadCut.sha256Hex(large) + "|bad|1000"));
     }
   }
 }

@@ -29,7 +29,8 @@ import org.junit.runners.JUnit4;
 
 /**
  * A bad record read from Kafka leaves as a dead letter that names its topic, partition and offset,
- * in its JSON and in its record's headers on the dead-letter topic.
+ * in its JSON and in its record's headers on the dead-letter topic, through the at-least-once and
+ * the exactly-once sink alike.
  */
 @RunWith(JUnit4.class)
 public class KafkaDeadLetterOriginIT {
@@ -54,6 +55,24 @@ public class KafkaDeadLetterOriginIT {
 
   @Test
   public void aBadRecordsDeadLetterNamesItsPartitionAndOffset() throws Exception {
+    checkOrigin(sink());
+  }
+
+  @Test
+  public void theExactlyOnceSinkWritesTheSameHeaders() throws Exception {
+    checkOrigin(sink().exactlyOnce(run, 1));
+  }
+
+  private WriteToKafka<DeadLetter> sink() {
+    return WriteToKafka.<DeadLetter>atLeastOnce(
+            new KafkaClients(kafka.bootstrapServers(), null),
+            deadLetters,
+            DeadLetter::source,
+            WriteDeadLetters::toJson)
+        .withHeaders(WriteDeadLetters::kafkaHeadersOfJson);
+  }
+
+  private void checkOrigin(WriteToKafka<DeadLetter> sink) throws Exception {
     RecordMetadata sent;
     try (KafkaProducer<String, String> producer = kafka.producer()) {
       sent = producer.send(new ProducerRecord<>(input, "s1", "not json " + run)).get();
@@ -70,14 +89,7 @@ public class KafkaDeadLetterOriginIT {
         .apply("ReadKafka", KafkaSource.from(options).withMaxRecords(1))
         .apply("Parse", ParseBySource.withMaxPayloadBytes(64 * 1024))
         .get(ParseMessages.DEAD_LETTERS)
-        .apply(
-            "DeadLettersToKafka",
-            WriteToKafka.<DeadLetter>atLeastOnce(
-                    new KafkaClients(kafka.bootstrapServers(), null),
-                    deadLetters,
-                    DeadLetter::source,
-                    WriteDeadLetters::toJson)
-                .withHeaders(WriteDeadLetters::kafkaHeaders));
+        .apply("DeadLettersToKafka", sink);
     assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
 
     List<ConsumerRecord<String, String>> records =

@@ -128,7 +128,7 @@ public class MqttBrokerRestartIT {
     long downMs;
     try (MqttKafkaBridge bridge =
             new MqttKafkaBridge(
-                uri,
+                MqttBroker.anonymous(uri),
                 "dctwin-bridge-" + run,
                 List.of(mqttTopic),
                 new KafkaClients(kafka.bootstrapServers(), null));

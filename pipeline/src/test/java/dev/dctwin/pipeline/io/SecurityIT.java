@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 
+import dev.dctwin.pipeline.testing.CliProcess;
 import dev.dctwin.pipeline.testing.LocalKafka;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,10 +18,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -178,42 +178,8 @@ public class SecurityIT {
         "--jdbcSchema=" + run);
   }
 
-  /** The CLI in a JVM of its own: exit code, everything it printed, and how long it took. */
-  private record Cli(int exitCode, String stdout, String stderr, long millis) {
-    String all() {
-      return stdout + stderr;
-    }
-  }
-
-  private Cli cli(List<String> args, Runnable whileRunning) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("dev.dctwin.pipeline.Main");
-    command.addAll(args);
-    Path out = dir.resolve("out-" + UUID.randomUUID());
-    Path err = dir.resolve("err-" + UUID.randomUUID());
-    long started = System.nanoTime();
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    while (process.isAlive() && whileRunning != null) {
-      whileRunning.run();
-      process.waitFor(1, TimeUnit.SECONDS);
-    }
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("the CLI hung: " + Files.readString(err));
-    }
-    return new Cli(
-        process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8),
-        (System.nanoTime() - started) / 1_000_000);
+  private CliProcess cli(List<String> args, Runnable whileRunning) throws Exception {
+    return CliProcess.run(dir, args, Map.of(), whileRunning);
   }
 
   private void assertNoSecretIn(String output) {
@@ -223,9 +189,8 @@ public class SecurityIT {
     }
   }
 
-  private void assertFailsFastNaming(Cli cli, String service) {
-    List<String> errorLines =
-        cli.stderr().lines().filter(line -> line.startsWith("dctwin-pipeline run")).toList();
+  private void assertFailsFastNaming(CliProcess cli, String service) {
+    List<String> errorLines = cli.errorLines();
     System.out.printf(
         "SecurityIT: wrong %s password -> exit %d after %d ms: %s%n",
         service, cli.exitCode(), cli.millis(), errorLines);
@@ -268,7 +233,7 @@ public class SecurityIT {
     connect.setUserName(MQTT_USER);
     connect.setPassword(mqttPassword.toCharArray());
     publisher.connect(connect);
-    Cli ok;
+    CliProcess ok;
     try {
       ok =
           cli(
@@ -309,7 +274,7 @@ public class SecurityIT {
           "jdbc:postgresql");
     }
 
-    Cli help = cli(List.of("run", "--help"), null);
+    CliProcess help = cli(List.of("run", "--help"), null);
     assertThat(help.exitCode(), equalTo(0));
     assertThat(help.stdout(), containsString("--jdbcPasswordFile"));
     assertThat(help.stdout(), not(containsString("--jdbcPassword=")));

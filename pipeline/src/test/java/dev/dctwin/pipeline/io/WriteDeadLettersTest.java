@@ -90,4 +90,19 @@ public class WriteDeadLettersTest {
         List.copyOf(WriteDeadLetters.kafkaHeaders(letter(null)).keySet()),
         equalTo(List.copyOf(expected.keySet()).subList(0, 4)));
   }
+
+  @Test
+  public void theHeadersOfTheJsonAreTheHeadersOfTheLetter() {
+    for (MessageOrigin origin :
+        java.util.Arrays.asList(
+            MessageOrigin.kafka("dctwin.metrics", 3, 1234L),
+            MessageOrigin.mqtt("dctwin/metrics"),
+            MessageOrigin.file("/in/a.jsonl", 7),
+            null)) {
+      DeadLetter letter = letter(origin);
+      assertThat(
+          WriteDeadLetters.kafkaHeadersOfJson(WriteDeadLetters.toJson(letter)),
+          equalTo(WriteDeadLetters.kafkaHeaders(letter)));
+    }
+  }
 }

@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * script run and every wait is bounded; script output goes to {@code scripts.log} in the work
  * directory.
  */
-final class FlinkClusterScripts {
+public final class FlinkClusterScripts {
   /** The REST port of flink-conf.yaml. */
   static final int DEFAULT_REST_PORT = 8081;
 
@@ -55,7 +55,7 @@ final class FlinkClusterScripts {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** The cluster of flink-conf.yaml (REST on 8081, RPC on 6123). */
-  FlinkClusterScripts(Path repo, Path work) {
+  public FlinkClusterScripts(Path repo, Path work) {
     this(repo, work, DEFAULT_REST_PORT, Map.of());
   }
 
@@ -75,6 +75,14 @@ final class FlinkClusterScripts {
             String.valueOf(rpcPort)));
   }
 
+  /**
+   * The cluster of flink-conf.yaml with further environment for every script, e.g. {@code
+   * DCTWIN_FLINK_CONF_DIR} (a configuration folder of the caller's).
+   */
+  public FlinkClusterScripts(Path repo, Path work, Map<String, String> env) {
+    this(repo, work, DEFAULT_REST_PORT, env);
+  }
+
   private FlinkClusterScripts(Path repo, Path work, int restPort, Map<String, String> env) {
     this.repo = repo;
     this.scripts = repo.resolve("runner-configs/flink-cluster");
@@ -85,7 +93,7 @@ final class FlinkClusterScripts {
   }
 
   /** The repository root, found from the module directory surefire runs in. */
-  static Path findRepo() {
+  public static Path findRepo() {
     Path dir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
     for (Path candidate = dir; candidate != null; candidate = candidate.getParent()) {
       if (Files.exists(candidate.resolve("runner-configs/flink-cluster/cluster.sh"))) {
@@ -95,7 +103,7 @@ final class FlinkClusterScripts {
     throw new IllegalStateException("no runner-configs/flink-cluster/cluster.sh above " + dir);
   }
 
-  Path work() {
+  public Path work() {
     return work;
   }
 
@@ -107,14 +115,19 @@ final class FlinkClusterScripts {
   // ---- scripts ---------------------------------------------------------------------------
 
   /** {@code cluster.sh ARGS}. */
-  String cluster(Duration timeout, String... args) {
+  public String cluster(Duration timeout, String... args) {
+    return cluster(timeout, Map.of(), args);
+  }
+
+  /** {@code cluster.sh ARGS} with further environment, e.g. {@code DCTWIN_FLINK_TM_SLOTS}. */
+  public String cluster(Duration timeout, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(List.of(scripts.resolve("cluster.sh").toString()));
     command.addAll(Arrays.asList(args));
-    return run(command, Map.of(), timeout);
+    return run(command, env, timeout);
   }
 
   /** The classpath of the cluster's JVMs, as cluster.sh resolves it. */
-  Set<Path> clusterClasspath() {
+  public Set<Path> clusterClasspath() {
     String classpath = cluster(Duration.ofMinutes(5), "classpath").strip();
     return Stream.of(classpath.split(File.pathSeparator))
         .filter(entry -> !entry.isBlank())
@@ -123,7 +136,7 @@ final class FlinkClusterScripts {
   }
 
   /** submit.sh with these jars and flags; returns the job id it printed. */
-  String submit(List<Path> jars, List<String> flags, Duration timeout) {
+  public String submit(List<Path> jars, List<String> flags, Duration timeout) {
     List<String> command = new ArrayList<>(List.of(scripts.resolve("submit.sh").toString()));
     command.add("--jar=" + jars.stream().map(Path::toString).collect(Collectors.joining(",")));
     command.addAll(flags);
@@ -136,7 +149,7 @@ final class FlinkClusterScripts {
   }
 
   /** savepoint.sh stop: stop with a savepoint; returns its location. */
-  String stopWithSavepoint(String jobId, Path targetDir, Duration timeout) {
+  public String stopWithSavepoint(String jobId, Path targetDir, Duration timeout) {
     String out =
         run(
             List.of(
@@ -151,7 +164,7 @@ final class FlinkClusterScripts {
   }
 
   /** savepoint.sh resume: submits again from a savepoint; returns the new job id. */
-  String resume(String savepoint, List<Path> jars, List<String> flags, Duration timeout) {
+  public String resume(String savepoint, List<Path> jars, List<String> flags, Duration timeout) {
     List<String> command =
         new ArrayList<>(List.of(scripts.resolve("savepoint.sh").toString(), "resume", savepoint));
     command.add("--jar=" + jars.stream().map(Path::toString).collect(Collectors.joining(",")));
@@ -221,14 +234,14 @@ final class FlinkClusterScripts {
     return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
-  static void log(String message) {
+  public static void log(String message) {
     System.out.println(
         LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss.SSS")) + " " + message);
   }
 
   // ---- REST API ---------------------------------------------------------------------------
 
-  Optional<JsonNode> get(String path) {
+  public Optional<JsonNode> get(String path) {
     try {
       HttpResponse<String> response =
           http.send(
@@ -248,7 +261,7 @@ final class FlinkClusterScripts {
   }
 
   /** Cancels a job (PATCH /jobs/:id?mode=cancel); ignores every error. */
-  void cancel(String jobId) {
+  public void cancel(String jobId) {
     try {
       http.send(
           HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId + "?mode=cancel"))
@@ -264,7 +277,7 @@ final class FlinkClusterScripts {
   }
 
   /** The job's state as /jobs lists it (the acceptance check), or "" if it is not listed. */
-  String stateInJobList(String jobId) {
+  public String stateInJobList(String jobId) {
     JsonNode jobs = get("/jobs").map(node -> node.path("jobs")).orElse(JSON.missingNode());
     for (JsonNode job : jobs) {
       if (job.path("id").asText().equals(jobId)) {
@@ -274,12 +287,12 @@ final class FlinkClusterScripts {
     return "";
   }
 
-  String state(String jobId) {
+  public String state(String jobId) {
     return get("/jobs/" + jobId).map(job -> job.path("state").asText()).orElse("");
   }
 
   /** Whether the job is RUNNING with every task RUNNING (or FINISHED: idle sources end). */
-  boolean allTasksRunning(String jobId) {
+  public boolean allTasksRunning(String jobId) {
     return get("/jobs/" + jobId)
         .map(
             job -> {
@@ -298,11 +311,11 @@ final class FlinkClusterScripts {
   }
 
   /** Checkpoint counts: completed, restored, failed; and the latest restore's kind. */
-  JsonNode checkpoints(String jobId) {
+  public JsonNode checkpoints(String jobId) {
     return get("/jobs/" + jobId + "/checkpoints").orElse(JSON.createObjectNode());
   }
 
-  long completedCheckpoints(String jobId) {
+  public long completedCheckpoints(String jobId) {
     return checkpoints(jobId).path("counts").path("completed").asLong();
   }
 
@@ -323,7 +336,7 @@ final class FlinkClusterScripts {
   }
 
   /** The lowest input watermark of the job's vertices whose name starts with a prefix. */
-  long minInputWatermark(String jobId, String vertexPrefix) {
+  public long minInputWatermark(String jobId, String vertexPrefix) {
     long min = Long.MAX_VALUE;
     boolean found = false;
     JsonNode job = get("/jobs/" + jobId).orElse(JSON.createObjectNode());
@@ -356,8 +369,35 @@ final class FlinkClusterScripts {
     return found ? min : Long.MIN_VALUE;
   }
 
+  /**
+   * How often the job restarted: Flink's job metric {@code numRestarts}, or the number of failures
+   * in its exception history when the metric is not served (a job that has ended).
+   */
+  public long restarts(String jobId) {
+    JsonNode metrics =
+        get("/jobs/" + jobId + "/metrics?get=numRestarts").orElse(JSON.createArrayNode());
+    for (JsonNode metric : metrics) {
+      if (metric.path("id").asText().equals("numRestarts")) {
+        return Long.parseLong(metric.path("value").asText());
+      }
+    }
+    return get("/jobs/" + jobId + "/exceptions")
+        .map(node -> (long) node.path("exceptionHistory").path("entries").size())
+        .orElse(-1L);
+  }
+
+  /** The stack traces of the job's root failures, newest first (empty if none). */
+  public String failureTraces(String jobId) {
+    JsonNode node = get("/jobs/" + jobId + "/exceptions").orElse(JSON.createObjectNode());
+    StringBuilder traces = new StringBuilder(node.path("root-exception").asText(""));
+    for (JsonNode entry : node.path("exceptionHistory").path("entries")) {
+      traces.append('\n').append(entry.path("stacktrace").asText(""));
+    }
+    return traces.toString();
+  }
+
   /** The root causes of the job's failures so far, for assertion messages. */
-  String exceptions(String jobId) {
+  public String exceptions(String jobId) {
     JsonNode history =
         get("/jobs/" + jobId + "/exceptions")
             .map(node -> node.path("exceptionHistory").path("entries"))
@@ -377,7 +417,7 @@ final class FlinkClusterScripts {
   }
 
   /** Polls until the condition holds; false after the timeout. */
-  static boolean await(Duration timeout, Duration every, BooleanSupplier condition) {
+  public static boolean await(Duration timeout, Duration every, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (condition.getAsBoolean()) {

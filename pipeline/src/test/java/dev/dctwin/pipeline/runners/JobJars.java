@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * that the job jar leaves out, which the job never loads). Beam stages each entry as it is (class
  * folders are zipped), so no jar needs building.
  */
-final class JobJars {
+public final class JobJars {
   /**
    * Test-only libraries, by Maven repository path: test frameworks and fixtures, the DirectRunner
    * and the Dataflow runner, which the flink-runner profile's job jar does not have either.
@@ -27,12 +27,16 @@ final class JobJars {
       Pattern.compile(
           "/(junit|org/hamcrest|org/apache/maven/surefire|org/junit"
               + "|org/apache/beam/beam-runners-direct-java"
-              + "|org/apache/beam/beam-runners-google-cloud-dataflow-java)/");
+              + "|org/apache/beam/beam-runners-google-cloud-dataflow-java"
+              // What the simulator's tests add: embedded services, charts, a browser driver.
+              + "|org/seleniumhq|io/zonky|io/moquette|org/jfree"
+              + "|org/apache/kafka/kafka_2.13|org/apache/kafka/kafka-server|org/scala-lang"
+              + "|com/fasterxml/jackson/module/jackson-module-scala_2.13|com/typesafe/scala-logging/scala-logging_2.13)/");
 
   private JobJars() {}
 
   /** The job jar of the -Pflink-runner build if there is one, else {@link #fromTestClasspath}. */
-  static List<Path> forCluster(Set<Path> clusterClasspath) {
+  public static List<Path> forCluster(Set<Path> clusterClasspath) {
     String jobJar = System.getProperty("dctwin.flinkJobJar");
     if (jobJar != null) {
       if (!Files.isRegularFile(Path.of(jobJar))) {
@@ -55,6 +59,7 @@ final class JobJars {
       String unix = path.toString().replace(File.separatorChar, '/');
       boolean testOnly =
           unix.endsWith("/test-classes")
+              || unix.endsWith("/simulator/target/classes")
               || unix.endsWith("-tests.jar")
               || NOT_STAGED.matcher(unix).find();
       if (testOnly || clusterClasspath.contains(path) || !Files.exists(path)) {
@@ -67,7 +72,7 @@ final class JobJars {
     return staged;
   }
 
-  static long bytes(List<Path> paths) {
+  public static long bytes(List<Path> paths) {
     long total = 0;
     for (Path path : paths) {
       try (Stream<Path> files = Files.isDirectory(path) ? Files.walk(path) : Stream.of(path)) {

@@ -41,16 +41,24 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * <p>No operator query: an answer crashes the job (see the class comment of FlinkClusterRecoveryIT)
  * until the answers sink is fixed.
  */
-final class LiveFleet implements AutoCloseable {
-  static final String RACK = "dc1-r01";
-  static final String DATACENTER = "dc1";
-  static final int SERVERS = 10;
+public final class LiveFleet implements AutoCloseable {
+  public static final String RACK = "dc1-r01";
+  public static final String DATACENTER = "dc1";
+  public static final int SERVERS = 10;
   static final int SILENT_FROM = 10;
   static final int SILENT_TICKS = 45;
 
-  private final KafkaProducer<String, String> producer;
-  private final String metricsTopic;
-  private final String provisioningTopic;
+  /**
+   * Where the fleet's messages go: {@code metrics} are the reports, {@code provisioning} the
+   * commissions and decommissions; {@code flush} ends each tick.
+   */
+  public interface Sink {
+    void send(boolean metrics, String key, String payload);
+
+    void flush();
+  }
+
+  private final Sink sink;
   private final int ticks;
   private volatile long lastEventTime = Long.MAX_VALUE;
   private final WireCodec codec = WireCodec.withDefaults();
@@ -63,14 +71,30 @@ final class LiveFleet implements AutoCloseable {
       String metricsTopic,
       String provisioningTopic,
       int ticks) {
-    this.producer = producer;
-    this.metricsTopic = metricsTopic;
-    this.provisioningTopic = provisioningTopic;
+    this(
+        new Sink() {
+          @Override
+          public void send(boolean metrics, String key, String payload) {
+            producer.send(
+                new ProducerRecord<>(metrics ? metricsTopic : provisioningTopic, key, payload));
+          }
+
+          @Override
+          public void flush() {
+            producer.flush();
+          }
+        },
+        ticks);
+  }
+
+  /** The fleet sending to a sink of the caller's (several brokers at once, say). */
+  public LiveFleet(Sink sink, int ticks) {
+    this.sink = sink;
     this.ticks = ticks;
   }
 
   /** Starts sending in a thread of its own; returns at once. */
-  LiveFleet start() {
+  public LiveFleet start() {
     thread = new Thread(this::runScript, "live-fleet");
     thread.setDaemon(true);
     thread.start();
@@ -78,7 +102,7 @@ final class LiveFleet implements AutoCloseable {
   }
 
   /** Waits until the script has been sent (the final query included). */
-  boolean awaitEnd(Duration timeout) throws InterruptedException {
+  public boolean awaitEnd(Duration timeout) throws InterruptedException {
     thread.join(timeout.toMillis());
     if (failure.get() != null) {
       throw new IllegalStateException("the fleet failed to send", failure.get());
@@ -86,16 +110,16 @@ final class LiveFleet implements AutoCloseable {
     return !thread.isAlive();
   }
 
-  int sent() {
+  public int sent() {
     return sent.get();
   }
 
   /** The event time of the last message, once the script has ended. */
-  long lastEventTime() {
+  public long lastEventTime() {
     return lastEventTime;
   }
 
-  static String serverId(int k) {
+  public static String serverId(int k) {
     return String.format("%s-s%02d", RACK, k);
   }
 
@@ -103,9 +127,9 @@ final class LiveFleet implements AutoCloseable {
     try {
       long start = System.currentTimeMillis();
       for (int k = 1; k <= SERVERS; k++) {
-        send(provisioningTopic, new CommissionServer(serverId(k), RACK, DATACENTER, start - 1_000));
+        send(false, new CommissionServer(serverId(k), RACK, DATACENTER, start - 1_000));
       }
-      producer.flush();
+      sink.flush();
       for (int tick = 0; tick < ticks; tick++) {
         sleepUntil(start + tick * 1_000L);
         // One timestamp per tick: a server's reports are strictly increasing in event time.
@@ -119,15 +143,15 @@ final class LiveFleet implements AutoCloseable {
           if (tick >= failFrom && tick < failFrom + 5) {
             report = withFailedDisk(report);
           }
-          send(metricsTopic, report);
+          send(true, report);
         }
-        producer.flush();
+        sink.flush();
       }
       long end = Math.max(System.currentTimeMillis(), start + ticks * 1_000L);
       for (int k = 1; k <= SERVERS; k++) {
-        send(provisioningTopic, new DecommissionServer(serverId(k), RACK, DATACENTER, end));
+        send(false, new DecommissionServer(serverId(k), RACK, DATACENTER, end));
       }
-      producer.flush();
+      sink.flush();
       lastEventTime = end;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -136,10 +160,9 @@ final class LiveFleet implements AutoCloseable {
     }
   }
 
-  private void send(String topic, Message message) {
+  private void send(boolean metrics, Message message) {
     // Keyed by server: one server's messages stay on one partition, in event-time order.
-    producer.send(
-        new ProducerRecord<>(topic, MessageKeys.kafkaKey(message), codec.encodeToString(message)));
+    sink.send(metrics, MessageKeys.kafkaKey(message), codec.encodeToString(message));
     sent.incrementAndGet();
   }
 

@@ -91,8 +91,14 @@ public final class LocalKafka {
    */
   public List<ConsumerRecord<String, String>> readCommitted(
       String topic, int expected, Duration timeout, Duration settle) {
+    return readCommitted(bootstrapServers(), topic, expected, timeout, settle);
+  }
+
+  /** As {@link #readCommitted(String, int, Duration, Duration)}, from any (plaintext) broker. */
+  public static List<ConsumerRecord<String, String>> readCommitted(
+      String bootstrapServers, String topic, int expected, Duration timeout, Duration settle) {
     Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "dctwin-check-" + UUID.randomUUID());
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

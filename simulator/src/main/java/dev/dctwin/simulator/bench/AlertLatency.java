@@ -9,6 +9,7 @@ import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MessageType;
 import dev.dctwin.pipeline.DatacenterPipeline;
+import dev.dctwin.simulator.local.Acknowledgements;
 import dev.dctwin.simulator.local.EmbeddedKafka;
 import dev.dctwin.simulator.local.TopicWatcher;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,21 @@ public final class AlertLatency {
       long readyAfterMs,
       int arrivalBursts,
       List<Long> sentAfterMs) {
+    /** Why this run's percentiles mean nothing, or null if its input and output were complete. */
+    public String invalidReason() {
+      if (expected == 0) {
+        return "no incident was scheduled (the run is shorter than a failure needs)";
+      }
+      if (latenciesMs.size() < expected) {
+        return String.format(
+            java.util.Locale.ROOT,
+            "output incomplete: %d of %d DISK_FAILURE alerts committed in time",
+            latenciesMs.size(),
+            expected);
+      }
+      return null;
+    }
+
     public double percentileMs(double p) {
       return percentile(latenciesMs, p);
     }
@@ -131,20 +147,22 @@ public final class AlertLatency {
     try (KafkaProducer<String, String> producer = kafka.producer();
         TopicWatcher alerts =
             new TopicWatcher(kafka.bootstrapServers(), prefix + ".alerts", true)) {
+      Acknowledgements acks = new Acknowledgements("the latency run's reports to " + prefix);
       long now = System.currentTimeMillis();
       for (int i = 0; i < servers; i++) {
         String id = PipelineThroughput.serverId(i);
         CommissionServer commission =
             new CommissionServer(id, PipelineThroughput.rackOf(i), "dc1", now - 1_000);
-        producer.send(
+        acks.send(
+            producer,
             new ProducerRecord<>(
                 prefix + ".provisioning",
                 MessageKeys.kafkaKey(commission),
                 codec.encodeToString(commission)));
       }
-      producer.flush();
+      acks.awaitAll(producer, java.time.Duration.ofMinutes(1));
       result = DatacenterPipeline.start(options);
-      long readyAfterMs = waitUntilLive(result, producer, prefix, kafka.bootstrapServers());
+      long readyAfterMs = waitUntilLive(result, producer, acks, prefix, kafka.bootstrapServers());
 
       long rounds = duration.toMillis() / PERIOD_MS;
       long warmupRounds = warmup.toMillis() / PERIOD_MS;
@@ -181,7 +199,8 @@ public final class AlertLatency {
           if (failed) {
             failedReports.add(id + "@" + t);
           }
-          producer.send(
+          acks.send(
+              producer,
               new ProducerRecord<>(
                   prefix + ".metrics",
                   id,
@@ -190,6 +209,8 @@ public final class AlertLatency {
         }
       }
       double publishSeconds = (System.currentTimeMillis() - start) / 1e3;
+      // A report the broker did not take would be an incident that can never open.
+      acks.awaitAll(producer, java.time.Duration.ofMinutes(1));
       // Let the last incidents through: the watermark, a timer and a checkpoint.
       long deadline = System.currentTimeMillis() + 20_000 + 2 * checkpointMs;
       List<Long> latencies = latencies(alerts.seen(), failedReports, codec);
@@ -284,6 +305,7 @@ public final class AlertLatency {
   private static long waitUntilLive(
       PipelineResult result,
       KafkaProducer<String, String> producer,
+      Acknowledgements acks,
       String prefix,
       String bootstrapServers)
       throws InterruptedException {
@@ -295,11 +317,12 @@ public final class AlertLatency {
           && deadLetters.count() == 0
           && !result.getState().isTerminal()) {
         for (int partition = 0; partition < 4; partition++) {
-          producer.send(
+          acks.send(
+              producer,
               new ProducerRecord<>(
                   prefix + ".metrics", partition, "marker", "{\"dctwinBenchLiveMarker\":true}"));
         }
-        producer.flush();
+        acks.awaitAll(producer, java.time.Duration.ofMinutes(1));
         Thread.sleep(1_000);
       }
       if (deadLetters.count() == 0) {

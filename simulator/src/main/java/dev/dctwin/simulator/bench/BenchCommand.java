@@ -19,7 +19,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
- * {@code dctwin-pipeline.jar bench}: the throughput and latency benchmarks in one run, on the
+ * {@code dctwin-simulator.jar bench}: the throughput and latency benchmarks in one run, on the
  * FlinkRunner embedded in this JVM with an embedded Kafka broker, written as a report ({@code
  * report.md} and PNG charts) into {@code --out}, with a summary on stdout. Every figure is measured
  * in this run.
@@ -27,7 +27,7 @@ import org.apache.beam.sdk.options.StreamingOptions;
 public final class BenchCommand {
   private BenchCommand() {}
 
-  /** Flags of {@code dctwin-pipeline.jar bench}. */
+  /** Flags of {@code dctwin-simulator.jar bench}. */
   public interface Options extends PipelineOptions {
     @Description("Folder to write report.md and the charts to.")
     @Default.String("target/bench")
@@ -57,7 +57,7 @@ public final class BenchCommand {
 
     @Description(
         "Fleet sizes of the throughput benchmark, comma-separated; empty for the run's default"
-            + " (200,500 quick, else 1000,5000,10000).")
+            + " (200,500 quick, else 1000,10000,100000; 100000 on RocksDB).")
     @Default.String("")
     String getFleets();
 
@@ -65,7 +65,7 @@ public final class BenchCommand {
 
     @Description(
         "Reports per server in the throughput benchmark (10 s apart in event time); 0 for the"
-            + " run's default (4 quick, else 90).")
+            + " run's default (4 quick, else 90, at most 30 from 100,000 servers on).")
     @Default.Integer(0)
     int getRounds();
 
@@ -90,6 +90,9 @@ public final class BenchCommand {
   record Sizes(
       List<Integer> fleets,
       int rounds,
+      int largeFleetRounds,
+      List<Integer> rocksDbFleets,
+      int agentFleet,
       int throughputWarmupRounds,
       int latencyServers,
       Duration latencyDuration,
@@ -133,6 +136,9 @@ public final class BenchCommand {
       return new Sizes(
           fleets,
           rounds,
+          largeFleetRounds,
+          rocksDbFleets,
+          agentFleet,
           throughputWarmupRounds,
           latencyServers,
           latencyDuration,
@@ -147,11 +153,20 @@ public final class BenchCommand {
           inMemoryModes);
     }
 
+    /** Rounds of a run at {@code servers}: fewer for the largest fleets, which hold more. */
+    int roundsAt(int servers) {
+      return servers >= LARGE_FLEET ? Math.min(rounds, largeFleetRounds) : rounds;
+    }
+
     static Sizes of(boolean quick) {
       return quick
           ? new Sizes(
               List.of(200, 500),
               4,
+              4,
+              // Every path of the full run, at a size for tests: RocksDB, the agents' formats.
+              List.of(500),
+              500,
               0,
               500,
               Duration.ofSeconds(30),
@@ -160,17 +175,23 @@ public final class BenchCommand {
               20,
               2_500,
               0,
-              Duration.ofSeconds(60),
+              Duration.ofSeconds(90),
               20_000,
               50_000,
               List.of(Mode.ARRIVAL_ORDER))
           : new Sizes(
-              List.of(1_000, 5_000, 10_000),
+              List.of(1_000, 10_000, 100_000),
               // 15 minutes of reports: every server twin's window is full, as in a fleet that has
               // run for a while (a fuller window costs more per report), and the JIT has finished
               // with the job's code long before the end.
               90,
-              // A warm-up run at the largest fleet first: in the 10,000-server run after the
+              // 100,000 servers: 3,000,000 reports, windows still full (the health model looks at
+              // the last few reports), a run of minutes rather than tens of minutes.
+              30,
+              // The goal's 100,000 servers on RocksDB (runner-configs/flink-cluster's backend).
+              List.of(100_000),
+              10_000,
+              // A warm-up run at the goal's fleet first: in the 10,000-server run after the
               // smaller fleets, the JIT compiler still took a fifth of the CPU (6.4 s of 32).
               30,
               10_000,
@@ -188,6 +209,9 @@ public final class BenchCommand {
               List.of(Mode.ARRIVAL_ORDER, Mode.EVENT_TIME));
     }
   }
+
+  /** From this many servers on, a throughput run has {@link Sizes#largeFleetRounds} rounds. */
+  static final int LARGE_FLEET = 100_000;
 
   /**
    * The latency settings: the smallest that keep event-time processing and exactly once. The fleet
@@ -217,43 +241,73 @@ public final class BenchCommand {
                 ? options.getDatabaseUrl()
                 : null;
         report.jdbc(jdbcUrl == null ? null : options.getDatabaseUrl(), options.getDatabaseUrl());
-        int largest = sizes.fleets().get(sizes.fleets().size() - 1);
         List<String> throughputFlags =
             options.getThroughputFlags().isBlank()
                 ? List.of()
                 : List.of(options.getThroughputFlags().trim().split("\\s+"));
         report.throughputFlags(throughputFlags);
+        Duration limit = Duration.ofMinutes(options.isQuick() ? 5 : 15);
         if (sizes.throughputWarmupRounds() > 0) {
           out.printf(
-              "bench: %s pipeline throughput, warm-up at %d servers ...%n",
-              clock(started), largest);
+              "bench: %s pipeline throughput, warm-up at %,d servers ...%n",
+              clock(started), sizes.agentFleet());
           try {
             PipelineThroughput.measure(
                 kafka,
-                largest,
+                sizes.agentFleet(),
                 sizes.throughputWarmupRounds(),
+                AgentInput.Format.TYPED,
+                PipelineThroughput.Backend.HEAP,
                 jdbcUrl,
                 options.getDatabaseUser(),
                 throughputFlags,
-                Duration.ofMinutes(10));
+                limit);
           } catch (RuntimeException e) {
-            report.error("throughput warm-up at " + largest + " servers", e);
+            report.error("1 pipeline (warm-up)", e);
           }
         }
+        List<Object[]> runs = new ArrayList<>();
         for (int servers : sizes.fleets()) {
-          out.printf("bench: %s pipeline throughput, %d servers ...%n", clock(started), servers);
+          runs.add(
+              new Object[] {
+                servers,
+                AgentInput.Format.TYPED,
+                sizes.rocksDbFleets().contains(servers)
+                    ? PipelineThroughput.Backend.ROCKSDB
+                    : PipelineThroughput.Backend.HEAP
+              });
+        }
+        for (AgentInput.Format format :
+            List.of(AgentInput.Format.COLLECTD, AgentInput.Format.OTLP_PROTO)) {
+          runs.add(new Object[] {sizes.agentFleet(), format, PipelineThroughput.Backend.HEAP});
+        }
+        for (Object[] run : runs) {
+          int servers = (Integer) run[0];
+          AgentInput.Format format = (AgentInput.Format) run[1];
+          PipelineThroughput.Backend backend = (PipelineThroughput.Backend) run[2];
+          out.printf(
+              "bench: %s pipeline throughput, %s, %,d servers, %s ...%n",
+              clock(started),
+              format.label(),
+              servers,
+              backend.name().toLowerCase(java.util.Locale.ROOT));
           try {
-            report.throughput(
+            PipelineThroughput.Result result =
                 PipelineThroughput.measure(
                     kafka,
                     servers,
-                    sizes.rounds(),
+                    sizes.roundsAt(servers),
+                    format,
+                    backend,
                     jdbcUrl,
                     options.getDatabaseUser(),
                     throughputFlags,
-                    Duration.ofMinutes(10)));
+                    limit);
+            report.throughput(result);
+            out.printf("bench: %s   %s%n", clock(started), progress(result));
           } catch (RuntimeException e) {
-            report.error("throughput at " + servers + " servers", e);
+            report.error(f("1 pipeline (%s, %,d servers)", format.label(), servers), e);
+            out.printf("bench: %s   INVALID: %s%n", clock(started), e.getMessage());
           }
         }
       }
@@ -262,7 +316,7 @@ public final class BenchCommand {
             "bench: %s alert latency, %d servers for %d s ...%n",
             clock(started), sizes.latencyServers(), sizes.latencyDuration().toSeconds());
         try {
-          report.latency(
+          AlertLatency.Result result =
               AlertLatency.measure(
                   kafka,
                   sizes.latencyServers(),
@@ -270,9 +324,21 @@ public final class BenchCommand {
                   sizes.latencyWarmup(),
                   sizes.failEvery(),
                   OUT_OF_ORDERNESS_SECONDS,
-                  LATENCY_CHECKPOINT_MS));
+                  LATENCY_CHECKPOINT_MS);
+          report.latency(result);
+          out.printf(
+              "bench: %s   %s%n",
+              clock(started),
+              result.invalidReason() == null
+                  ? f(
+                      "p50 %.2f s, p99 %.2f s over %d incidents",
+                      result.percentileMs(50) / 1e3,
+                      result.percentileMs(99) / 1e3,
+                      result.latenciesMs().size())
+                  : "INVALID: " + result.invalidReason());
         } catch (RuntimeException e) {
-          report.error("alert latency", e);
+          report.error("2 alert latency", e);
+          out.printf("bench: %s   INVALID: %s%n", clock(started), e.getMessage());
         }
       }
       if (selected(only, "join")) {
@@ -282,20 +348,34 @@ public final class BenchCommand {
               clock(started), (long) sizes.joinMachines() * sizes.joinWarmupPerMachine());
           try {
             KafkaJoinThroughput.measure(
-                kafka, sizes.joinMachines(), sizes.joinWarmupPerMachine(), sizes.joinTimeLimit());
+                kafka,
+                sizes.joinMachines(),
+                sizes.joinWarmupPerMachine(),
+                sizes.joinTimeLimit(),
+                false);
           } catch (RuntimeException e) {
-            report.error("join through Kafka (warm-up)", e);
+            report.error("3 join through Kafka (warm-up)", e);
           }
         }
         out.printf(
             "bench: %s ordered join through Kafka, %d records ...%n",
             clock(started), (long) sizes.joinMachines() * sizes.joinPerMachine());
         try {
-          report.kafkaJoin(
+          KafkaJoinThroughput.Result result =
               KafkaJoinThroughput.measure(
-                  kafka, sizes.joinMachines(), sizes.joinPerMachine(), sizes.joinTimeLimit()));
+                  kafka, sizes.joinMachines(), sizes.joinPerMachine(), sizes.joinTimeLimit(), true);
+          report.kafkaJoin(result);
+          out.printf(
+              "bench: %s   %s%n",
+              clock(started),
+              result.invalidReason() == null
+                  ? f(
+                      "%,.0f pairs/s, %.1f CPU µs/pair; Kafka ceiling %,.0f pairs/s",
+                      result.processingRate(), result.cpuMicrosPerPair(), result.ceilingRate())
+                  : "INVALID: " + result.invalidReason());
         } catch (RuntimeException e) {
-          report.error("join through Kafka", e);
+          report.error("3 join through Kafka", e);
+          out.printf("bench: %s   INVALID: %s%n", clock(started), e.getMessage());
         }
         for (Mode mode : sizes.inMemoryModes()) {
           out.printf("bench: %s ordered join in memory, %s ...%n", clock(started), mode);
@@ -303,7 +383,7 @@ public final class BenchCommand {
             report.inMemoryJoin(inMemoryJoin(DirectRunner.class, sizes.directRecords(), mode));
             report.inMemoryJoin(inMemoryJoin(FlinkRunner.class, sizes.flinkRecords(), mode));
           } catch (RuntimeException e) {
-            report.error("join in memory (" + mode + ")", e);
+            report.error("3 join in memory (" + mode + ")", e);
           }
         }
       }
@@ -314,6 +394,21 @@ public final class BenchCommand {
     summary.forEach(out::println);
     out.println("report: " + folder.resolve("report.md").toAbsolutePath());
     return report.hasErrors() ? 1 : 0;
+  }
+
+  /** The progress line of a throughput run: its rate, or why it has none. */
+  private static String progress(PipelineThroughput.Result r) {
+    String reason = r.invalidReason();
+    if (reason != null) {
+      return "INVALID: " + reason;
+    }
+    return f(
+        "%,.0f reports/s, %.1f CPU µs/report; Kafka ceiling %,.0f reports/s",
+        r.processingRate(), r.cpuMicrosPerReport(), r.ceilingRate());
+  }
+
+  private static String f(String format, Object... args) {
+    return String.format(java.util.Locale.ROOT, format, args);
   }
 
   private static String clock(long started) {

@@ -13,6 +13,7 @@ import dev.dctwin.pipeline.io.KafkaSource;
 import dev.dctwin.pipeline.io.WriteToKafka;
 import dev.dctwin.pipeline.join.JoinQuantities;
 import dev.dctwin.pipeline.join.JoinedMeasurements;
+import dev.dctwin.simulator.local.Acknowledgements;
 import dev.dctwin.simulator.local.EmbeddedKafka;
 import dev.dctwin.simulator.local.TopicWatcher;
 import java.nio.charset.StandardCharsets;
@@ -88,9 +89,37 @@ public final class KafkaJoinThroughput {
       long checkpointMs,
       Map<String, Long> rejected,
       long decoded,
-      double cpuMicrosPerPair) {
+      double cpuMicrosPerPair,
+      long timeoutSeconds,
+      KafkaCeiling.Result ceiling) {
     public boolean complete() {
-      return pairs >= expectedPairs;
+      return invalidReason() == null;
+    }
+
+    /** Why this run's rates mean nothing, or null if its input and output were complete. */
+    public String invalidReason() {
+      if (pairs < expectedPairs) {
+        return String.format(
+            java.util.Locale.ROOT,
+            "output incomplete: %,d of %,d pairs committed within %d s",
+            pairs,
+            expectedPairs,
+            timeoutSeconds);
+      }
+      if (!rejected.isEmpty()) {
+        return "the join rejected records: " + rejected;
+      }
+      if (Double.isNaN(processingSeconds)) {
+        return "the job's first read was never seen";
+      }
+      return null;
+    }
+
+    /** Pairs per second of Kafka alone passing the same records; NaN without a valid ceiling. */
+    public double ceilingRate() {
+      return ceiling == null || ceiling.invalidReason() != null
+          ? Double.NaN
+          : ceiling.rate(expectedPairs);
     }
 
     public double rate() {
@@ -102,8 +131,18 @@ public final class KafkaJoinThroughput {
     }
   }
 
+  /**
+   * Runs the join on {@code machines} machines' {@code perMachine} records each, then (with {@code
+   * withCeiling}) Kafka alone on the same records.
+   *
+   * @throws Acknowledgements.SendFailedException if the broker did not take every input record
+   */
   public static Result measure(
-      EmbeddedKafka kafka, int machines, int perMachine, java.time.Duration timeout) {
+      EmbeddedKafka kafka,
+      int machines,
+      int perMachine,
+      java.time.Duration timeout,
+      boolean withCeiling) {
     String run = "join_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     String in = run + ".measurements";
     String out = run + ".pairs";
@@ -146,6 +185,7 @@ public final class KafkaJoinThroughput {
                 .exactlyOnce(run, EOS_SHARDS));
 
     PipelineResult result = null;
+    Result measured;
     try (TopicWatcher pairs = new TopicWatcher(kafka.bootstrapServers(), out, false)) {
       FIRST_READ_MS.set(0);
       FIRST_READ_CPU_NS.set(0);
@@ -165,29 +205,49 @@ public final class KafkaJoinThroughput {
       long endedAtMs = startedAtMs + (ended - started) / 1_000_000;
       long firstRead = FIRST_READ_MS.get();
       long seen = pairs.count();
-      return new Result(
-          records,
-          seen,
-          expectedPairs,
-          (ended - started) / 1e9,
-          firstRead == 0 ? Double.NaN : (endedAtMs - firstRead) / 1e3,
-          CHECKPOINT_MS,
-          new TreeMap<>(REJECTED),
-          DECODED.sum(),
-          firstRead == 0 || seen == 0
-              ? Double.NaN
-              : (cpuAtEnd - FIRST_READ_CPU_NS.get()) / 1e3 / seen);
+      measured =
+          new Result(
+              records,
+              seen,
+              expectedPairs,
+              (ended - started) / 1e9,
+              firstRead == 0 ? Double.NaN : (endedAtMs - firstRead) / 1e3,
+              CHECKPOINT_MS,
+              new TreeMap<>(REJECTED),
+              DECODED.sum(),
+              firstRead == 0 || seen == 0
+                  ? Double.NaN
+                  : (cpuAtEnd - FIRST_READ_CPU_NS.get()) / 1e3 / seen,
+              timeout.toSeconds(),
+              null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } finally {
       FlinkJobs.cancel(result);
     }
+    if (!withCeiling) {
+      return measured;
+    }
+    KafkaCeiling.Result ceiling =
+        KafkaCeiling.measure(kafka, Map.of(in, PARTITIONS), records, timeout);
+    return new Result(
+        measured.records(),
+        measured.pairs(),
+        measured.expectedPairs(),
+        measured.seconds(),
+        measured.processingSeconds(),
+        measured.checkpointMs(),
+        measured.rejected(),
+        measured.decoded(),
+        measured.cpuMicrosPerPair(),
+        measured.timeoutSeconds(),
+        ceiling);
   }
 
   private static long produce(EmbeddedKafka kafka, String topic, int machines, int perMachine) {
     WireCodec codec = WireCodec.withDefaults();
-    long records = 0;
+    Acknowledgements acks = new Acknowledgements("the pre-fill of " + topic);
     try (KafkaProducer<String, String> producer = kafka.producer()) {
       for (int i = 0; i < perMachine; i++) {
         long time = FIRST_TIME + i;
@@ -195,14 +255,15 @@ public final class KafkaJoinThroughput {
           String thing = "machine-" + m;
           Measurement measurement =
               new Measurement(thing, i % 2 == 0 ? LEFT : RIGHT, time, 1.0 + (i % 100));
-          producer.send(
+          acks.send(
+              producer,
               new ProducerRecord<>(
                   topic, m % PARTITIONS, time, thing, codec.encodeToString(measurement)));
-          records++;
         }
       }
+      acks.awaitAll(producer, java.time.Duration.ofMinutes(5));
     }
-    return records;
+    return acks.acknowledged();
   }
 
   /** Counts the records the join rejected, by reason; embedded Flink only. */

@@ -15,22 +15,29 @@ import dev.dctwin.domain.ServerMetricReport;
 import dev.dctwin.pipeline.DatacenterPipeline;
 import dev.dctwin.pipeline.io.JdbcOptions;
 import dev.dctwin.pipeline.io.JdbcTarget;
+import dev.dctwin.pipeline.io.KafkaClients;
 import dev.dctwin.pipeline.io.Secret;
+import dev.dctwin.simulator.local.Acknowledgements;
 import dev.dctwin.simulator.local.EmbeddedKafka;
 import dev.dctwin.simulator.local.TopicWatcher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Duration;
 
 /**
@@ -59,54 +66,119 @@ public final class PipelineThroughput {
 
   private PipelineThroughput() {}
 
+  /** The state backend of a run: Flink's heap backend or RocksDB with incremental checkpoints. */
+  public enum Backend {
+    HEAP,
+    ROCKSDB
+  }
+
   /**
    * One run.
    *
-   * @param messages records pre-filled in Kafka (commissions and metric reports)
+   * @param messages records pre-filled in Kafka (start markers, commissions and metric payloads),
+   *     every one acknowledged by the broker
+   * @param reports metric reports the payloads make (one per server and round)
    * @param seconds from submission to the last expected incident, start-up included
    * @param processingSeconds from the first parsed message to the last expected incident; NaN if
-   *     the counter never moved
-   * @param cpuMicrosPerMessage CPU time of this whole JVM (job, broker, watchers) over the same
-   *     span, per message: the cost that decides the rate when the cores are shared
+   *     the start was not seen
+   * @param cpuMicrosPerReport CPU time of this whole JVM (job, broker, watchers) over the same
+   *     span, per report: the cost that decides the rate when the cores are shared
    * @param completion where the incidents were counted
    * @param deadLetters dead letters besides the start markers, counted after a checkpoint that
    *     followed the end: a report the job rejected (late, out of order, unparsable) would make the
    *     figures too good
+   * @param timeoutSeconds how long the run waited for the incidents at most
+   * @param checkpoint the last checkpoint after the end (RocksDB runs), or null
+   * @param ceiling Kafka alone passing the same records, or null if it was not measured
    */
   public record Result(
       int servers,
       int rounds,
+      AgentInput.Format format,
+      Backend backend,
       long messages,
+      long reports,
       long incidents,
       long expectedIncidents,
       double seconds,
       double processingSeconds,
-      double cpuMicrosPerMessage,
+      double cpuMicrosPerReport,
       String completion,
-      long deadLetters) {
+      long deadLetters,
+      long timeoutSeconds,
+      CheckpointStats.Checkpoint checkpoint,
+      KafkaCeiling.Result ceiling) {
     public boolean complete() {
-      return incidents >= expectedIncidents && deadLetters == 0;
+      return invalidReason() == null;
+    }
+
+    /** Why this run's rates mean nothing, or null if its input and output were complete. */
+    public String invalidReason() {
+      if (incidents < expectedIncidents) {
+        return String.format(
+            java.util.Locale.ROOT,
+            "output incomplete: %d of %d %s incidents within %d s",
+            incidents,
+            expectedIncidents,
+            expectedIncident(format),
+            timeoutSeconds);
+      }
+      if (deadLetters > 0) {
+        return String.format(
+            java.util.Locale.ROOT,
+            "%,d metric payloads became dead letters (late, out of order or unparsable)",
+            deadLetters);
+      }
+      if (Double.isNaN(processingSeconds)) {
+        return "the job's first read (the start markers' dead letters) was never seen";
+      }
+      return null;
     }
 
     public double rate() {
-      return messages / seconds;
+      return reports / seconds;
     }
 
     public double processingRate() {
-      return messages / processingSeconds;
+      return reports / processingSeconds;
+    }
+
+    /** Reports per second of Kafka alone passing the same records; NaN without a valid ceiling. */
+    public double ceilingRate() {
+      return ceiling == null || ceiling.invalidReason() != null
+          ? Double.NaN
+          : ceiling.rate(reports);
+    }
+
+    public String label() {
+      return String.format(
+          java.util.Locale.ROOT,
+          "%s, %,d servers%s",
+          format.label(),
+          servers,
+          backend == Backend.ROCKSDB ? ", RocksDB" : "");
     }
   }
 
+  /** The incident that marks the end of a run's input in the given format. */
+  static String expectedIncident(AgentInput.Format format) {
+    return format == AgentInput.Format.TYPED ? "DISK_FAILURE" : "NIC_PACKET_LOSS";
+  }
+
   /**
-   * Runs the pipeline on {@code servers} servers reporting {@code rounds} times.
+   * Runs the pipeline on {@code servers} servers reporting {@code rounds} times in {@code format},
+   * then Kafka alone on the same records ({@link KafkaCeiling}).
    *
    * @param jdbcUrl the database of the JDBC sink; null for the Kafka sink only
    * @param extraFlags pipeline flags that replace the benchmark's own of the same name
+   * @throws Acknowledgements.SendFailedException if the broker did not take every input record
    */
   public static Result measure(
       EmbeddedKafka kafka,
       int servers,
       int rounds,
+      AgentInput.Format format,
+      Backend backend,
       String jdbcUrl,
       String jdbcUser,
       List<String> extraFlags,
@@ -116,14 +188,33 @@ public final class PipelineThroughput {
     kafka.createTopics(METRICS_PARTITIONS, prefix + ".metrics");
     kafka.createTopics(1, prefix + ".provisioning", prefix + ".queries");
     kafka.createTopics(2, prefix + ".alerts", prefix + ".answers", prefix + ".dead-letters");
-    long records = produce(kafka, prefix, servers, rounds);
+    long records = produce(kafka, prefix, servers, rounds, format);
     long expectedIncidents = (servers + 92) / 100;
+    String incidentType = expectedIncident(format);
     List<String> flags = new ArrayList<>(FlinkJobs.streamingFlags(run, CHECKPOINT_MS));
     flags.addAll(FlinkJobs.kafkaPipelineFlags(kafka.bootstrapServers(), prefix, run));
     flags.addAll(
         List.of(
             "--sinks=" + (jdbcUrl == null ? "kafka" : "kafka,jdbc"),
-            "--silenceAfterSeconds=86400"));
+            "--silenceAfterSeconds=86400",
+            // The goal is with the twins' learned baseline on (its default, named so that a
+            // change of the default does not change what this measures).
+            "--learnedBaseline=true"));
+    if (format != AgentInput.Format.TYPED) {
+      flags.add("--topicFormats=" + prefix + ".metrics=" + format.pipelineName);
+    }
+    if (backend == Backend.ROCKSDB) {
+      flags =
+          overridden(
+              flags,
+              List.of(
+                  "--stateBackend=rocksdb",
+                  "--flinkConfDir="
+                      + CheckpointStats.flinkConfDir(
+                          Path.of(System.getProperty("java.io.tmpdir"), "dctwin-bench-conf", run),
+                          Map.of("state.backend.incremental", "true"))));
+      CheckpointStats.reset();
+    }
     if (jdbcUrl != null) {
       flags.addAll(
           List.of("--jdbcUrl=" + jdbcUrl, "--jdbcUser=" + jdbcUser, "--jdbcSchema=" + run));
@@ -133,9 +224,10 @@ public final class PipelineThroughput {
             .withValidation()
             .as(DatacenterPipeline.Options.class);
     PipelineResult result = null;
+    Result measured;
     try (TopicWatcher alerts =
             jdbcUrl == null
-                ? new TopicWatcher(kafka.bootstrapServers(), prefix + ".alerts", false)
+                ? new TopicWatcher(kafka.bootstrapServers(), prefix + ".alerts", true)
                 : null;
         TopicWatcher deadLetters =
             new TopicWatcher(kafka.bootstrapServers(), prefix + ".dead-letters", true)) {
@@ -148,7 +240,10 @@ public final class PipelineThroughput {
       while (System.nanoTime() < deadline && incidents < expectedIncidents) {
         cpuAt.add(new long[] {System.currentTimeMillis(), processCpuNanos()});
         Thread.sleep(100);
-        incidents = alerts != null ? alerts.count() : count(jdbcUrl, jdbcUser, run + ".alerts");
+        incidents =
+            alerts != null
+                ? openedIncidents(alerts, incidentType)
+                : count(jdbcUrl, jdbcUser, run + ".alerts", incidentType);
         if (result.getState().isTerminal()) {
           break;
         }
@@ -158,23 +253,33 @@ public final class PipelineThroughput {
       long endedAtMs = startedAtMs + (ended - started) / 1_000_000;
       long firstRead = firstMarkerRead(deadLetters);
       long rejected = rejectedReports(deadLetters);
+      CheckpointStats.Checkpoint checkpoint =
+          backend == Backend.ROCKSDB ? CheckpointStats.last() : null;
       long cpuAtFirstRead = -1;
       for (long[] sample : cpuAt) {
         if (sample[0] <= firstRead) {
           cpuAtFirstRead = sample[1];
         }
       }
-      return new Result(
-          servers,
-          rounds,
-          records,
-          incidents,
-          expectedIncidents,
-          (ended - started) / 1e9,
-          firstRead < 0 ? Double.NaN : (endedAtMs - firstRead) / 1e3,
-          cpuAtFirstRead < 0 ? Double.NaN : (cpuAtEnd - cpuAtFirstRead) / 1e3 / records,
-          jdbcUrl == null ? "Kafka alerts topic (read_committed)" : "JDBC alerts table",
-          rejected);
+      long reports = (long) servers * rounds;
+      measured =
+          new Result(
+              servers,
+              rounds,
+              format,
+              backend,
+              records,
+              reports,
+              incidents,
+              expectedIncidents,
+              (ended - started) / 1e9,
+              firstRead < 0 ? Double.NaN : (endedAtMs - firstRead) / 1e3,
+              cpuAtFirstRead < 0 ? Double.NaN : (cpuAtEnd - cpuAtFirstRead) / 1e3 / reports,
+              jdbcUrl == null ? "Kafka alerts topic (read_committed)" : "JDBC alerts table",
+              rejected,
+              timeout.toSeconds(),
+              checkpoint,
+              null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -184,6 +289,46 @@ public final class PipelineThroughput {
         dropSchema(jdbcUrl, jdbcUser, run);
       }
     }
+    KafkaCeiling.Result ceiling =
+        KafkaCeiling.measure(
+            kafka,
+            Map.of(prefix + ".metrics", METRICS_PARTITIONS, prefix + ".provisioning", 1),
+            records,
+            timeout);
+    return new Result(
+        measured.servers(),
+        measured.rounds(),
+        measured.format(),
+        measured.backend(),
+        measured.messages(),
+        measured.reports(),
+        measured.incidents(),
+        measured.expectedIncidents(),
+        measured.seconds(),
+        measured.processingSeconds(),
+        measured.cpuMicrosPerReport(),
+        measured.completion(),
+        measured.deadLetters(),
+        measured.timeoutSeconds(),
+        measured.checkpoint(),
+        ceiling);
+  }
+
+  /** Distinct incidents of {@code type} opened in the alerts topic so far. */
+  private static long openedIncidents(TopicWatcher alerts, String type) {
+    java.util.Set<String> incidents = new java.util.HashSet<>();
+    for (TopicWatcher.Seen seen : alerts.seen()) {
+      try {
+        JsonNode alert = JSON.readTree(seen.value());
+        if (type.equals(alert.path("incidentType").asText())
+            && "OPENED".equals(alert.path("status").asText())) {
+          incidents.add(alert.path("incidentId").asText());
+        }
+      } catch (IOException e) {
+        // Not an alert of this run's format: not counted.
+      }
+    }
+    return incidents.size();
   }
 
   /** CPU time of this whole JVM so far. */
@@ -249,47 +394,72 @@ public final class PipelineThroughput {
     }
   }
 
-  static long produce(EmbeddedKafka kafka, String prefix, int servers, int rounds) {
+  /**
+   * Fills the topics; returns the records sent, every one acknowledged.
+   *
+   * @throws Acknowledgements.SendFailedException if a send failed or went unacknowledged
+   */
+  static long produce(
+      EmbeddedKafka kafka, String prefix, int servers, int rounds, AgentInput.Format format) {
     WireCodec codec = WireCodec.withDefaults();
     long start = (System.currentTimeMillis() / 10_000) * 10_000 - 60_000 - rounds * 10_000L;
-    long records = 0;
-    try (KafkaProducer<String, String> producer = kafka.producer()) {
+    Acknowledgements acks = new Acknowledgements("the pre-fill of " + prefix);
+    try (KafkaProducer<String, byte[]> producer = bytesProducer(kafka.bootstrapServers())) {
       // First on every partition of the metrics topic: a marker that the parser rejects, whose
       // dead letter tells when the job started reading (see firstMarkerRead).
       for (int partition = 0; partition < METRICS_PARTITIONS; partition++) {
-        producer.send(
+        acks.send(
+            producer,
             new ProducerRecord<>(
-                prefix + ".metrics", partition, MARKER_KEY, "{\"" + MARKER_KEY + "\":true}"));
-        records++;
+                prefix + ".metrics", partition, MARKER_KEY, utf8("{\"" + MARKER_KEY + "\":true}")));
       }
-      producer.flush();
+      acks.awaitAll(producer, java.time.Duration.ofMinutes(1));
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < servers; i++) {
         String rack = rackOf(i);
         String id = serverId(i);
         ids.add(id);
         CommissionServer commission = new CommissionServer(id, rack, "dc1", start - 60_000);
-        producer.send(
+        acks.send(
+            producer,
             new ProducerRecord<>(
                 prefix + ".provisioning",
                 MessageKeys.kafkaKey(commission),
-                codec.encodeToString(commission)));
-        records++;
+                utf8(codec.encodeToString(commission))));
       }
       for (int round = 0; round < rounds; round++) {
         long t = start + round * 10_000L;
         for (int i = 0; i < servers; i++) {
-          boolean failed = i % 100 == 7 && round >= rounds - 3;
-          producer.send(
-              new ProducerRecord<>(
-                  prefix + ".metrics",
-                  ids.get(i),
-                  codec.encodeToString(report(ids.get(i), t, failed))));
-          records++;
+          boolean failing = i % 100 == 7 && round >= rounds - 3;
+          String id = ids.get(i);
+          long lossyIntervals = i % 100 == 7 ? Math.max(0, round - (rounds - 3) + 1) : 0;
+          byte[] payload =
+              switch (format) {
+                case TYPED -> utf8(codec.encodeToString(report(id, t, failing)));
+                case COLLECTD -> AgentInput.collectd(id, t, round, lossyIntervals);
+                case OTLP_PROTO -> AgentInput.otlp(id, t, round, lossyIntervals);
+              };
+          acks.send(producer, new ProducerRecord<>(prefix + ".metrics", null, t, id, payload));
         }
       }
+      acks.awaitAll(producer, java.time.Duration.ofMinutes(5));
     }
-    return records;
+    return acks.acknowledged();
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Idempotent, acks=all, as the simulator's own producers; byte values for the agents' formats.
+   */
+  static KafkaProducer<String, byte[]> bytesProducer(String bootstrapServers) {
+    Map<String, Object> config = new java.util.HashMap<>(KafkaClients.RELIABLE_PRODUCER);
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
   }
 
   static String rackOf(int server) {
@@ -326,12 +496,17 @@ public final class PipelineThroughput {
         url, user, new Secret(null, JdbcOptions.PASSWORD_ENV), null, Duration.ZERO);
   }
 
-  private static long count(String url, String user, String table) {
+  /** Incidents of {@code type} in the alerts table; -1 while it cannot be read (not made yet). */
+  private static long count(String url, String user, String table, String type) {
     try (Connection connection = target(url, user).connect();
-        Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
-      rows.next();
-      return rows.getLong(1);
+        java.sql.PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT COUNT(*) FROM " + table + " WHERE incident_type = ?")) {
+      statement.setString(1, type);
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
     } catch (Exception e) {
       return -1;
     }

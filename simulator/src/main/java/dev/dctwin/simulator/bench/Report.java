@@ -1,5 +1,6 @@
 package dev.dctwin.simulator.bench;
 
+import dev.dctwin.pipeline.io.JdbcTarget;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.slf4j.LoggerFactory;
 
 /**
  * Collects the benchmarks' results and writes {@code report.md} and the charts. The summary table
@@ -31,9 +33,17 @@ import org.jfree.data.xy.XYSeriesCollection;
  * the measured value a plain number (or {@code n/a}).
  */
 final class Report {
-  static final double THROUGHPUT_GOAL = 50_000;
-  static final double LATENCY_GOAL_MS = 2_000;
-  static final double JOIN_GOAL = 100_000;
+  /** The goals of issue 22 (two cores, FlinkRunner embedded, exactly-once Kafka sink). */
+  static final double THROUGHPUT_GOAL = 100_000;
+
+  static final double CPU_PER_REPORT_GOAL_US = 20;
+  static final double SCALE_GOAL_PERCENT = 80;
+  static final double LATENCY_GOAL_MS = 1_000;
+  static final double JOIN_GOAL = 200_000;
+  static final double CPU_PER_PAIR_GOAL_US = 10;
+
+  static final Figure.Goal RATE_GOAL = Figure.Goal.atLeast(THROUGHPUT_GOAL, "reports/s");
+  static final Figure.Goal CPU_GOAL = Figure.Goal.atMost(CPU_PER_REPORT_GOAL_US, "µs");
 
   private final boolean quick;
   private final BenchCommand.Sizes sizes;
@@ -56,8 +66,9 @@ final class Report {
   }
 
   void jdbc(String used, String asked) {
-    this.jdbcUsed = used;
-    this.jdbcAsked = asked;
+    // Printed: without a password the URL may hold.
+    this.jdbcUsed = JdbcTarget.redact(used);
+    this.jdbcAsked = JdbcTarget.redact(asked);
   }
 
   void throughputFlags(List<String> flags) {
@@ -80,9 +91,10 @@ final class Report {
     inMemoryJoins.add(result);
   }
 
+  /** A benchmark that failed: its figures are INVALID with the error as the reason. */
   void error(String benchmark, RuntimeException e) {
     errors.add(benchmark + ": " + e);
-    e.printStackTrace();
+    LoggerFactory.getLogger(Report.class).error("bench: {} failed", benchmark, e);
   }
 
   void elapsed(double seconds) {
@@ -100,7 +112,7 @@ final class Report {
     md.append("# dctwin benchmark report\n\n");
     md.append(
         f(
-            "Written by `java -jar pipeline/target/dctwin-pipeline.jar bench%s` at %s; the run took"
+            "Written by `java -jar simulator/target/dctwin-simulator.jar bench%s` at %s; the run took"
                 + " %.1f min. Every figure below was measured in this run.\n\n",
             quick ? " --quick" : "", startedAt, elapsedSeconds / 60));
     if (quick) {
@@ -111,27 +123,43 @@ final class Report {
     }
     machine(md);
 
-    List<String[]> rows = new ArrayList<>();
+    List<Figure> rows = new ArrayList<>();
     StringBuilder sections = new StringBuilder();
     throughputSection(sections, rows, folder);
     latencySection(sections, rows, folder);
     joinSection(sections, rows, folder);
+    for (String error : errors) {
+      int colon = error.indexOf(": ");
+      rows.add(
+          Figure.invalid(
+              error.substring(0, colon),
+              "its figures",
+              "",
+              null,
+              error.substring(colon + 2).replace('\n', ' ')));
+    }
 
     md.append("## Summary\n\n");
-    md.append("| benchmark | figure | measured | unit | goal | result |\n");
-    md.append("|---|---|---:|---|---|---|\n");
-    for (String[] row : rows) {
-      md.append("| ").append(String.join(" | ", row)).append(" |\n");
-      summary.add(f("%-22s %-58s %12s %-9s goal %-9s %s", (Object[]) row));
+    md.append(f("CPU: %s, %d cores available to the JVM.\n\n", cpuModel(), cores()));
+    md.append("| figure | value | goal | PASS/FAIL | Kafka ceiling | fraction |\n");
+    md.append("|---|---:|---|---|---:|---:|\n");
+    summary.add(f("CPU: %s, %d cores", cpuModel(), cores()));
+    summary.add(
+        f(
+            "%-96s %-22s %-20s %-9s %-20s %s",
+            "figure", "value", "goal", "PASS/FAIL", "Kafka ceiling", "fraction"));
+    for (Figure row : rows) {
+      String[] cells = row.cells();
+      md.append("| ").append(String.join(" | ", cells).replace("\n", " ")).append(" |\n");
+      summary.add(f("%-96s %-22s %-20s %-9s %-20s %s", (Object[]) cells));
     }
     md.append('\n');
     if (!errors.isEmpty()) {
       md.append("## Errors\n\n");
       for (String error : errors) {
         md.append("- ").append(error.replace('\n', ' ')).append('\n');
-        summary.add("ERROR " + error);
       }
-      md.append('\n');
+      md.append("\nTheir stack traces are in `library.log`.\n\n");
     }
     md.append(sections);
     try {
@@ -146,7 +174,7 @@ final class Report {
     Runtime runtime = Runtime.getRuntime();
     md.append("## Machine\n\n");
     md.append("| fact | value |\n|---|---|\n");
-    md.append(f("| cores (available to the JVM) | %d |\n", runtime.availableProcessors()));
+    md.append(f("| cores (available to the JVM) | %d |\n", cores()));
     md.append(f("| CPU | %s |\n", cpuModel()));
     md.append(
         f(
@@ -173,7 +201,11 @@ final class Report {
             + " other processes competed for the cores during the run.\n\n");
   }
 
-  private static String cpuModel() {
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  static String cpuModel() {
     try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
       return lines
           .filter(line -> line.startsWith("model name"))
@@ -185,22 +217,34 @@ final class Report {
     }
   }
 
-  private void throughputSection(StringBuilder md, List<String[]> rows, Path folder) {
+  private void throughputSection(StringBuilder md, List<Figure> rows, Path folder) {
     if (throughput.isEmpty()) {
       return;
     }
     md.append("## 1. Datacenter pipeline: sustained throughput from Kafka to alerts\n\n");
     md.append(
         f(
-            "Setup: an embedded Kafka broker is pre-filled with a fleet: every server is"
-                + " commissioned, then reports %d times, 10 s apart in event time (one metric"
-                + " report per server and round on a 4-partition topic, keyed by server); one"
-                + " server in a hundred reports a failed disk in the last three rounds, so its"
-                + " DISK_FAILURE incident opens on its very last report. The datacenter pipeline"
-                + " (`DatacenterPipeline.start`: KafkaIO source, parse, event time, the server,"
-                + " rack and datacenter twins) then runs on the FlinkRunner, parallelism 2,"
-                + " checkpoints every %d s, with the exactly-once Kafka sinks%s.%s\n\n",
+            "Setup: an embedded Kafka broker is pre-filled with a fleet (every record"
+                + " acknowledged by the broker, else the run stops): every server is commissioned,"
+                + " then reports %d times (%d at %,d servers and more), 10 s apart in event time, one"
+                + " payload per server and round on a 4-partition topic, keyed by server. The"
+                + " payload is a typed `metrics` report (wire format), or, for the agents' formats,"
+                + " what collectd's write_http (JSON, a batch of 21 value lists: cpu, interface,"
+                + " memory, disk, processes) or the OpenTelemetry Collector's hostmetrics (OTLP"
+                + " protobuf, one `ExportMetricsServiceRequest`) sends about one host in one"
+                + " interval, read through `--topicFormats` and assembled into one report per"
+                + " host and interval. One server in a hundred reports a failed disk (typed) or"
+                + " drops 5 %% of its packets (agents) in the last three rounds, so its DISK_FAILURE"
+                + " or NIC_PACKET_LOSS incident opens on its very last report. The datacenter"
+                + " pipeline (`DatacenterPipeline.start`: KafkaIO source, parse, event time, the"
+                + " server twins with their learned baseline on (`--learnedBaseline=true`), rack"
+                + " and datacenter twins) then runs on the FlinkRunner, parallelism 2, checkpoints"
+                + " every %d s, with the exactly-once Kafka sinks%s. The heap state backend, except"
+                + " the runs marked RocksDB (`--stateBackend=rocksdb`, incremental checkpoints as in"
+                + " `runner-configs/flink-cluster/flink-conf.yaml`, on the embedded cluster).%s\n\n",
             sizes.rounds(),
+            sizes.largeFleetRounds(),
+            LARGE_FLEET,
             PipelineThroughput.CHECKPOINT_MS / 1000,
             jdbcUsed != null
                 ? " and the JDBC sink (" + jdbcUsed + ")"
@@ -208,10 +252,10 @@ final class Report {
             sizes.throughputWarmupRounds() == 0
                 ? ""
                 : f(
-                    " A warm-up run of %d rounds at the largest fleet came first (not counted),"
+                    " A warm-up run of %d rounds at %,d servers came first (not counted),"
                         + " so that the JIT has compiled the job's code, as in a job that has"
                         + " run for a while.",
-                    sizes.throughputWarmupRounds())));
+                    sizes.throughputWarmupRounds(), sizes.agentFleet())));
     if (!throughputFlags.isEmpty()) {
       md.append(
           "The job ran with these flags instead of the benchmark's own: `"
@@ -222,102 +266,130 @@ final class Report {
         "What is measured: the clock stops when every expected incident is in the "
             + throughput.get(0).completion()
             + ", polled every 100 ms. As the twins work in event-time order, that is when"
-            + " every message before has been processed.\n\n"
-            + "- *start-up included*: messages / time from submitting the job;\n"
-            + "- *start-up excluded*: messages / time from the moment the job read its first"
-            + " metric report. Each metrics partition starts with a marker record that the"
-            + " parser rejects; the earliest `receivedAt` of their dead letters (wall time at"
-            + " which the Kafka source read them) starts this clock. This is the sustained"
-            + " rate the goal is about.\n"
-            + "- *CPU µs per message*: CPU time of this whole JVM (job, broker, watchers) over"
-            + " the span without start-up, per message. Unlike the rates it does not depend on"
-            + " what else ran on the machine; two cores give 2,000,000 µs per second, so"
-            + " 50,000 messages/s needs at most 40 µs per message.\n\n");
+            + " every report before has been processed. A run whose incidents did not all arrive"
+            + " within its limit, or whose reports became dead letters, is INVALID and shows no"
+            + " rate.\n\n"
+            + "- *reports/s*: metric reports / time from the moment the job read its first"
+            + " record (each metrics partition starts with a marker record that the parser"
+            + " rejects; the earliest `receivedAt` of their dead letters starts the clock);"
+            + " *with start-up*: from submitting the job;\n"
+            + "- *CPU µs per report*: CPU time of this whole JVM (job, broker, watchers) over the"
+            + " span without start-up, per report; two cores give 2,000,000 µs per second, so"
+            + " 100,000 reports/s needs at most 20 µs per report;\n"
+            + "- *Kafka ceiling*: right after the run, Kafka alone passes the same records from"
+            + " the input topics to output topics (two read_committed consumers, each with a"
+            + " transactional producer committing each poll with its offsets, no processing);"
+            + " its reports/s are the run's reports over that time;\n"
+            + "- RocksDB runs: the job manager's figures of the last checkpoint after the end:"
+            + " its full size per server (the state), its incremental size and its"
+            + " duration.\n\n");
     md.append(
-        "| servers | messages | incidents | dead letters | seconds (with start-up) | messages/s"
-            + " (with start-up) | seconds (without) | messages/s (without start-up) | CPU µs per"
-            + " message |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        "| input | servers | backend | messages | incidents | dead letters | s (with start-up)"
+            + " | reports/s (with start-up) | s (without) | reports/s | CPU µs/report | Kafka"
+            + " ceiling reports/s | ceiling CPU µs/report | verdict |\n");
+    md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     XYSeries with = new XYSeries("start-up included");
     XYSeries without = new XYSeries("start-up excluded");
     for (PipelineThroughput.Result r : throughput) {
+      String reason = r.invalidReason();
       md.append(
           f(
-              "| %,d | %,d | %d of %d | %d | %.1f | %,.0f | %.1f | %,.0f | %.0f |\n",
+              "| %s | %,d | %s | %,d | %d of %d | %d | %.1f | %s | %.1f | %s | %.1f | %s | %s |"
+                  + " %s |\n",
+              r.format().label(),
               r.servers(),
+              r.backend().name().toLowerCase(Locale.ROOT),
               r.messages(),
               r.incidents(),
               r.expectedIncidents(),
               r.deadLetters(),
               r.seconds(),
-              r.rate(),
+              reason == null ? f("%,.0f", r.rate()) : "INVALID",
               r.processingSeconds(),
-              r.processingRate(),
-              r.cpuMicrosPerMessage()));
-      if (r.complete()) {
+              reason == null ? f("%,.0f", r.processingRate()) : "INVALID",
+              r.cpuMicrosPerReport(),
+              ceilingCell(r.ceiling(), r.ceilingRate()),
+              r.ceiling() == null ? "-" : f("%.1f", r.ceiling().cpuMicrosPerRecord()),
+              reason == null ? "valid" : "INVALID: " + reason));
+      if (reason == null && r.format() == AgentInput.Format.TYPED) {
         with.add(r.servers(), r.rate());
-        if (!Double.isNaN(r.processingSeconds())) {
-          without.add(r.servers(), r.processingRate());
-        }
+        without.add(r.servers(), r.processingRate());
+      }
+      String label = r.label();
+      rows.add(
+          Figure.of(
+              "1 pipeline",
+              "reports/s, " + label,
+              r.processingRate(),
+              "reports/s",
+              RATE_GOAL,
+              r.ceilingRate(),
+              reason));
+      rows.add(
+          Figure.of(
+              "1 pipeline",
+              "CPU per report (whole JVM), " + label,
+              r.cpuMicrosPerReport(),
+              "µs",
+              CPU_GOAL,
+              Double.NaN,
+              reason));
+      if (r.checkpoint() != null) {
+        CheckpointStats.Checkpoint c = r.checkpoint();
+        String noCheckpoint =
+            reason != null
+                ? reason
+                : c.completed() <= 0 ? "no checkpoint completed (reporter saw none)" : null;
+        rows.add(
+            Figure.of(
+                "1 pipeline",
+                "state per server (last checkpoint's full size), " + label,
+                c.fullBytes() / (double) r.servers(),
+                "bytes",
+                null,
+                Double.NaN,
+                noCheckpoint));
+        rows.add(
+            Figure.of(
+                "1 pipeline",
+                "incremental checkpoint size, " + label,
+                c.incrementalBytes(),
+                "bytes",
+                null,
+                Double.NaN,
+                noCheckpoint));
+        rows.add(
+            Figure.of(
+                "1 pipeline",
+                "checkpoint duration, " + label,
+                c.durationMs(),
+                "ms",
+                null,
+                Double.NaN,
+                noCheckpoint));
+      }
+      if (r.ceiling() != null && r.ceiling().invalidReason() != null) {
+        rows.add(
+            Figure.invalid(
+                "1 pipeline", "Kafka ceiling, " + label, "", null, r.ceiling().invalidReason()));
       }
     }
     md.append('\n');
-    PipelineThroughput.Result largest = throughput.get(throughput.size() - 1);
-    boolean complete = largest.complete();
-    String fleet = f("%d servers", largest.servers());
-    rows.add(
-        row(
-            "1 pipeline throughput",
-            "messages/s Kafka to alerts, " + fleet + ", start-up excluded",
-            complete ? largest.processingRate() : Double.NaN,
-            "msg/s",
-            "≥ 50000",
-            complete && largest.processingRate() >= THROUGHPUT_GOAL));
-    rows.add(
-        row(
-            "1 pipeline throughput",
-            "messages/s Kafka to alerts, " + fleet + ", start-up included",
-            complete ? largest.rate() : Double.NaN,
-            "msg/s",
-            "≥ 50000",
-            complete && largest.rate() >= THROUGHPUT_GOAL));
-    rows.add(
-        row(
-            "1 pipeline throughput",
-            "CPU per message (whole JVM), " + fleet,
-            complete ? largest.cpuMicrosPerMessage() : Double.NaN,
-            "µs",
-            "≤ 40 (50,000/s on 2 cores)",
-            complete && largest.cpuMicrosPerMessage() <= 2e6 / THROUGHPUT_GOAL));
-    md.append(
-        f(
-            "Goal ≥ %,.0f metric reports/s: **%s** at %s (%,.0f messages/s without start-up,"
-                + " %,.0f with it)%s.\n\n",
-            THROUGHPUT_GOAL,
-            complete && largest.processingRate() >= THROUGHPUT_GOAL ? "PASS" : "FAIL",
-            fleet,
-            largest.processingRate(),
-            largest.rate(),
-            complete
-                ? ""
-                : f(
-                    "; %d of %d incidents arrived before the time-out, %d reports became dead"
-                        + " letters",
-                    largest.incidents(), largest.expectedIncidents(), largest.deadLetters())));
+    scaleFigure(rows);
     XYSeriesCollection data = new XYSeriesCollection();
     data.addSeries(with);
     data.addSeries(without);
     JFreeChart chart =
         ChartFactory.createXYLineChart(
-            "Datacenter pipeline throughput (Kafka to alerts, FlinkRunner embedded)",
+            "Datacenter pipeline throughput, typed reports (Kafka to alerts, FlinkRunner embedded)",
             "fleet size (servers)",
-            "messages/s",
+            "reports/s",
             data,
             PlotOrientation.VERTICAL,
             true,
             false,
             false);
-    chart.getXYPlot().addRangeMarker(goal(THROUGHPUT_GOAL, "goal 50,000/s"));
+    chart.getXYPlot().addRangeMarker(goal(THROUGHPUT_GOAL, "goal 100,000/s"));
     chart
         .getXYPlot()
         .getRangeAxis()
@@ -327,7 +399,53 @@ final class Report {
     md.append("![throughput against fleet size](throughput.png)\n\n");
   }
 
-  private void latencySection(StringBuilder md, List<String[]> rows, Path folder) {
+  /** The fleet size at and above which a run has {@link BenchCommand.Sizes#largeFleetRounds}. */
+  static final int LARGE_FLEET = BenchCommand.LARGE_FLEET;
+
+  /**
+   * Cost that does not grow with the fleet: the slowest typed run's rate as a percentage of the
+   * fastest's, over the fleet sizes measured; INVALID if any of them is.
+   */
+  private void scaleFigure(List<Figure> rows) {
+    List<PipelineThroughput.Result> typed =
+        throughput.stream().filter(r -> r.format() == AgentInput.Format.TYPED).toList();
+    if (typed.size() < 2) {
+      return;
+    }
+    String fleets =
+        String.join(", ", typed.stream().map(r -> f("%,d", r.servers())).distinct().toList());
+    String reason = null;
+    double min = Double.MAX_VALUE;
+    double max = 0;
+    for (PipelineThroughput.Result r : typed) {
+      if (r.invalidReason() != null) {
+        reason = f("the run at %,d servers is INVALID", r.servers());
+        break;
+      }
+      min = Math.min(min, r.processingRate());
+      max = Math.max(max, r.processingRate());
+    }
+    rows.add(
+        Figure.of(
+            "1 pipeline",
+            "slowest rate as % of the fastest, typed reports at " + fleets + " servers",
+            100 * min / max,
+            "%",
+            Figure.Goal.atLeast(SCALE_GOAL_PERCENT, "%"),
+            Double.NaN,
+            reason));
+  }
+
+  private static String ceilingCell(KafkaCeiling.Result ceiling, double rate) {
+    if (ceiling == null) {
+      return "-";
+    }
+    return ceiling.invalidReason() != null
+        ? "INVALID: " + ceiling.invalidReason()
+        : f("%,.0f", rate);
+  }
+
+  private void latencySection(StringBuilder md, List<Figure> rows, Path folder) {
     if (latency == null) {
       return;
     }
@@ -391,7 +509,6 @@ final class Report {
             AlertLatency.BUNDLE_SIZE,
             r.checkpointMs()));
     int seen = r.latenciesMs().size();
-    boolean allSeen = seen >= r.expected() && r.expected() > 0;
     double p50 = r.percentileMs(50);
     double p95 = r.percentileMs(95);
     double p99 = r.percentileMs(99);
@@ -417,26 +534,38 @@ final class Report {
             AlertLatency.Result.percentile(r.sentAfterMs(), 50) / 1e3,
             AlertLatency.Result.percentile(r.sentAfterMs(), 99) / 1e3,
             r.arrivalBursts()));
-    boolean pass = allSeen && p99 < LATENCY_GOAL_MS;
+    String reason = r.invalidReason();
+    boolean pass = reason == null && p99 <= LATENCY_GOAL_MS;
     md.append(
         f(
-            "Goal p99 < 2 s: **%s** (p99 %.2f s over %d incidents%s).\n\n",
-            pass ? "PASS" : "FAIL",
+            "Goal p99 ≤ 1 s: **%s** (p99 %.2f s over %d incidents%s).\n\n",
+            reason != null ? "INVALID" : pass ? "PASS" : "FAIL",
             p99 / 1e3,
             seen,
-            allSeen
-                ? ""
-                : f("; %d expected incidents never reached the topic", r.expected() - seen)));
-    rows.add(row("2 alert latency", "p50 publish to alert in Kafka", p50 / 1e3, "s", "", null));
-    rows.add(row("2 alert latency", "p95 publish to alert in Kafka", p95 / 1e3, "s", "", null));
+            reason == null ? "" : "; " + reason));
+    md.append(
+        "No Kafka ceiling is given for the latency: it is a time, not a rate, and Kafka alone"
+            + " would commit a copied record within its own transaction's round trip; the CPU"
+            + " figures of sections 1 and 3 compare dctwin's cost with Kafka's.\n\n");
+    String fleet = f("%,d servers every 10 s", r.servers());
     rows.add(
-        row(
+        Figure.of(
             "2 alert latency",
-            f("p99 publish to alert in Kafka, %d servers", r.servers()),
+            "p50 publish to alert committed in Kafka, " + fleet,
+            p50 / 1e3,
+            "s",
+            null,
+            Double.NaN,
+            reason));
+    rows.add(
+        Figure.of(
+            "2 alert latency",
+            "p99 publish to alert committed in Kafka (exactly once), " + fleet,
             p99 / 1e3,
             "s",
-            "< 2",
-            pass));
+            Figure.Goal.atMost(LATENCY_GOAL_MS / 1e3, "s"),
+            Double.NaN,
+            reason));
     if (seen > 0) {
       XYSeries cdf = new XYSeries("alerts");
       for (int i = 0; i < seen; i++) {
@@ -456,7 +585,7 @@ final class Report {
               false);
       chart.getXYPlot().setRenderer(new XYStepRenderer());
       chart.getXYPlot().getRangeAxis().setRange(0, 1.02);
-      chart.getXYPlot().addDomainMarker(goal(LATENCY_GOAL_MS / 1e3, "goal p99 < 2 s"));
+      chart.getXYPlot().addDomainMarker(goal(LATENCY_GOAL_MS / 1e3, "goal p99 ≤ 1 s"));
       chart.getXYPlot().getDomainAxis().setLowerBound(0);
       chart
           .getXYPlot()
@@ -467,7 +596,7 @@ final class Report {
     }
   }
 
-  private void joinSection(StringBuilder md, List<String[]> rows, Path folder) {
+  private void joinSection(StringBuilder md, List<Figure> rows, Path folder) {
     if (kafkaJoin == null && inMemoryJoins.isEmpty()) {
       return;
     }
@@ -485,10 +614,9 @@ final class Report {
                   + " in order on one partition) on the FlinkRunner (parallelism 2, unaligned"
                   + " checkpoints every %d ms), pairs written as JSON with the batched transactional sink"
                   + " (`WriteToKafka.exactlyOnce`, %d shards). The clock stops when a"
-                  + " `read_committed` consumer has seen every expected pair, or at the time"
-                  + " limit of %d s (pairs/s are then the pairs committed by then over the"
-                  + " time); *start-up excluded* starts it when the job decoded its first"
-                  + " record.%s\n\n",
+                  + " `read_committed` consumer has seen every expected pair; a run that has not"
+                  + " within its limit of %d s is INVALID and shows no rate. It starts when the"
+                  + " job decoded its first record.%s\n\n",
               r.records(),
               sizes.joinMachines(),
               KafkaJoinThroughput.LEFT,
@@ -522,45 +650,48 @@ final class Report {
               r.processingSeconds(),
               r.processingRate(),
               r.cpuMicrosPerPair()));
-      boolean complete = r.complete();
+      String reason = r.invalidReason();
       rows.add(
-          row(
+          Figure.of(
               "3 join through Kafka",
-              "pairs/s, exactly-once Kafka output, start-up excluded",
+              "pairs/s, exactly-once Kafka output",
               r.processingRate(),
               "pairs/s",
-              "≥ 100000",
-              r.processingRate() >= JOIN_GOAL));
+              Figure.Goal.atLeast(JOIN_GOAL, "pairs/s"),
+              r.ceilingRate(),
+              reason));
       rows.add(
-          row(
-              "3 join through Kafka",
-              "pairs/s, exactly-once Kafka output, start-up included",
-              r.rate(),
-              "pairs/s",
-              "≥ 100000",
-              r.rate() >= JOIN_GOAL));
-      rows.add(
-          row(
+          Figure.of(
               "3 join through Kafka",
               "CPU per pair (whole JVM)",
               r.cpuMicrosPerPair(),
               "µs",
-              "≤ 20 (100,000/s on 2 cores)",
-              r.cpuMicrosPerPair() <= 2e6 / JOIN_GOAL));
+              Figure.Goal.atMost(CPU_PER_PAIR_GOAL_US, "µs"),
+              Double.NaN,
+              reason));
+      if (r.ceiling() != null && r.ceiling().invalidReason() != null) {
+        rows.add(
+            Figure.invalid(
+                "3 join through Kafka", "Kafka ceiling", "", null, r.ceiling().invalidReason()));
+      }
       md.append(
           f(
-              "Goal ≥ %,.0f pairs/s: **%s** (%,.0f pairs/s without start-up, %,.0f with it%s)."
-                  + " For reference, not measured here: the public Python implementation reports"
-                  + " 15,000 pairs/s and its window-based Flink baseline 5,000 pairs/s.\n\n",
+              "Kafka ceiling (the same %,d records from the input topic to an output topic by"
+                  + " Kafka's clients alone, read_committed, transactional, no processing): %s"
+                  + " pairs/s over its time, %.1f CPU µs per record.\n\n",
+              r.records(),
+              ceilingCell(r.ceiling(), r.ceilingRate()),
+              r.ceiling() == null ? Double.NaN : r.ceiling().cpuMicrosPerRecord()));
+      md.append(
+          f(
+              "Goal ≥ %,.0f pairs/s, complete: **%s** (%s).\n\n",
               JOIN_GOAL,
-              r.processingRate() >= JOIN_GOAL ? "PASS" : "FAIL",
-              r.processingRate(),
-              r.rate(),
-              complete
-                  ? ""
+              reason != null ? "INVALID" : r.processingRate() >= JOIN_GOAL ? "PASS" : "FAIL",
+              reason != null
+                  ? reason
                   : f(
-                      "; %,d of %,d pairs had been committed at the time limit",
-                      r.pairs(), r.expectedPairs())));
+                      "%,.0f pairs/s without start-up, %,.0f with it",
+                      r.processingRate(), r.rate())));
       md.append(
           f(
               "What bounds it: the exactly-once sink (`KafkaTransactionalSink`) numbers each"
@@ -598,13 +729,16 @@ final class Report {
                 r.seconds(),
                 r.pairsPerSecond()));
         rows.add(
-            row(
+            Figure.of(
                 "3 join in memory",
                 f("pairs/s, %s %s, %d records", r.runner(), mode, r.records()),
-                r.pairs() == r.expectedPairs() ? r.pairsPerSecond() : Double.NaN,
+                r.pairsPerSecond(),
                 "pairs/s",
-                "",
-                null));
+                null,
+                Double.NaN,
+                r.pairs() == r.expectedPairs()
+                    ? null
+                    : f("output incomplete: %,d of %,d pairs", r.pairs(), r.expectedPairs())));
         data.addValue(
             r.pairsPerSecond(),
             "pairs/s",
@@ -622,7 +756,7 @@ final class Report {
             false,
             false,
             false);
-    chart.getCategoryPlot().addRangeMarker(goal(JOIN_GOAL, "goal 100,000/s (Kafka EOS)"));
+    chart.getCategoryPlot().addRangeMarker(goal(JOIN_GOAL, "goal 200,000/s (Kafka EOS)"));
     chart
         .getCategoryPlot()
         .getRangeAxis()
@@ -630,22 +764,6 @@ final class Report {
             Math.max(JOIN_GOAL * 1.1, chart.getCategoryPlot().getRangeAxis().getUpperBound()));
     save(chart, folder.resolve("join.png"));
     md.append("![join pairs per second by setup](join.png)\n\n");
-  }
-
-  private static String[] row(
-      String benchmark, String figure, double value, String unit, String goal, Boolean pass) {
-    String measured =
-        Double.isNaN(value) || Double.isInfinite(value)
-            ? "n/a"
-            : (value >= 100 ? f("%.0f", value) : f("%.2f", value));
-    return new String[] {
-      benchmark,
-      figure,
-      measured,
-      unit,
-      goal.isEmpty() ? "-" : goal,
-      pass == null ? "-" : (pass ? "PASS" : "FAIL")
-    };
   }
 
   private static ValueMarker goal(double value, String label) {

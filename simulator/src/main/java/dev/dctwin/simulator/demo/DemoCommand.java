@@ -9,6 +9,7 @@ import dev.dctwin.pipeline.cli.ListenAddress;
 import dev.dctwin.pipeline.cli.UsageException;
 import dev.dctwin.pipeline.io.JdbcTarget;
 import dev.dctwin.pipeline.io.KafkaClients;
+import dev.dctwin.pipeline.io.MqttBroker;
 import dev.dctwin.pipeline.io.MqttKafkaBridge;
 import dev.dctwin.pipeline.view.ViewService;
 import dev.dctwin.simulator.LiveFleet;
@@ -272,7 +273,7 @@ public final class DemoCommand {
       long refreshMs = Math.max(1, options.getRefreshSeconds()) * 1000L;
       int query = 0;
       while (!stop.get() && publisher.isAlive()) {
-        operator.ask("live-" + query++, System.currentTimeMillis());
+        operator.askLive("live-" + query++, System.currentTimeMillis(), System.err);
         join(publisher, refreshMs);
         failIfFailed(publishFailure, job.get());
         String phase =
@@ -349,7 +350,7 @@ public final class DemoCommand {
     if (stack.jdbcUrl() != null) {
       out.printf(
           "  table alerts in %s%s%n",
-          stack.jdbcUrl(),
+          JdbcTarget.redact(stack.jdbcUrl()),
           options.getJdbcSchema() == null ? "" : " schema " + options.getJdbcSchema());
     }
     out.printf(
@@ -379,6 +380,9 @@ public final class DemoCommand {
     if (stack.jdbcUrl() != null) {
       options.setJdbcUrl(stack.jdbcUrl());
       options.setJdbcUser(stack.jdbcUser());
+      if (stack.jdbcPasswordFile() != null) {
+        options.setJdbcPasswordFile(stack.jdbcPasswordFile());
+      }
       sinks.add("jdbc");
     }
     options.setSinks(sinks);
@@ -568,6 +572,12 @@ public final class DemoCommand {
       }
     }
 
+    /**
+     * Publishes a question, QoS 1, and waits for the broker's acknowledgement (MqttClient's publish
+     * is synchronous).
+     *
+     * @throws IllegalStateException if the broker did not take it
+     */
     void ask(String queryId, long eventTime) {
       byte[] payload =
           codec
@@ -576,7 +586,17 @@ public final class DemoCommand {
       try {
         client.publish(topic, payload, 1, false);
       } catch (MqttException e) {
-        // A lost question is asked again at the next frame.
+        throw new IllegalStateException(
+            "the question " + queryId + " was not published to MQTT " + topic + ": " + e, e);
+      }
+    }
+
+    /** {@link #ask}, for a live frame's question: a lost one is said and asked at the next. */
+    void askLive(String queryId, long eventTime, PrintStream err) {
+      try {
+        ask(queryId, eventTime);
+      } catch (IllegalStateException e) {
+        err.println("demo: " + e.getMessage() + "; asking again at the next frame");
       }
     }
 
@@ -601,7 +621,7 @@ public final class DemoCommand {
       try {
         return new Bridge(
             new MqttKafkaBridge(
-                mqttServerUri,
+                MqttBroker.anonymous(mqttServerUri),
                 "dctwin-demo-bridge-" + Long.toString(System.nanoTime(), 36),
                 List.of(mqttTopic),
                 clients));

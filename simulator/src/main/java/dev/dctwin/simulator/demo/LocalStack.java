@@ -1,6 +1,7 @@
 package dev.dctwin.simulator.demo;
 
 import dev.dctwin.pipeline.cli.UsageException;
+import dev.dctwin.pipeline.io.JdbcTarget;
 import dev.dctwin.pipeline.io.KafkaClients;
 import dev.dctwin.simulator.local.EmbeddedKafka;
 import dev.dctwin.simulator.local.EmbeddedMqttBroker;
@@ -35,6 +36,7 @@ final class LocalStack implements AutoCloseable {
   private String mqttServerUri;
   private String jdbcUrl;
   private String jdbcUser;
+  private String jdbcPasswordFile;
   private String databaseNote;
 
   private LocalStack() {}
@@ -70,7 +72,7 @@ final class LocalStack implements AutoCloseable {
         stack.chooseDatabase(options.getDatabase(), out);
       }
       if (stack.jdbcUrl != null) {
-        out.printf("database: %s (%s)%n", stack.jdbcUrl, stack.databaseNote);
+        out.printf("database: %s (%s)%n", JdbcTarget.redact(stack.jdbcUrl), stack.databaseNote);
       }
       return stack;
     } catch (RuntimeException e) {
@@ -101,7 +103,8 @@ final class LocalStack implements AutoCloseable {
     try {
       postgres = EmbeddedPostgres.start();
       jdbcUrl = postgres.jdbcUrl();
-      jdbcUser = LOCAL_POSTGRES_USER;
+      jdbcUser = postgres.user();
+      jdbcPasswordFile = postgres.passwordFile().toString();
       databaseNote = "embedded, from Maven Central's PostgreSQL binaries; gone when the demo ends";
     } catch (RuntimeException e) {
       out.println(
@@ -126,6 +129,14 @@ final class LocalStack implements AutoCloseable {
 
   String jdbcUser() {
     return jdbcUser;
+  }
+
+  /**
+   * The file with the database password when the stack made the database (the embedded one's is
+   * random); null when the flags name it or the database needs none.
+   */
+  String jdbcPasswordFile() {
+    return jdbcPasswordFile;
   }
 
   boolean embeddedKafka() {

@@ -94,12 +94,23 @@ public final class EmbeddedKafka implements AutoCloseable {
    * same ports with the same data: clients see a broker that went away and came back.
    */
   public EmbeddedKafka restart() {
+    return restart(Duration.ZERO);
+  }
+
+  /** {@link #restart()}, with the broker away for {@code downtime} in between. */
+  public EmbeddedKafka restart(Duration downtime) {
     if (server == null) {
       throw new IllegalStateException("the broker is not running: start it first");
     }
     server.shutdown();
     server.awaitShutdown();
     server = null;
+    try {
+      Thread.sleep(downtime.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
     startServer(config());
     return this;
   }

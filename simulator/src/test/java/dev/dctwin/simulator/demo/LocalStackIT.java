@@ -2,6 +2,7 @@ package dev.dctwin.simulator.demo;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertEquals;
@@ -14,9 +15,13 @@ import dev.dctwin.pipeline.io.SchemaMigrations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Set;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.Test;
@@ -30,22 +35,47 @@ public class LocalStackIT {
   public void embeddedPostgresTakesTheAlertsSchemaAndStopsWithTheStack() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     String url;
+    String password;
     try (LocalStack stack =
         LocalStack.start(options("--database=embedded"), BROKERS_GIVEN, print(out))) {
       url = stack.jdbcUrl();
       assertThat(out.toString(StandardCharsets.UTF_8), containsString("(embedded, from Maven"));
       assertThat(url, startsWith("jdbc:postgresql://127.0.0.1:"));
       assertThat(url, not(LocalStack.LOCAL_POSTGRES));
-      DemoCommand.Options withDatabase = options("--jdbcUrl=" + url, "--jdbcUser=postgres");
+      Path passwordFile = Path.of(stack.jdbcPasswordFile());
+      assertEquals(
+          PosixFilePermissions.fromString("rw-------"),
+          Files.getPosixFilePermissions(passwordFile));
+      password = Files.readString(passwordFile).strip();
+      assertThat(password.length(), greaterThanOrEqualTo(32));
+      assertThat(out.toString(StandardCharsets.UTF_8), not(containsString(password)));
+      // Authentication, not trust: no password (the driver refuses to send an empty one to a
+      // SCRAM server), a guessed one and a wrong one are refused.
+      assertThrows(
+          SQLException.class, () -> DriverManager.getConnection(url, stack.jdbcUser(), "").close());
+      for (String wrong : new String[] {"postgres", password + "x"}) {
+        SQLException refused =
+            assertThrows(
+                SQLException.class,
+                () -> DriverManager.getConnection(url, stack.jdbcUser(), wrong).close());
+        assertThat(refused.getMessage(), containsString("password authentication failed"));
+      }
+      // The job's way in: the password file, as DemoCommand passes it.
+      DemoCommand.Options withDatabase =
+          options(
+              "--jdbcUrl=" + url,
+              "--jdbcUser=" + stack.jdbcUser(),
+              "--jdbcPasswordFile=" + passwordFile);
       SchemaMigrations.apply(JdbcTarget.from(withDatabase));
-      try (Connection connection = DriverManager.getConnection(url, "postgres", "");
+      try (Connection connection = DriverManager.getConnection(url, stack.jdbcUser(), password);
           ResultSet rows =
               connection.createStatement().executeQuery("SELECT count(*) FROM alerts")) {
         rows.next();
         assertEquals(0, rows.getLong(1));
       }
     }
-    assertThrows(Exception.class, () -> DriverManager.getConnection(url, "postgres", "").close());
+    assertThrows(
+        Exception.class, () -> DriverManager.getConnection(url, "postgres", password).close());
   }
 
   @Test
