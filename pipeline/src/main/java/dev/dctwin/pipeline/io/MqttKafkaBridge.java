@@ -1,5 +1,7 @@
 package dev.dctwin.pipeline.io;
 
+import dev.dctwin.codec.MessageKeys;
+import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.MessageOrigin;
@@ -95,6 +97,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
           });
 
   private final AtomicLong arrivals = new AtomicLong();
+  private final WireCodec codec = WireCodec.withDefaults();
 
   /**
    * Counts MQTT connections: a message is acknowledged only on the connection it came on. After a
@@ -469,7 +472,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
           new Pending(
               arrivals.getAndIncrement(),
               topic,
-              PayloadFields.firstOf(payload, "serverId", "datacenterId").orElse(null),
+              kafkaKey(payload),
               payload,
               message.getId(),
               message.getQos(),
@@ -481,6 +484,16 @@ public final class MqttKafkaBridge implements AutoCloseable {
 
     @Override
     public void deliveryComplete(IMqttDeliveryToken token) {}
+  }
+
+  /**
+   * The key the job's own producers give the message (MessageKeys: compaction of the provisioning
+   * topic keeps the latest record per entity); for a payload that does not decode, its server or
+   * datacenter id if it names one, else none (a compacted topic then refuses it: a dead letter).
+   */
+  private String kafkaKey(byte[] payload) {
+    return MessageKeys.kafkaKey(codec, payload, null)
+        .orElseGet(() -> PayloadFields.firstOf(payload, "serverId", "datacenterId").orElse(null));
   }
 
   @Override

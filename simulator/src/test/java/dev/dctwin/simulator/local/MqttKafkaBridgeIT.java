@@ -226,7 +226,8 @@ public class MqttKafkaBridgeIT {
   @Test
   public void recordsKafkaRefusesForGoodBecomeDeadLettersAndTheRestFlows() throws Exception {
     // The metrics topic takes records of up to 20 kB; the provisioning topic is compacted, so a
-    // record without key (a maintenance message has no serverId) is invalid there.
+    // record without key is invalid there: a payload that is no valid message (this maintenance
+    // window has no level, entity or times) and names no server or datacenter has none.
     String provisioning = "dctwin-bridge-" + run + "/provisioning";
     bridgedTopics.add(provisioning);
     try (Admin admin = kafka.admin()) {
@@ -258,14 +259,14 @@ public class MqttKafkaBridgeIT {
     String filler = "x".repeat(100_000);
     String tooLarge =
         "{\"serverId\":\"s1\",\"seq\":" + tooLargeSeq + ",\"filler\":\"" + filler + "\"}";
-    String maintenance = "{\"type\":\"maintenance\",\"rackId\":\"r1\",\"reason\":\"fans\"}";
+    String unkeyable = "{\"type\":\"maintenance\",\"rackId\":\"r1\",\"reason\":\"fans\"}";
     try (Publisher publisher = new Publisher("tcp://127.0.0.1:" + mqttPort, null)) {
       for (int seq = 0; seq < messages; seq++) {
         String payload =
             seq == tooLargeSeq ? tooLarge : "{\"serverId\":\"s1\",\"seq\":" + seq + "}";
         assertTrue(publisher.tryPublish(mqttTopic, payload));
         if (seq == tooLargeSeq + 1) {
-          assertTrue(publisher.tryPublish(provisioning, maintenance));
+          assertTrue(publisher.tryPublish(provisioning, unkeyable));
         }
       }
     }
