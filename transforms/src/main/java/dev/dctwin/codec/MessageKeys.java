@@ -2,16 +2,13 @@ package dev.dctwin.codec;
 
 import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.Alert;
-import dev.dctwin.domain.BmcSensorReading;
-import dev.dctwin.domain.CommissionServer;
-import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Measurement;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MessageType;
-import dev.dctwin.domain.ServerMetricReport;
 import dev.dctwin.domain.UnhealthyRacks;
+import dev.dctwin.models.ServerTwin;
 import java.util.Optional;
 
 /**
@@ -34,16 +31,13 @@ public final class MessageKeys {
    * message.
    */
   public static String kafkaKey(Message message) {
-    if (message instanceof ServerMetricReport report) {
-      return report.serverId();
-    } else if (message instanceof BmcSensorReading reading) {
-      return reading.serverId();
-    } else if (message instanceof CommissionServer commission) {
-      return commission.serverId();
-    } else if (message instanceof DecommissionServer decommission) {
-      return decommission.serverId();
-    } else if (message instanceof MaintenanceWindow window) {
+    if (message instanceof MaintenanceWindow window) {
+      // Before serverIdOf, which routes a server's window to its twin by the server id.
       return "maintenance:" + window.level().name() + ":" + window.entity();
+    }
+    String serverId = ServerTwin.serverIdOf(message);
+    if (serverId != null) {
+      return serverId;
     } else if (message instanceof GetUnhealthyRacks query) {
       return query.datacenterId();
     } else if (message instanceof UnhealthyRacks answer) {
