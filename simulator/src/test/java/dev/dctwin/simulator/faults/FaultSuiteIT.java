@@ -45,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -384,7 +385,8 @@ public class FaultSuiteIT {
             outcomes.get("kill"),
             1,
             Long.MAX_VALUE,
-            List.of()));
+            List.of(),
+            Set.of()));
     rows.add(
         row(
             "Kafka broker restart mid-transaction",
@@ -392,7 +394,8 @@ public class FaultSuiteIT {
             outcomes.get("broker"),
             0,
             Long.MAX_VALUE,
-            List.of()));
+            List.of(),
+            Set.of()));
     rows.add(
         row(
             "PostgreSQL down for "
@@ -404,7 +407,8 @@ public class FaultSuiteIT {
             outcomes.get("pg"),
             0,
             0,
-            List.of()));
+            List.of(),
+            Set.of()));
     List<String> bridgeLoss = tee.mqttNotBridged(sharedKafka, bridged.subList(0, 2));
     rows.add(
         row(
@@ -413,7 +417,10 @@ public class FaultSuiteIT {
             outcomes.get("mqtt"),
             0,
             0,
-            bridgeLoss));
+            bridgeLoss,
+            // MQTT QoS 1 is at least once: a publish Mosquitto had not seen acknowledged comes
+            // again after its restart, and the twin rejects the copy as not newer than the last.
+            Set.of("OUT_OF_ORDER")));
     List<String> refProblems = new ArrayList<>();
     if (reference.restarts != 0) {
       refProblems.add("the reference restarted " + reference.restarts + " times");
@@ -450,7 +457,30 @@ public class FaultSuiteIT {
       long minRestarts,
       long maxRestarts,
       List<String> problems) {
+    return row(fault, reference, job, minRestarts, maxRestarts, problems, null);
+  }
+
+  /**
+   * A fault's row. {@code deadLetterReasons}: the reasons its dead letters may have (null: any,
+   * when {@code problems} accounts for them, as for the hostile input).
+   */
+  private static FaultTable.Row row(
+      String fault,
+      Outcome reference,
+      Outcome job,
+      long minRestarts,
+      long maxRestarts,
+      List<String> problems,
+      Set<String> deadLetterReasons) {
     List<String> notes = new ArrayList<>(problems);
+    Map<String, Long> byReason =
+        job.deadLetters.stream()
+            .collect(
+                Collectors.groupingBy(
+                    letter -> letter.path("reason").asText(), TreeMap::new, Collectors.counting()));
+    if (deadLetterReasons != null && !deadLetterReasons.containsAll(byReason.keySet())) {
+      notes.add("dead letters " + byReason + " where only " + deadLetterReasons + " may occur");
+    }
     List<String> lost = new ArrayList<>();
     for (Map.Entry<String, String> alert : reference.alerts.entrySet()) {
       if (!alert.getValue().equals(job.alerts.get(alert.getKey()))) {
@@ -496,7 +526,7 @@ public class FaultSuiteIT {
                 ? " (Kafka " + lost.size() + ", table " + rowsLost.size() + ")"
                 : ""),
         String.valueOf(job.duplicated.size()),
-        String.valueOf(job.deadLetters.size()),
+        job.deadLetters.isEmpty() ? "0" : job.deadLetters.size() + " " + byReason,
         notes.isEmpty(),
         String.join("; ", notes));
   }
