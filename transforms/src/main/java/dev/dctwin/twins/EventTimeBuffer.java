@@ -1,5 +1,6 @@
 package dev.dctwin.twins;
 
+import dev.dctwin.domain.MessageOrigin;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
@@ -53,7 +54,12 @@ final class EventTimeBuffer<T> {
 
   /** Holds {@code value} until the watermark passes {@code timestamp}. */
   void add(long timestamp, T value) {
-    inbox.add(timestamp, value);
+    add(timestamp, value, null);
+  }
+
+  /** As {@link #add(long, Object)}, with the origin of its record (null if unknown). */
+  void add(long timestamp, T value, MessageOrigin origin) {
+    inbox.add(timestamp, value, origin);
     long aligned = aligned(timestamp);
     if (inbox.wakeUpAt() == Inbox.NO_WAKE_UP || aligned < inbox.wakeUpAt()) {
       setTimer(aligned);
@@ -67,6 +73,11 @@ final class EventTimeBuffer<T> {
    */
   List<T> drainUpTo(long upTo, Comparator<? super T> tieOrder) {
     return inbox.drainUpTo(upTo, tieOrder);
+  }
+
+  /** As {@link #drainUpTo}, with each value's origin. */
+  List<Inbox.Entry<T>> drainEntriesUpTo(long upTo, Comparator<? super T> tieOrder) {
+    return inbox.drainEntriesUpTo(upTo, tieOrder);
   }
 
   /**
