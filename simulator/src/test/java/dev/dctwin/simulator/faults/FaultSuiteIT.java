@@ -754,8 +754,7 @@ public class FaultSuiteIT {
             check(metadata, error);
             if (error == null && isMetrics) {
               originOfReport.put(
-                  payload,
-                  metadata.topic() + "/" + metadata.partition() + "/" + metadata.offset());
+                  payload, metadata.topic() + "/" + metadata.partition() + "/" + metadata.offset());
             }
           });
       ownSender.execute(() -> own.send(new ProducerRecord<>(topic, key, payload), this::check));
