@@ -21,7 +21,8 @@ import org.joda.time.Instant;
  * two sources feeding one twin, nor a replay after a failure keeps that order. Processing in
  * event-time order once the watermark has passed makes every twin deterministic: the same input
  * gives the same alerts and the same alert ids, whatever the arrival order, at the price of the
- * watermark's delay. Ties are broken by a twin-specific order of the values' content.
+ * watermark's delay. Ties are broken by a twin-specific order of the values' content, then by the
+ * origins of their records.
  *
  * <p>The inputs and the timer's time live in one {@link Inbox} state cell (not {@code
  * OrderedListState}, which loses elements with equal timestamps on the FlinkRunner). One instance
