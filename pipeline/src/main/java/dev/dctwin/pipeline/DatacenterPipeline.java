@@ -7,6 +7,7 @@ import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.RawMessage;
+import dev.dctwin.domain.Received;
 import dev.dctwin.domain.UnhealthyRacks;
 import dev.dctwin.models.agents.AssemblyConfig;
 import dev.dctwin.pipeline.cli.Cli;
@@ -294,16 +295,20 @@ public final class DatacenterPipeline {
                     .withFormats(formats, options.getMaxAgentPayloadBytes())
                     .withMaxClockSkew(
                         java.time.Duration.ofSeconds(options.getMaxClockSkewSeconds()))
-                    .withMaxDeadLetterBytes(options.getMaxDeadLetterPayloadBytes()));
-    PCollection<Message> messages = parsed.get(ParseMessages.MESSAGES);
+                    .withMaxDeadLetterBytes(options.getMaxDeadLetterPayloadBytes())
+                    .withOrigins());
+    // Each message with its record's origin, for the dead letters of the twins that reject it.
+    PCollection<Received> messages = parsed.get(ParseMessages.RECEIVED);
     messages =
         source == Source.FILE
             ? messages.apply(
-                "AtEventTime", WithTimestamps.of((Message m) -> new Instant(m.eventTime())))
+                "AtEventTime",
+                WithTimestamps.of((Received r) -> new Instant(r.message().eventTime())))
             : messages.apply("AtEventTime", AtEventTime.create());
     PCollectionTuple twins =
         messages.apply(
-            "Twins", DatacenterTwins.create().withConfig(twinsConfig(options, !bounded)));
+            "Twins",
+            DatacenterTwins.create().withConfig(twinsConfig(options, !bounded)).withOrigins());
     PCollection<Alert> alerts = twins.get(DatacenterTwins.ALERTS);
     PCollection<UnhealthyRacks> answers = twins.get(DatacenterTwins.ANSWERS);
     PCollectionList<DeadLetter> allDeadLetters =

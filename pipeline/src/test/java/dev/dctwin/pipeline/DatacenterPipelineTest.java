@@ -73,6 +73,21 @@ public class DatacenterPipelineTest {
                 DeadLetterReason.UNEXPECTED_TYPE,
                 // dc1-r01-s02 reports but was never commissioned
                 DeadLetterReason.UNCOMMISSIONED)));
+    // The twins' letters name the line of the message they reject, as the parse's letters do.
+    String example = input.resolve("messages.jsonl").toString();
+    assertThat(
+        Files.readAllLines(deadLetters).stream()
+            .map(line -> readDeadLetter(json, line))
+            .filter(letter -> letter.source().startsWith("twin"))
+            .map(letter -> letter.reason() + " " + letter.origin())
+            .sorted()
+            .toList(),
+        equalTo(
+            List.of(
+                "UNCOMMISSIONED " + MessageOrigin.file(example, 2),
+                "UNEXPECTED_TYPE " + MessageOrigin.file(example, 7),
+                "UNEXPECTED_TYPE " + MessageOrigin.file(example, 8),
+                "UNEXPECTED_TYPE " + MessageOrigin.file(example, 9))));
     assertThat(out.toString(StandardCharsets.UTF_8), containsString("messages parsed: 9"));
     assertThat(Files.readAllLines(alerts), equalTo(List.of()));
     assertThat(

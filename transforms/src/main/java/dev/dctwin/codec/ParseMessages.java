@@ -7,6 +7,7 @@ import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MessageType;
 import dev.dctwin.domain.RawMessage;
+import dev.dctwin.domain.Received;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -35,10 +36,16 @@ import org.apache.beam.sdk.values.TupleTagList;
  * #withMaxClockSkew}) is {@code FUTURE_EVENT_TIME}. Dead letters keep their raw message's origin
  * and at most {@link #withMaxDeadLetterBytes} of its bytes. Counts each outcome in a Beam counter:
  * {@code parsed} (raw messages) and one per {@link DeadLetterReason}.
+ *
+ * <p>{@link #withOrigins} gives the messages with their raw message's origin ({@link #RECEIVED})
+ * instead of {@link #MESSAGES}, so that a later step's dead letter can name it too.
  */
 public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCollectionTuple> {
   public static final TupleTag<Message> MESSAGES = new TupleTag<>() {};
   public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+
+  /** The messages with their origins, of {@link #withOrigins}. */
+  public static final TupleTag<Received> RECEIVED = new TupleTag<>() {};
 
   /** Agents batch: a Prometheus remote-write request or a Telegraf flush holds many samples. */
   public static final int DEFAULT_MAX_AGENT_PAYLOAD_BYTES = 4 * 1024 * 1024;
@@ -55,6 +62,7 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
   private final int maxAgentPayloadBytes;
   private final long maxClockSkewMs;
   private final int maxDeadLetterBytes;
+  private final boolean withOrigins;
 
   private ParseMessages(
       WireCodec codec,
@@ -62,13 +70,15 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
       SerializableFunction<String, AgentFormat> formatBySource,
       int maxAgentPayloadBytes,
       long maxClockSkewMs,
-      int maxDeadLetterBytes) {
+      int maxDeadLetterBytes,
+      boolean withOrigins) {
     this.codec = codec;
     this.defaultTypeBySource = defaultTypeBySource;
     this.formatBySource = formatBySource;
     this.maxAgentPayloadBytes = maxAgentPayloadBytes;
     this.maxClockSkewMs = maxClockSkewMs;
     this.maxDeadLetterBytes = maxDeadLetterBytes;
+    this.withOrigins = withOrigins;
   }
 
   /** Every message must name its {@code type}. */
@@ -79,7 +89,8 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
         source -> null,
         DEFAULT_MAX_AGENT_PAYLOAD_BYTES,
         DEFAULT_MAX_CLOCK_SKEW.toMillis(),
-        DeadLetter.DEFAULT_MAX_KEPT_BYTES);
+        DeadLetter.DEFAULT_MAX_KEPT_BYTES,
+        false);
   }
 
   /** Messages without a {@code type} field are taken to be of this type. */
@@ -90,7 +101,8 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
         formatBySource,
         maxAgentPayloadBytes,
         maxClockSkewMs,
-        maxDeadLetterBytes);
+        maxDeadLetterBytes,
+        withOrigins);
   }
 
   /**
@@ -105,7 +117,8 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
         formatBySource,
         maxAgentPayloadBytes,
         maxClockSkewMs,
-        maxDeadLetterBytes);
+        maxDeadLetterBytes,
+        withOrigins);
   }
 
   public ParseMessages withMaxPayloadBytes(int maxPayloadBytes) {
@@ -115,7 +128,8 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
         formatBySource,
         maxAgentPayloadBytes,
         maxClockSkewMs,
-        maxDeadLetterBytes);
+        maxDeadLetterBytes,
+        withOrigins);
   }
 
   /**
@@ -129,13 +143,20 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
         formatBySource,
         maxAgentPayloadBytes,
         maxClockSkewMs,
-        maxDeadLetterBytes);
+        maxDeadLetterBytes,
+        withOrigins);
   }
 
   /** Larger payloads of an agent format are dead letters ({@code PAYLOAD_TOO_LARGE}). */
   public ParseMessages withMaxAgentPayloadBytes(int maxBytes) {
     return new ParseMessages(
-        codec, defaultTypeBySource, formatBySource, maxBytes, maxClockSkewMs, maxDeadLetterBytes);
+        codec,
+        defaultTypeBySource,
+        formatBySource,
+        maxBytes,
+        maxClockSkewMs,
+        maxDeadLetterBytes,
+        withOrigins);
   }
 
   /**
@@ -154,7 +175,8 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
         formatBySource,
         maxAgentPayloadBytes,
         skew.toMillis(),
-        maxDeadLetterBytes);
+        maxDeadLetterBytes,
+        withOrigins);
   }
 
   /** A dead letter keeps at most this many bytes of its payload ({@link DeadLetter}). */
@@ -163,7 +185,28 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
       throw new IllegalArgumentException("a dead letter cannot keep " + maxBytes + " bytes");
     }
     return new ParseMessages(
-        codec, defaultTypeBySource, formatBySource, maxAgentPayloadBytes, maxClockSkewMs, maxBytes);
+        codec,
+        defaultTypeBySource,
+        formatBySource,
+        maxAgentPayloadBytes,
+        maxClockSkewMs,
+        maxBytes,
+        withOrigins);
+  }
+
+  /**
+   * Gives the messages with their raw message's origin, as {@link #RECEIVED}, instead of {@link
+   * #MESSAGES}: for the twins' dead letters ({@code DatacenterTwins.withOrigins()}).
+   */
+  public ParseMessages withOrigins() {
+    return new ParseMessages(
+        codec,
+        defaultTypeBySource,
+        formatBySource,
+        maxAgentPayloadBytes,
+        maxClockSkewMs,
+        maxDeadLetterBytes,
+        true);
   }
 
   @Override
@@ -178,20 +221,26 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
                         formatBySource,
                         maxAgentPayloadBytes,
                         maxClockSkewMs,
-                        maxDeadLetterBytes))
-                .withOutputTags(MESSAGES, TupleTagList.of(DEAD_LETTERS)));
-    parsed.get(MESSAGES).setCoder(MessageCoder.of());
+                        maxDeadLetterBytes,
+                        withOrigins))
+                .withOutputTags(DEAD_LETTERS, TupleTagList.of(withOrigins ? RECEIVED : MESSAGES)));
+    if (withOrigins) {
+      parsed.get(RECEIVED).setCoder(ReceivedCoder.of());
+    } else {
+      parsed.get(MESSAGES).setCoder(MessageCoder.of());
+    }
     parsed.get(DEAD_LETTERS).setCoder(RecordCoder.of(DeadLetter.class));
     return parsed;
   }
 
-  static final class ParseFn extends DoFn<RawMessage, Message> {
+  static final class ParseFn extends DoFn<RawMessage, DeadLetter> {
     private final WireCodec codec;
     private final SerializableFunction<String, MessageType> defaultTypeBySource;
     private final SerializableFunction<String, AgentFormat> formatBySource;
     private final int maxAgentPayloadBytes;
     private final long maxClockSkewMs;
     private final int maxDeadLetterBytes;
+    private final boolean withOrigins;
     // MQTT topics may name a server each; the cache is a shortcut, not a registry of them.
     private static final int MAX_CACHED_SOURCES = 10_000;
     private transient Map<String, Optional<MessageType>> defaultTypes;
@@ -207,13 +256,15 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
         SerializableFunction<String, AgentFormat> formatBySource,
         int maxAgentPayloadBytes,
         long maxClockSkewMs,
-        int maxDeadLetterBytes) {
+        int maxDeadLetterBytes,
+        boolean withOrigins) {
       this.codec = codec;
       this.defaultTypeBySource = defaultTypeBySource;
       this.formatBySource = formatBySource;
       this.maxAgentPayloadBytes = maxAgentPayloadBytes;
       this.maxClockSkewMs = maxClockSkewMs;
       this.maxDeadLetterBytes = maxDeadLetterBytes;
+      this.withOrigins = withOrigins;
       for (DeadLetterReason reason : DeadLetterReason.values()) {
         rejected.put(reason, Metrics.counter(ParseMessages.class, reason.counterName()));
       }
@@ -248,7 +299,15 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
         return;
       }
       parsed.inc();
-      out.get(MESSAGES).output(message);
+      output(message, raw, out);
+    }
+
+    private void output(Message message, RawMessage raw, MultiOutputReceiver out) {
+      if (withOrigins) {
+        out.get(RECEIVED).output(new Received(message, raw.origin()));
+      } else {
+        out.get(MESSAGES).output(message);
+      }
     }
 
     private boolean isFuture(long eventTime, RawMessage raw) {
@@ -306,7 +365,7 @@ public final class ParseMessages extends PTransform<PCollection<RawMessage>, PCo
       parsed.inc();
       for (AgentSamples samples : decoded) {
         agentSamples.inc(samples.samples().size());
-        out.get(MESSAGES).output(samples);
+        output(samples, raw, out);
       }
     }
 

@@ -4,6 +4,7 @@ import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DecommissionServer;
+import dev.dctwin.domain.Received;
 import dev.dctwin.models.agents.AssemblerState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -520,8 +521,9 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   }
 
   /**
-   * Makes {@link RecordCoder} the default coder of every record in {@code dev.dctwin.domain},
-   * through the service loader, so pipelines need no {@code setCoder} for domain types.
+   * Makes {@link RecordCoder} the default coder of every record in {@code dev.dctwin.domain}
+   * ({@link ReceivedCoder} of a {@link Received}), through the service loader, so pipelines need no
+   * {@code setCoder} for domain types.
    */
   public static final class Registrar implements CoderProviderRegistrar {
     @Override
@@ -537,6 +539,10 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
         TypeDescriptor<T> typeDescriptor, List<? extends Coder<?>> componentCoders)
         throws CannotProvideCoderException {
       Class<? super T> raw = typeDescriptor.getRawType();
+      if (raw == Received.class) {
+        // A message is an interface, which a record coder cannot hold.
+        return (Coder<T>) ReceivedCoder.of();
+      }
       if (raw.isRecord() && raw.getPackageName().equals("dev.dctwin.domain")) {
         return (Coder<T>) of((Class) raw);
       }

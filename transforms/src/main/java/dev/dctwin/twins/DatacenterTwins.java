@@ -1,6 +1,7 @@
 package dev.dctwin.twins;
 
 import dev.dctwin.codec.MessageCoder;
+import dev.dctwin.codec.ReceivedCoder;
 import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.codec.WireCodec;
 import dev.dctwin.domain.AgentSamples;
@@ -12,6 +13,7 @@ import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.GetUnhealthyRacks;
 import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
+import dev.dctwin.domain.Received;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.domain.ServerStatusUpdate;
 import dev.dctwin.domain.UnhealthyRacks;
@@ -22,6 +24,7 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
@@ -30,6 +33,8 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The three layers of digital twins as one transform. Input: metric reports, monitoring agents'
@@ -40,6 +45,10 @@ import org.apache.beam.sdk.values.TupleTagList;
  * {@link #SERVER_STATUS} when it changes, and {@link #DEAD_LETTERS} (reports and readings of
  * uncommissioned servers, out-of-order reports, maintenance of unknown servers, late or surplus
  * agent samples, messages that are not an input of the twins).
+ *
+ * <p>{@link #withOrigins()} takes the messages {@link dev.dctwin.codec.ParseMessages#withOrigins()}
+ * gives, with the origin of their records: then the dead letters of the routing and of the server
+ * twins, each of which rejects one input message, name its origin too.
  *
  * <pre>
  * samples, (de)commissionings naming a host --> AssembleReports (by host) --reports--+
@@ -63,7 +72,7 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
   public static final TupleTag<ServerStatusUpdate> SERVER_STATUS = new TupleTag<>() {};
 
   private static final TupleTag<KV<String, Message>> TO_ASSEMBLY = new TupleTag<>() {};
-  private static final TupleTag<KV<String, Message>> TO_SERVERS = new TupleTag<>() {};
+  private static final TupleTag<KV<String, Received>> TO_SERVERS = new TupleTag<>() {};
   private static final TupleTag<KV<String, Message>> TO_DATACENTERS = new TupleTag<>() {};
   private static final TupleTag<KV<String, Message>> TO_MAINTENANCE = new TupleTag<>() {};
   private static final TupleTag<DeadLetter> NOT_FOR_TWINS = new TupleTag<>() {};
@@ -82,9 +91,41 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
     return new DatacenterTwins(newConfig);
   }
 
+  /** The twins of messages with their origins, for dead letters that name them. */
+  public WithOrigins withOrigins() {
+    return new WithOrigins(config);
+  }
+
+  /** {@link DatacenterTwins} of {@link Received} messages: the same steps and outputs. */
+  public static final class WithOrigins
+      extends PTransform<PCollection<Received>, PCollectionTuple> {
+    private final TwinsConfig config;
+
+    private WithOrigins(TwinsConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    public PCollectionTuple expand(PCollection<Received> received) {
+      return twins(received, config);
+    }
+  }
+
   @Override
   public PCollectionTuple expand(PCollection<Message> messages) {
+    return twins(
+        messages
+            .apply(
+                "OfUnknownOrigin",
+                MapElements.into(TypeDescriptor.of(Received.class))
+                    .via((Message message) -> new Received(message, null)))
+            .setCoder(ReceivedCoder.of()),
+        config);
+  }
+
+  private static PCollectionTuple twins(PCollection<Received> messages, TwinsConfig config) {
     KvCoder<String, Message> keyedMessages = KvCoder.of(StringUtf8Coder.of(), MessageCoder.of());
+    KvCoder<String, Received> keyedReceived = KvCoder.of(StringUtf8Coder.of(), ReceivedCoder.of());
     RecordCoder<Alert> alertCoder = RecordCoder.of(Alert.class);
     RecordCoder<DeadLetter> deadLetterCoder = RecordCoder.of(DeadLetter.class);
 
@@ -98,7 +139,7 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
                         .and(TO_MAINTENANCE)
                         .and(TO_ASSEMBLY)
                         .and(NOT_FOR_TWINS)));
-    routed.get(TO_SERVERS).setCoder(keyedMessages);
+    routed.get(TO_SERVERS).setCoder(keyedReceived);
     routed.get(TO_ASSEMBLY).setCoder(keyedMessages);
     routed.get(TO_DATACENTERS).setCoder(keyedMessages);
     routed.get(TO_MAINTENANCE).setCoder(keyedMessages);
@@ -116,9 +157,22 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
     assembled.get(AssembleReportsFn.REPORTS).setCoder(keyedMessages);
     assembled.get(AssembleReportsFn.DEAD_LETTERS).setCoder(deadLetterCoder);
 
+    // An assembled report merges samples of many messages: it has no single origin.
+    PCollection<KV<String, Received>> reports =
+        assembled
+            .get(AssembleReportsFn.REPORTS)
+            .apply(
+                "OfNoSingleOrigin",
+                MapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(), TypeDescriptor.of(Received.class)))
+                    .via(
+                        (KV<String, Message> report) ->
+                            KV.of(report.getKey(), new Received(report.getValue(), null))))
+            .setCoder(keyedReceived);
     PCollectionTuple servers =
         PCollectionList.of(routed.get(TO_SERVERS))
-            .and(assembled.get(AssembleReportsFn.REPORTS))
+            .and(reports)
             .apply("MessagesAndAssembledReports", Flatten.pCollections())
             .apply(
                 "ServerTwins",
@@ -191,14 +245,15 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
     }
   }
 
-  /** Sends each message to the twin that owns it. */
-  static final class RouteFn extends DoFn<Message, KV<String, Message>> {
+  /** Sends each message to the twin that owns it; the server twins get its origin with it. */
+  static final class RouteFn extends DoFn<Received, KV<String, Received>> {
     private static final WireCodec CODEC = WireCodec.withDefaults();
     private final Counter notForTwins =
         Metrics.counter(DatacenterTwins.class, DeadLetterReason.UNEXPECTED_TYPE.counterName());
 
     @ProcessElement
-    public void processElement(@Element Message message, MultiOutputReceiver out) {
+    public void processElement(@Element Received received, MultiOutputReceiver out) {
+      Message message = received.message();
       String serverId = ServerTwin.serverIdOf(message);
       if (message instanceof CommissionServer commission && commission.hostname() != null) {
         // The host's assembly learns which server its reports go to.
@@ -211,7 +266,7 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
       if (message instanceof AgentSamples samples) {
         out.get(TO_ASSEMBLY).output(KV.of(samples.host(), message));
       } else if (serverId != null) {
-        out.get(TO_SERVERS).output(KV.of(serverId, message));
+        out.get(TO_SERVERS).output(KV.of(serverId, received));
       } else if (message instanceof GetUnhealthyRacks query) {
         out.get(TO_DATACENTERS).output(KV.of(query.datacenterId(), message));
       } else if (message instanceof MaintenanceWindow window) {
@@ -226,7 +281,9 @@ public final class DatacenterTwins extends PTransform<PCollection<Message>, PCol
                     DeadLetterReason.UNEXPECTED_TYPE,
                     "'" + message.type().wireName() + "' is not an input of the twins",
                     CODEC.encode(message),
-                    System.currentTimeMillis()));
+                    System.currentTimeMillis(),
+                    received.origin(),
+                    DeadLetter.DEFAULT_MAX_KEPT_BYTES));
       }
     }
   }

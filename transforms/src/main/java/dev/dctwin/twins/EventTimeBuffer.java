@@ -1,5 +1,6 @@
 package dev.dctwin.twins;
 
+import dev.dctwin.domain.MessageOrigin;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
@@ -20,7 +21,8 @@ import org.joda.time.Instant;
  * two sources feeding one twin, nor a replay after a failure keeps that order. Processing in
  * event-time order once the watermark has passed makes every twin deterministic: the same input
  * gives the same alerts and the same alert ids, whatever the arrival order, at the price of the
- * watermark's delay. Ties are broken by a twin-specific order of the values' content.
+ * watermark's delay. Ties are broken by a twin-specific order of the values' content, then by the
+ * origins of their records.
  *
  * <p>The inputs and the timer's time live in one {@link Inbox} state cell (not {@code
  * OrderedListState}, which loses elements with equal timestamps on the FlinkRunner). One instance
@@ -53,7 +55,12 @@ final class EventTimeBuffer<T> {
 
   /** Holds {@code value} until the watermark passes {@code timestamp}. */
   void add(long timestamp, T value) {
-    inbox.add(timestamp, value);
+    add(timestamp, value, null);
+  }
+
+  /** As {@link #add(long, Object)}, with the origin of its record (null if unknown). */
+  void add(long timestamp, T value, MessageOrigin origin) {
+    inbox.add(timestamp, value, origin);
     long aligned = aligned(timestamp);
     if (inbox.wakeUpAt() == Inbox.NO_WAKE_UP || aligned < inbox.wakeUpAt()) {
       setTimer(aligned);
@@ -67,6 +74,11 @@ final class EventTimeBuffer<T> {
    */
   List<T> drainUpTo(long upTo, Comparator<? super T> tieOrder) {
     return inbox.drainUpTo(upTo, tieOrder);
+  }
+
+  /** As {@link #drainUpTo}, with each value's origin. */
+  List<Inbox.Entry<T>> drainEntriesUpTo(long upTo, Comparator<? super T> tieOrder) {
+    return inbox.drainEntriesUpTo(upTo, tieOrder);
   }
 
   /**

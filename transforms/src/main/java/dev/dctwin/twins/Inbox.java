@@ -1,7 +1,9 @@
 package dev.dctwin.twins;
 
 import dev.dctwin.codec.FormatVersion;
+import dev.dctwin.codec.MessageOriginCoding;
 import dev.dctwin.codec.VersionedCoder;
+import dev.dctwin.domain.MessageOrigin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,29 +20,37 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
- * A twin's inputs that the watermark has not passed yet, by timestamp, and the time its wake-up
- * timer is set to: everything a twin's event-time buffering keeps, in one state cell, because
- * binding a state cell costs a runner more than the buffering itself.
+ * A twin's inputs that the watermark has not passed yet, by timestamp, each with the origin of the
+ * record it came from (null if unknown: for the dead letter a twin may make of it), and the time
+ * its wake-up timer is set to: everything a twin's event-time buffering keeps, in one state cell,
+ * because binding a state cell costs a runner more than the buffering itself.
  *
  * <p>Plain Java; {@link EventTimeBuffer} keeps it in state and sets the timer.
  */
 final class Inbox<T> {
   static final long NO_WAKE_UP = Long.MIN_VALUE;
 
-  private final TreeMap<Long, List<T>> pending;
+  /** A pending input and the origin of its record, or null. */
+  record Entry<T>(T value, MessageOrigin origin) {}
+
+  private final TreeMap<Long, List<Entry<T>>> pending;
   private long wakeUpAt;
 
   Inbox() {
     this(new TreeMap<>(), NO_WAKE_UP);
   }
 
-  private Inbox(TreeMap<Long, List<T>> pending, long wakeUpAt) {
+  private Inbox(TreeMap<Long, List<Entry<T>>> pending, long wakeUpAt) {
     this.pending = pending;
     this.wakeUpAt = wakeUpAt;
   }
 
   void add(long timestamp, T value) {
-    pending.computeIfAbsent(timestamp, at -> new ArrayList<>(1)).add(value);
+    add(timestamp, value, null);
+  }
+
+  void add(long timestamp, T value, MessageOrigin origin) {
+    pending.computeIfAbsent(timestamp, at -> new ArrayList<>(1)).add(new Entry<>(value, origin));
   }
 
   /**
@@ -48,10 +58,21 @@ final class Inbox<T> {
    * upTo}.
    */
   List<T> drainUpTo(long upTo, Comparator<? super T> tieOrder) {
-    List<T> due = new ArrayList<>();
+    return drainEntriesUpTo(upTo, tieOrder).stream().map(Entry::value).toList();
+  }
+
+  /**
+   * As {@link #drainUpTo}, with each value's origin. Equal values are ordered by their origins, so
+   * that which of two copies a twin rejects does not depend on their arrival.
+   */
+  List<Entry<T>> drainEntriesUpTo(long upTo, Comparator<? super T> tieOrder) {
+    Comparator<Entry<T>> order =
+        Comparator.<Entry<T>, T>comparing(Entry::value, tieOrder)
+            .thenComparing(Entry::origin, MessageOriginCoding.ORDER);
+    List<Entry<T>> due = new ArrayList<>();
     while (!pending.isEmpty() && pending.firstKey() <= upTo) {
-      List<T> atTime = pending.pollFirstEntry().getValue();
-      atTime.sort(tieOrder);
+      List<Entry<T>> atTime = pending.pollFirstEntry().getValue();
+      atTime.sort(order);
       due.addAll(atTime);
     }
     return due;
@@ -84,13 +105,16 @@ final class Inbox<T> {
   }
 
   /**
-   * Version 1: a {@link FormatVersion} byte, the values' version (if their coder has one), the
-   * wake-up (a flag, then the time as a varlong), the number of timestamps, then per timestamp the
-   * time (varlong), the number of values (varint) and the values without versions.
+   * Version 2: a {@link FormatVersion} byte, the values' version (if their coder has one), the
+   * wake-up (a flag, then the time as a varlong), whether the values have origins (a flag), the
+   * number of timestamps, then per timestamp the time (varlong), the number of values (varint) and
+   * the values without versions, each followed by its origin ({@link MessageOriginCoding}) if the
+   * values have origins. Version 1 had no origins flag and no origins: it reads as values of
+   * unknown origin.
    */
   private static final class InboxCoder<T> extends CustomCoder<Inbox<T>> {
     private static final long serialVersionUID = 1L;
-    private static final FormatVersion FORMAT = FormatVersion.of("Inbox", 1);
+    private static final FormatVersion FORMAT = FormatVersion.of("Inbox", 2, 1);
 
     private final Coder<T> valueCoder;
 
@@ -107,29 +131,39 @@ final class Inbox<T> {
       if (scheduled) {
         VarLongCoder.of().encode(inbox.wakeUpAt, out);
       }
+      // The rack, datacenter and maintenance twins' inputs have no origin: a byte per inbox.
+      boolean origins =
+          inbox.pending.values().stream()
+              .anyMatch(atTime -> atTime.stream().anyMatch(e -> e.origin() != null));
+      BooleanCoder.of().encode(origins, out);
       VarIntCoder.of().encode(inbox.pending.size(), out);
-      for (Map.Entry<Long, List<T>> entry : inbox.pending.entrySet()) {
-        VarLongCoder.of().encode(entry.getKey(), out);
-        VarIntCoder.of().encode(entry.getValue().size(), out);
-        for (T value : entry.getValue()) {
-          VersionedCoder.encodeWithoutVersion(valueCoder, value, out);
+      for (Map.Entry<Long, List<Entry<T>>> atTime : inbox.pending.entrySet()) {
+        VarLongCoder.of().encode(atTime.getKey(), out);
+        VarIntCoder.of().encode(atTime.getValue().size(), out);
+        for (Entry<T> entry : atTime.getValue()) {
+          VersionedCoder.encodeWithoutVersion(valueCoder, entry.value(), out);
+          if (origins) {
+            MessageOriginCoding.write(entry.origin(), out);
+          }
         }
       }
     }
 
     @Override
     public Inbox<T> decode(InputStream in) throws IOException {
-      VersionedCoder.readVersion(FORMAT, in);
+      int version = VersionedCoder.readVersion(FORMAT, in);
       int valuesVersion = VersionedCoder.readVersionOf(valueCoder, in);
       long wakeUpAt = BooleanCoder.of().decode(in) ? VarLongCoder.of().decode(in) : NO_WAKE_UP;
+      boolean origins = version >= 2 && BooleanCoder.of().decode(in);
       int times = VarIntCoder.of().decode(in);
-      TreeMap<Long, List<T>> pending = new TreeMap<>();
+      TreeMap<Long, List<Entry<T>>> pending = new TreeMap<>();
       for (int i = 0; i < times; i++) {
         long timestamp = VarLongCoder.of().decode(in);
         int count = VarIntCoder.of().decode(in);
-        List<T> values = new ArrayList<>(Math.min(count, 1024));
+        List<Entry<T>> values = new ArrayList<>(Math.min(count, 1024));
         for (int j = 0; j < count; j++) {
-          values.add(VersionedCoder.decodeWithoutVersion(valueCoder, valuesVersion, in));
+          T value = VersionedCoder.decodeWithoutVersion(valueCoder, valuesVersion, in);
+          values.add(new Entry<>(value, origins ? MessageOriginCoding.read(in) : null));
         }
         pending.put(timestamp, values);
       }

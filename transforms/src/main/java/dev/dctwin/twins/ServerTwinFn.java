@@ -6,6 +6,8 @@ import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DeadLetterReason;
 import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
+import dev.dctwin.domain.MessageOrigin;
+import dev.dctwin.domain.Received;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.domain.ServerStatusUpdate;
 import dev.dctwin.models.ServerTwin;
@@ -35,7 +37,8 @@ import org.joda.time.Instant;
  * readings, the health model on every report, silence) on the server's messages in event-time
  * order, tells its rack twin about every change of its open incidents, sends what the model rejects
  * to the dead letters and the server's status, when it changed, to {@link #SERVER_STATUS} (at most
- * one per timer firing: the latest).
+ * one per timer firing: the latest). A dead letter names the origin of the message it rejects: the
+ * inbox keeps each message's origin with it (null for a report assembled from agents' samples).
  *
  * <p>Silence is judged in event time (a timer at the model's silence deadline, fired by the
  * watermark), not processing time: the verdict then depends only on the data, so a replay after a
@@ -49,7 +52,7 @@ import org.joda.time.Instant;
  * it out of its rack, and both state cells are cleared, so that servers which stop reporting and
  * are never decommissioned do not keep state for ever.
  */
-final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerIncidents>> {
+final class ServerTwinFn extends DoFn<KV<String, Received>, KV<String, ServerIncidents>> {
   static final TupleTag<KV<String, ServerIncidents>> TO_RACK = new TupleTag<>() {};
   static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
   static final TupleTag<KV<String, Message>> TO_MAINTENANCE = new TupleTag<>() {};
@@ -100,12 +103,13 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
 
   @ProcessElement
   public void processElement(
-      @Element KV<String, Message> element,
+      @Element KV<String, Received> element,
       @Timestamp Instant timestamp,
       @StateId("inbox") ValueState<Inbox<Message>> inbox,
       @TimerId("wake") Timer wake) {
+    Received received = element.getValue();
     new EventTimeBuffer<>(inbox, wake, config.timerAlignmentMs())
-        .add(timestamp.getMillis(), element.getValue());
+        .add(timestamp.getMillis(), received.message(), received.origin());
   }
 
   @OnTimer("wake")
@@ -121,12 +125,12 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
     ServerTwinState stored = server.read();
     ServerTwinState state = stored == null ? ServerTwinState.notCommissioned() : stored;
     List<ServerStatusUpdate> statuses = new ArrayList<>();
-    for (Message message : buffer.drainUpTo(now, TIE_ORDER)) {
-      state = emit(serverId, model.onMessage(state, message), out, statuses);
+    for (Inbox.Entry<Message> entry : buffer.drainEntriesUpTo(now, TIE_ORDER)) {
+      state = emit(serverId, model.onMessage(state, entry.value()), entry.origin(), out, statuses);
     }
     if (config.silenceTimers()) {
-      state = emit(serverId, model.onSilenceCheck(state, now), out, statuses);
-      state = emit(serverId, model.onGoneCheck(state, now), out, statuses);
+      state = emit(serverId, model.onSilenceCheck(state, now), null, out, statuses);
+      state = emit(serverId, model.onGoneCheck(state, now), null, out, statuses);
     }
     // One status per wake, the latest: the table is keyed by server and ordered by event time,
     // and two rows of one wake could share it.
@@ -146,9 +150,11 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
     }
   }
 
+  /** {@code origin}: of the message the model decided on; it rejects at most that one. */
   private ServerTwinState emit(
       String serverId,
       ServerTwinDecision decision,
+      MessageOrigin origin,
       MultiOutputReceiver out,
       List<ServerStatusUpdate> statuses) {
     if (decision.statusUpdate() != null) {
@@ -166,7 +172,9 @@ final class ServerTwinFn extends DoFn<KV<String, Message>, KV<String, ServerInci
                   rejection.reason(),
                   rejection.detail(),
                   CODEC.encode(rejection.message()),
-                  System.currentTimeMillis()));
+                  System.currentTimeMillis(),
+                  origin,
+                  DeadLetter.DEFAULT_MAX_KEPT_BYTES));
     }
     for (MaintenanceWindow window : decision.maintenance()) {
       out.get(TO_MAINTENANCE).output(KV.of(window.datacenterId(), window));

@@ -30,6 +30,7 @@ import dev.dctwin.domain.MetricSample;
 import dev.dctwin.domain.NetworkMetrics;
 import dev.dctwin.domain.ProcessMetrics;
 import dev.dctwin.domain.RawMessage;
+import dev.dctwin.domain.Received;
 import dev.dctwin.domain.SensorReadings;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.domain.ServerMetricReport;
@@ -37,6 +38,8 @@ import dev.dctwin.domain.ServerStatusUpdate;
 import dev.dctwin.domain.Severity;
 import dev.dctwin.domain.UnhealthyRacks;
 import dev.dctwin.golden.GoldenBytes;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -303,6 +306,43 @@ public class CoderFormatsTest {
             MessageOrigin.mqtt("dctwin/metrics")));
   }
 
+  /** ParseMessages' messages with their origins, on their way to the twins. */
+  @Test
+  public void aReceivedMessageIsPinned() {
+    GoldenBytes.assertPinned(
+        "ReceivedCoder",
+        1,
+        ReceivedCoder.of(),
+        new Received(
+            message(MessageType.METRICS), MessageOrigin.kafka("dctwin.metrics", 3, 1_234_567)));
+    GoldenBytes.assertPinned(
+        "ReceivedCoder-file",
+        1,
+        ReceivedCoder.of(),
+        new Received(message(MessageType.SENSORS), MessageOrigin.file("/data/in.jsonl", 7)));
+    GoldenBytes.assertPinned(
+        "ReceivedCoder-unknown-origin",
+        1,
+        ReceivedCoder.of(),
+        new Received(message(MessageType.COMMISSION), null));
+  }
+
+  /** What an origin costs a pending message: a byte without, its topic and 5 bytes from Kafka. */
+  @Test
+  public void anOriginCostsItsTopicAndAFewBytes() throws Exception {
+    ByteArrayOutputStream none = new ByteArrayOutputStream();
+    MessageOriginCoding.write(null, none);
+    ByteArrayOutputStream kafka = new ByteArrayOutputStream();
+    MessageOriginCoding.write(MessageOrigin.kafka("dctwin.metrics", 3, 1_234_567), kafka);
+
+    assertThat(none.size(), equalTo(1));
+    // components (1), topic (1 + 14), partition (1), offset (3 as a varlong)
+    assertThat(kafka.size(), equalTo(1 + 15 + 1 + 3));
+    assertThat(
+        MessageOriginCoding.read(new ByteArrayInputStream(kafka.toByteArray())),
+        equalTo(MessageOrigin.kafka("dctwin.metrics", 3, 1_234_567)));
+  }
+
   @Test
   public void aRawMessageOfVersion1IsWholeFromAnUnknownOrigin() {
     GoldenBytes.assertDecodes(
@@ -338,6 +378,8 @@ public class CoderFormatsTest {
         "1, 2");
     assertRejectsVersion(
         3, RecordCoder.of(DeadLetter.class), deadLetter(), "RecordCoder(DeadLetter)", "1, 2");
+    assertRejectsVersion2(
+        ReceivedCoder.of(), new Received(alert, MessageOrigin.mqtt("dctwin/x")), "ReceivedCoder");
   }
 
   private static void assertRejectsVersion2(RecordCoder<Measurement> coder, Message value)

@@ -21,6 +21,7 @@ import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
 import dev.dctwin.domain.MaintenanceWindow;
 import dev.dctwin.domain.Message;
+import dev.dctwin.domain.MessageOrigin;
 import dev.dctwin.domain.MetricSample;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.domain.Severity;
@@ -28,6 +29,7 @@ import dev.dctwin.golden.GoldenBytes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -103,21 +105,25 @@ public class InboxTest {
             T0 + 60_000,
             false);
     ServerIncidents left = new ServerIncidents("dc1-r03-s12", "dc1-r03", "dc1", Map.of(), T0, true);
-    assertPinned(
-        "Inbox-ServerIncidents",
-        RecordCoder.of(ServerIncidents.class),
+    List<ServerIncidents> values =
         List.of(
             left,
             silent,
-            new ServerIncidents("dc1-r03-s01", "dc1-r03", "dc1", Map.of(), T0, false)));
+            new ServerIncidents("dc1-r03-s01", "dc1-r03", "dc1", Map.of(), T0, false));
+    assertDecodes("Inbox-ServerIncidents", RecordCoder.of(ServerIncidents.class), values);
+    assertPinned("Inbox-ServerIncidents", RecordCoder.of(ServerIncidents.class), values);
+    // Without origins (the rack, datacenter and maintenance twins' inputs) version 2 costs a byte.
+    assertThat(
+        GoldenBytes.read("Inbox-ServerIncidents", 2).length,
+        equalTo(GoldenBytes.read("Inbox-ServerIncidents", 1).length + 1));
   }
 
   /**
    * The server and datacenter twins' and the maintenance calendar's inbox: messages. The inbox is
-   * at version 1 around messages of {@code MessageCoder} version 4 ({@code
-   * Inbox-Message-MessageCoder4}); the inboxes of version 1, 2 and 3 messages ({@code
-   * Inbox-Message}, {@code Inbox-Message-MessageCoder2}, {@code Inbox-Message-MessageCoder3}) still
-   * decode.
+   * at version 2, with origins, around messages of {@code MessageCoder} version 4 ({@code
+   * Inbox-Message-MessageCoder4.v2}); the version 1 inboxes, without origins, of version 1, 2, 3
+   * and 4 messages ({@code Inbox-Message}, {@code Inbox-Message-MessageCoder2}, {@code
+   * Inbox-Message-MessageCoder3}, {@code Inbox-Message-MessageCoder4}) still decode.
    */
   @Test
   public void anInboxOfMessagesIsPinned() throws Exception {
@@ -165,7 +171,38 @@ public class InboxTest {
     assertDecodes("Inbox-Message-MessageCoder3", MessageCoder.of(), version3);
     List<Message> version4 = new ArrayList<>(version3);
     version4.add(new DecommissionServer("dc1-r03-s11", "dc1-r03", "dc1", T0 + 10_000, "node-0311"));
-    assertPinned("Inbox-Message-MessageCoder4", MessageCoder.of(), version4);
+    assertDecodes("Inbox-Message-MessageCoder4", MessageCoder.of(), version4);
+    List<MessageOrigin> origins = new ArrayList<>(Collections.nCopies(version4.size(), null));
+    origins.set(0, MessageOrigin.kafka("dctwin.provisioning", 3, 1_234_567));
+    origins.set(1, MessageOrigin.mqtt("dctwin/queries"));
+    origins.set(2, MessageOrigin.file("/data/queries.jsonl", 42));
+    origins.set(6, MessageOrigin.kafka("dctwin.provisioning", 0, 0));
+    assertPinned("Inbox-Message-MessageCoder4", MessageCoder.of(), version4, origins);
+  }
+
+  /**
+   * Two copies of a message (a duplicate, a replay) at one time drain in the order of their
+   * origins, whichever arrived first: which copy a twin rejects does not depend on arrival.
+   */
+  @Test
+  public void equalValuesDrainInTheOrderOfTheirOrigins() throws Exception {
+    MessageOrigin fleet = MessageOrigin.kafka("dctwin.metrics", 1, 77);
+    MessageOrigin replay = MessageOrigin.kafka("dctwin.metrics", 1, 78);
+    for (boolean replayFirst : new boolean[] {false, true}) {
+      Inbox<String> inbox = new Inbox<>();
+      inbox.add(T0, "report", replayFirst ? replay : fleet);
+      inbox.add(T0, "report", replayFirst ? fleet : replay);
+      inbox.add(T0, "report", null);
+      inbox.add(T0, "another report", replay);
+
+      assertThat(
+          roundTrip(inbox).drainEntriesUpTo(T0, ALPHABETICAL),
+          contains(
+              new Inbox.Entry<>("another report", replay),
+              new Inbox.Entry<>("report", null),
+              new Inbox.Entry<>("report", fleet),
+              new Inbox.Entry<>("report", replay)));
+    }
   }
 
   @Test
@@ -183,7 +220,7 @@ public class InboxTest {
           error.getMessage(),
           containsString(
               at == 0
-                  ? "Inbox: unknown format version 3; this build reads version 1"
+                  ? "Inbox: unknown format version 3; this build reads versions 1, 2"
                   : "MessageCoder: unknown format version 5; this build reads versions 1, 2, 3, 4"));
     }
   }
@@ -195,28 +232,53 @@ public class InboxTest {
    */
   private static <T> void assertPinned(String state, Coder<T> valueCoder, List<T> values)
       throws Exception {
-    Comparator<T> tieOrder = Comparator.comparing(Object::toString);
+    assertPinned(
+        state, valueCoder, values, new ArrayList<>(Collections.nCopies(values.size(), null)));
+  }
+
+  /** As above, each value with its origin (null: unknown), at the current version, 2. */
+  private static <T> void assertPinned(
+      String state, Coder<T> valueCoder, List<T> values, List<MessageOrigin> origins)
+      throws Exception {
     Inbox<T> inbox = new Inbox<>();
     for (int i = 0; i < values.size(); i++) {
-      inbox.add(i == 0 ? T0 : T0 + 10_000, values.get(i));
+      inbox.add(i == 0 ? T0 : T0 + 10_000, values.get(i), origins.get(i));
     }
     inbox.wakeUpAt(T0 + 1_000);
     Coder<Inbox<T>> coder = Inbox.coder(valueCoder);
-    GoldenBytes.assertPinned(state, 1, CoderUtils.encodeToByteArray(coder, inbox));
-    assertDecodes(state, valueCoder, values);
+    GoldenBytes.assertPinned(state, 2, CoderUtils.encodeToByteArray(coder, inbox));
+    assertDecodes(state, 2, valueCoder, values, origins);
   }
 
-  /** Checks that the pinned inbox of {@code values}, as {@link #assertPinned} wrote it, decodes. */
-  private static <T> void assertDecodes(String state, Coder<T> valueCoder, List<T> values)
+  /**
+   * Checks that the pinned inbox of {@code values} at {@code version}, as {@link #assertPinned}
+   * wrote it, decodes, each value with its origin.
+   */
+  private static <T> void assertDecodes(
+      String state, int version, Coder<T> valueCoder, List<T> values, List<MessageOrigin> origins)
       throws Exception {
     Comparator<T> tieOrder = Comparator.comparing(Object::toString);
     Coder<Inbox<T>> coder = Inbox.coder(valueCoder);
-    Inbox<T> decoded = CoderUtils.decodeFromByteArray(coder, GoldenBytes.read(state, 1));
+    Inbox<T> decoded = CoderUtils.decodeFromByteArray(coder, GoldenBytes.read(state, version));
     assertThat(decoded.wakeUpAt(), equalTo(T0 + 1_000));
     assertThat(decoded.earliest(), equalTo(OptionalLong.of(T0)));
-    List<T> inOrder = new ArrayList<>(values.subList(0, 1));
-    inOrder.addAll(values.subList(1, values.size()).stream().sorted(tieOrder).toList());
-    assertThat(decoded.drainUpTo(Long.MAX_VALUE, tieOrder), equalTo(inOrder));
+    List<Inbox.Entry<T>> entries = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      entries.add(new Inbox.Entry<>(values.get(i), origins.get(i)));
+    }
+    List<Inbox.Entry<T>> inOrder = new ArrayList<>(entries.subList(0, 1));
+    inOrder.addAll(
+        entries.subList(1, entries.size()).stream()
+            .sorted(Comparator.comparing(Inbox.Entry::value, tieOrder))
+            .toList());
+    assertThat(decoded.drainEntriesUpTo(Long.MAX_VALUE, tieOrder), equalTo(inOrder));
+  }
+
+  /** A version 1 inbox: no origins. */
+  private static <T> void assertDecodes(String state, Coder<T> valueCoder, List<T> values)
+      throws Exception {
+    assertDecodes(
+        state, 1, valueCoder, values, new ArrayList<>(Collections.nCopies(values.size(), null)));
   }
 
   private static Inbox<String> roundTrip(Inbox<String> inbox) throws Exception {

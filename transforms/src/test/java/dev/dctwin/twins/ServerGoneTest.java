@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import dev.dctwin.codec.MessageCoder;
+import dev.dctwin.codec.ReceivedCoder;
 import dev.dctwin.domain.Alert;
 import dev.dctwin.domain.AlertStatus;
 import dev.dctwin.domain.CommissionServer;
@@ -16,6 +17,7 @@ import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Level;
 import dev.dctwin.domain.Message;
+import dev.dctwin.domain.Received;
 import dev.dctwin.domain.SampleMessages;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.models.ReportBuilder;
@@ -156,10 +158,10 @@ public class ServerGoneTest {
   public void theStateOfGoneServersIsCleared() {
     ServerTwinFn fn = new ServerTwinFn(TwinsConfig.defaults());
     fn.setup();
-    KeyedDoFnHarness<String, Message, KV<String, ServerIncidents>> twins =
+    KeyedDoFnHarness<String, Received, KV<String, ServerIncidents>> twins =
         new KeyedDoFnHarness<>(
             fn,
-            KvCoder.of(StringUtf8Coder.of(), MessageCoder.of()),
+            KvCoder.of(StringUtf8Coder.of(), ReceivedCoder.of()),
             ServerTwinFn.TO_RACK,
             List.of(
                 ServerTwinFn.DEAD_LETTERS,
@@ -170,7 +172,8 @@ public class ServerGoneTest {
       String server = String.format("dc1-r%03d-s%02d", i / 40, i % 40);
       twins.process(
           server,
-          new CommissionServer(server, server.substring(0, 7), "dc1", COMMISSIONED),
+          new Received(
+              new CommissionServer(server, server.substring(0, 7), "dc1", COMMISSIONED), null),
           COMMISSIONED);
     }
     twins.advanceWatermark(GONE_AT - 1);

@@ -4,6 +4,7 @@ import dev.dctwin.codec.MessageCoder;
 import dev.dctwin.domain.BmcSensorReading;
 import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.Message;
+import dev.dctwin.domain.MessageOrigin;
 import dev.dctwin.domain.SampleMessages;
 import dev.dctwin.models.HealthThresholds;
 import dev.dctwin.models.ReportBuilder;
@@ -14,7 +15,8 @@ import java.io.IOException;
 
 /**
  * The bytes a {@link ServerTwinFn} keeps for one server after 15 minutes of 10-second reports,
- * encoded with the coders the DoFn's state specs use. Run as a benchmark command:
+ * encoded with the coders the DoFn's state specs use, and what its inbox holds while a report waits
+ * for the watermark. Run as a benchmark command:
  *
  * <pre>
  * mvn -q -pl transforms test-compile exec:java -Dexec.classpathScope=test \
@@ -62,6 +64,19 @@ public final class ServerTwinStateSize {
     return new long[] {server.size(), inbox.size()};
   }
 
+  /**
+   * The inbox while a report waits for the watermark, the timer set: the bytes each input of the
+   * server twin writes to state and reads back, with the origin of its record or without.
+   */
+  static long pendingReportBytes(MessageOrigin origin) throws IOException {
+    Inbox<Message> inbox = new Inbox<>();
+    inbox.wakeUpAt(T0 + 60_000);
+    inbox.add(T0, ReportBuilder.at("dc1-r01-s01", T0).build(), origin);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Inbox.coder(MessageCoder.of()).encode(inbox, bytes);
+    return bytes.size();
+  }
+
   public static void main(String[] args) throws IOException {
     for (boolean learned : new boolean[] {false, true}) {
       for (boolean faulty : new boolean[] {false, true}) {
@@ -77,5 +92,10 @@ public final class ServerTwinStateSize {
             learned ? 4096 + 32768 : 4096);
       }
     }
+    System.out.printf(
+        "server twin inbox holding one report: %d B of unknown origin, %d B with its Kafka origin"
+            + " (dctwin.metrics, partition 3, offset 1234567)%n",
+        pendingReportBytes(null),
+        pendingReportBytes(MessageOrigin.kafka("dctwin.metrics", 3, 1_234_567)));
   }
 }

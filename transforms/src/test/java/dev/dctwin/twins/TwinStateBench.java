@@ -1,6 +1,7 @@
 package dev.dctwin.twins;
 
 import dev.dctwin.codec.MessageCoder;
+import dev.dctwin.codec.ReceivedCoder;
 import dev.dctwin.codec.RecordCoder;
 import dev.dctwin.domain.AgentSamples;
 import dev.dctwin.domain.Alert;
@@ -12,6 +13,7 @@ import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.Message;
 import dev.dctwin.domain.MetricSample;
+import dev.dctwin.domain.Received;
 import dev.dctwin.domain.SampleMessages;
 import dev.dctwin.domain.ServerIncidents;
 import dev.dctwin.models.ReportBuilder;
@@ -235,7 +237,7 @@ public final class TwinStateBench {
   private static final class Chain {
     final TupleTag<Alert> maintenanceOut = new TupleTag<>("alerts");
     final KeyedDoFnHarness<String, Message, KV<String, Message>> assembly;
-    final KeyedDoFnHarness<String, Message, KV<String, ServerIncidents>> servers;
+    final KeyedDoFnHarness<String, Received, KV<String, ServerIncidents>> servers;
     final KeyedDoFnHarness<String, ServerIncidents, Alert> racks;
     final KeyedDoFnHarness<String, Message, Alert> datacenters;
     final KeyedDoFnHarness<String, Message, Alert> maintenance;
@@ -291,7 +293,7 @@ public final class TwinStateBench {
       servers =
           new KeyedDoFnHarness<>(
               serverFn,
-              keyed,
+              KvCoder.of(StringUtf8Coder.of(), ReceivedCoder.of()),
               ServerTwinFn.TO_RACK,
               List.of(
                   ServerTwinFn.DEAD_LETTERS,
@@ -355,7 +357,11 @@ public final class TwinStateBench {
       if (message instanceof AgentSamples samples) {
         process(assembly, samples.host(), message, message.eventTime());
       } else {
-        process(servers, ServerTwin.serverIdOf(message), message, message.eventTime());
+        process(
+            servers,
+            ServerTwin.serverIdOf(message),
+            new Received(message, null),
+            message.eventTime());
       }
     }
 
@@ -368,7 +374,14 @@ public final class TwinStateBench {
     /** Moves the watermark of every stage to {@code to}, passing each stage's outputs on. */
     void advance(long to) {
       assembly.advanceWatermark(to);
-      feed(assembly.take(AssembleReportsFn.REPORTS), servers);
+      for (TimestampedValue<KV<String, Message>> report :
+          assembly.take(AssembleReportsFn.REPORTS)) {
+        process(
+            servers,
+            report.getValue().getKey(),
+            new Received(report.getValue().getValue(), null),
+            report.getTimestamp().getMillis());
+      }
       countDeadLetters(assembly.take(AssembleReportsFn.DEAD_LETTERS));
       servers.advanceWatermark(to);
       feed(servers.take(ServerTwinFn.TO_RACK), racks);

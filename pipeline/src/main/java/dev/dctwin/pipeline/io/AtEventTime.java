@@ -1,7 +1,7 @@
 package dev.dctwin.pipeline.io;
 
-import dev.dctwin.codec.MessageCoder;
-import dev.dctwin.domain.Message;
+import dev.dctwin.codec.ReceivedCoder;
+import dev.dctwin.domain.Received;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -12,7 +12,8 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Re-stamps every message with its payload's event time, whatever the source stamped it with.
+ * Re-stamps every message (with its origin) with its payload's event time, whatever the source
+ * stamped it with.
  *
  * <p>MqttIO stamps each message with the time it was received and keeps a processing-time
  * watermark, and event time is earlier than receive time. Moving an element's timestamp backwards
@@ -22,29 +23,30 @@ import org.joda.time.Instant;
  * order. {@code pipeline/IO.md} explains the consequences and when to prefer Kafka. For Kafka and
  * files the timestamps already are event times and this step changes nothing.
  */
-public final class AtEventTime extends PTransform<PCollection<Message>, PCollection<Message>> {
+public final class AtEventTime extends PTransform<PCollection<Received>, PCollection<Received>> {
   private AtEventTime() {}
 
+  /** Of messages with their origins ({@code ParseBySource.withOrigins()}). */
   public static AtEventTime create() {
     return new AtEventTime();
   }
 
   @Override
-  public PCollection<Message> expand(PCollection<Message> messages) {
-    return messages.apply("StampEventTime", ParDo.of(new StampFn())).setCoder(MessageCoder.of());
+  public PCollection<Received> expand(PCollection<Received> messages) {
+    return messages.apply("StampEventTime", ParDo.of(new StampFn())).setCoder(ReceivedCoder.of());
   }
 
-  static final class StampFn extends DoFn<Message, Message> {
+  static final class StampFn extends DoFn<Received, Received> {
     private final Counter late = Metrics.counter(AtEventTime.class, "restamped_backwards");
 
     @ProcessElement
     public void processElement(
-        @Element Message message, @Timestamp Instant timestamp, OutputReceiver<Message> out) {
-      Instant eventTime = new Instant(message.eventTime());
+        @Element Received received, @Timestamp Instant timestamp, OutputReceiver<Received> out) {
+      Instant eventTime = new Instant(received.message().eventTime());
       if (eventTime.isBefore(timestamp)) {
         late.inc();
       }
-      out.outputWithTimestamp(message, eventTime);
+      out.outputWithTimestamp(received, eventTime);
     }
 
     // Deprecated because moving timestamps backwards makes data late; that is the documented

@@ -27,18 +27,21 @@ public final class ParseBySource extends PTransform<PCollection<RawMessage>, PCo
   private final int maxAgentPayloadBytes;
   private final Duration maxClockSkew;
   private final int maxDeadLetterBytes;
+  private final boolean withOrigins;
 
   private ParseBySource(
       int maxPayloadBytes,
       SourceFormats formats,
       int maxAgentPayloadBytes,
       Duration maxClockSkew,
-      int maxDeadLetterBytes) {
+      int maxDeadLetterBytes,
+      boolean withOrigins) {
     this.maxPayloadBytes = maxPayloadBytes;
     this.formats = formats;
     this.maxAgentPayloadBytes = maxAgentPayloadBytes;
     this.maxClockSkew = maxClockSkew;
     this.maxDeadLetterBytes = maxDeadLetterBytes;
+    this.withOrigins = withOrigins;
   }
 
   /** Wire-format messages of at most this size; agent formats by their defaults. */
@@ -48,25 +51,37 @@ public final class ParseBySource extends PTransform<PCollection<RawMessage>, PCo
         SourceFormats.of(null),
         ParseMessages.DEFAULT_MAX_AGENT_PAYLOAD_BYTES,
         ParseMessages.DEFAULT_MAX_CLOCK_SKEW,
-        DeadLetter.DEFAULT_MAX_KEPT_BYTES);
+        DeadLetter.DEFAULT_MAX_KEPT_BYTES,
+        false);
   }
 
   /** The agent format of each source, and the largest agent payload accepted. */
   public ParseBySource withFormats(SourceFormats sourceFormats, int maxAgentBytes) {
     return new ParseBySource(
-        maxPayloadBytes, sourceFormats, maxAgentBytes, maxClockSkew, maxDeadLetterBytes);
+        maxPayloadBytes,
+        sourceFormats,
+        maxAgentBytes,
+        maxClockSkew,
+        maxDeadLetterBytes,
+        withOrigins);
   }
 
   /** See {@link ParseMessages#withMaxClockSkew}. */
   public ParseBySource withMaxClockSkew(Duration skew) {
     return new ParseBySource(
-        maxPayloadBytes, formats, maxAgentPayloadBytes, skew, maxDeadLetterBytes);
+        maxPayloadBytes, formats, maxAgentPayloadBytes, skew, maxDeadLetterBytes, withOrigins);
   }
 
   /** See {@link ParseMessages#withMaxDeadLetterBytes}. */
   public ParseBySource withMaxDeadLetterBytes(int maxBytes) {
     return new ParseBySource(
-        maxPayloadBytes, formats, maxAgentPayloadBytes, maxClockSkew, maxBytes);
+        maxPayloadBytes, formats, maxAgentPayloadBytes, maxClockSkew, maxBytes, withOrigins);
+  }
+
+  /** See {@link ParseMessages#withOrigins}: {@link ParseMessages#RECEIVED} instead of messages. */
+  public ParseBySource withOrigins() {
+    return new ParseBySource(
+        maxPayloadBytes, formats, maxAgentPayloadBytes, maxClockSkew, maxDeadLetterBytes, true);
   }
 
   /** The message type implied by the topic a raw message came from, if the topic implies one. */
@@ -90,14 +105,14 @@ public final class ParseBySource extends PTransform<PCollection<RawMessage>, PCo
   public PCollectionTuple expand(PCollection<RawMessage> raw) {
     // One ParDo rather than a partition by topic and a flatten: Flink cannot chain an operator
     // with several inputs, and the flatten cost every message a serialization round trip.
-    return raw.apply(
-        "ParseJson",
+    ParseMessages parse =
         ParseMessages.create()
             .withMaxPayloadBytes(maxPayloadBytes)
             .withDefaultTypeBySource(source -> defaultTypeOf(source).orElse(null))
             .withAgentFormats(formats)
             .withMaxAgentPayloadBytes(maxAgentPayloadBytes)
             .withMaxClockSkew(maxClockSkew)
-            .withMaxDeadLetterBytes(maxDeadLetterBytes));
+            .withMaxDeadLetterBytes(maxDeadLetterBytes);
+    return raw.apply("ParseJson", withOrigins ? parse.withOrigins() : parse);
   }
 }

@@ -22,7 +22,8 @@ import java.util.function.Function;
  *       record's origin (topic, partition, offset);
  *   <li>{@link Fate#TWIN_REJECTED}: well-formed, rejected by the twin that owns it (a server that
  *       is not commissioned, a report that is not newer than the last one, an output type sent as
- *       input): a dead letter of the given reason naming the twin;
+ *       input): a dead letter of the given reason naming the twin and carrying the record's origin
+ *       (of an exact copy of a report, the twin may reject the original instead: its origin);
  *   <li>{@link Fate#ACCEPTED}: taken as input without effect on the alerts (a decommission of a
  *       server nobody commissioned, a query).
  * </ul>
