@@ -25,12 +25,16 @@ final class ResidualSubspace {
   long samples;
   private double lastSpe;
 
+  /** The norm of each component's loadings when {@link #residual} ran, unchanged until learn. */
+  private double[] lastNorms = new double[0];
+
   /** A metric taking part in this report: its baseline and its smoothed standardised deviation. */
   record Member(MetricBaseline metric, double deviation) {}
 
   /**
    * The SPE of this report's deviations: the squared length of what the first {@code components}
-   * principal directions do not explain. Remembered for {@link #learn}.
+   * principal directions do not explain. Remembered, with the components' norms, for {@link
+   * #learn}, which must follow with the same members.
    */
   double residual(List<Member> members, int components) {
     int d = members.size();
@@ -38,8 +42,12 @@ final class ResidualSubspace {
     for (int i = 0; i < d; i++) {
       out[i] = members.get(i).deviation();
     }
+    if (lastNorms.length != components) {
+      lastNorms = new double[components];
+    }
     for (int j = 0; j < components; j++) {
-      deflate(members, j, out);
+      lastNorms[j] = norm(members, j);
+      deflate(members, j, out, lastNorms[j]);
     }
     double spe = 0;
     for (int i = 0; i < d; i++) {
@@ -60,10 +68,10 @@ final class ResidualSubspace {
   }
 
   /**
-   * Learns from the report scored last: the calibration takes its SPE with {@code
-   * calibrationWeight} (0 while an incident is open, so that the incident does not become the
-   * yardstick it is measured with); the principal directions move by the exponential-decay {@code
-   * step} (at least {@code 1 / samples}) times {@code weight}.
+   * Learns from the report scored last by {@link #residual}, with the same members: the calibration
+   * takes its SPE with {@code calibrationWeight} (0 while an incident is open, so that the incident
+   * does not become the yardstick it is measured with); the principal directions move by the
+   * exponential-decay {@code step} (at least {@code 1 / samples}) times {@code weight}.
    */
   void learn(
       List<Member> members,
@@ -85,7 +93,9 @@ final class ResidualSubspace {
       r[i] = members.get(i).deviation();
     }
     for (int j = 0; j < components; j++) {
-      double norm = norm(members, j);
+      // Component j's loadings are as residual() found them: only the loop's earlier components
+      // have changed since.
+      double norm = lastNorms[j];
       if (norm <= 0) {
         // A component without a direction yet starts at the first residual it sees.
         for (int i = 0; i < d; i++) {
@@ -101,16 +111,19 @@ final class ResidualSubspace {
         float[] loadings = members.get(i).metric().loadings;
         loadings[j] = (float) ((1 - rate) * loadings[j] + rate * projection * r[i]);
       }
-      if (norm(members, j) <= 0) {
+      double learned = norm(members, j);
+      if (learned <= 0) {
         return;
       }
-      deflate(members, j, r);
+      deflate(members, j, r, learned);
     }
   }
 
-  /** Removes from {@code r} its projection on component {@code j} (nothing if it has none). */
-  private static void deflate(List<Member> members, int j, double[] r) {
-    double norm = norm(members, j);
+  /**
+   * Removes from {@code r} its projection on component {@code j}, whose loadings have the norm
+   * {@code norm} (nothing if it has none).
+   */
+  private static void deflate(List<Member> members, int j, double[] r, double norm) {
     if (norm <= 0) {
       return;
     }

@@ -61,6 +61,16 @@ public final class ServerBaseline {
   private int openRun;
   private int closeRun;
 
+  /**
+   * The metrics the last report observed, in its order: the next report, which usually has the same
+   * names, finds its metrics here by position instead of in the map. Not part of the state; emptied
+   * when a metric is forgotten.
+   */
+  private String[] lastNames = new String[0];
+
+  private MetricBaseline[] lastMetrics = new MetricBaseline[0];
+  private int lastCount;
+
   public ServerBaseline(BaselineConfig config) {
     this.config = config;
   }
@@ -115,34 +125,64 @@ public final class ServerBaseline {
    * is ignored (not {@code accepted}).
    */
   public BaselineVerdict observe(long timeMs, Map<String, Double> metricValues) {
+    SortedMap<String, Double> sorted = inNameOrder(metricValues);
+    String[] names = new String[sorted.size()];
+    double[] values = new double[sorted.size()];
+    int count = 0;
+    for (Map.Entry<String, Double> entry : sorted.entrySet()) {
+      if (entry.getValue() != null) {
+        names[count] = entry.getKey();
+        values[count++] = entry.getValue();
+      }
+    }
+    return observe(timeMs, names, values, count);
+  }
+
+  /**
+   * {@link #observe(long, Map)} with the metrics as the first {@code count} of {@code names}, in
+   * ascending order without duplicates, and their {@code values}.
+   */
+  public BaselineVerdict observe(long timeMs, String[] names, double[] values, int count) {
     if (reports > 0 && timeMs <= lastMs) {
       return BaselineVerdict.ignored(readiness(), open);
     }
     boolean ready = readiness().ready();
     long elapsed = reports == 0 ? 0 : timeMs - lastMs;
 
-    List<Ranked> observed = new ArrayList<>();
+    List<Ranked> observed = new ArrayList<>(count);
     double score = 0;
-    for (Map.Entry<String, Double> entry : inNameOrder(metricValues).entrySet()) {
-      Double value = entry.getValue();
-      if (value == null || !Double.isFinite(value)) {
+    if (lastNames.length < count) {
+      lastNames = Arrays.copyOf(lastNames, count);
+      lastMetrics = Arrays.copyOf(lastMetrics, count);
+    }
+    int seen = 0;
+    for (int k = 0; k < count; k++) {
+      double value = values[k];
+      if (!Double.isFinite(value)) {
         continue;
       }
+      String name = names[k];
+      // The last report's metric at this position, if it has the same name; rewritten in place.
       MetricBaseline metric =
-          metrics.computeIfAbsent(
-              entry.getKey(), k -> new MetricBaseline(config.principalComponents()));
+          seen < lastCount && lastNames[seen].equals(name)
+              ? lastMetrics[seen]
+              : metrics.computeIfAbsent(
+                  name, n -> new MetricBaseline(config.principalComponents()));
+      lastNames[seen] = name;
+      lastMetrics[seen++] = metric;
       double expected = metric.level;
       double scale = metric.scale(config);
       double z = metric.samples == 0 ? 0 : Math.abs(value - expected) / scale;
-      double surprisal = metric.surprisal(z);
+      int zBin = metric.deviations.bin(z);
+      double surprisal = metric.surprisal(z, zBin);
       double excess =
           metric.samples >= config.minReports()
               ? Math.max(0, surprisal - config.metricTailLog10())
               : 0;
       score += excess;
-      observed.add(
-          new Ranked(entry.getKey(), metric, value, expected, scale, z, surprisal, excess));
+      observed.add(new Ranked(name, metric, value, expected, scale, z, zBin, surprisal, excess));
     }
+    lastCount = seen;
 
     // The multivariate view: the metrics with a calibrated history, their smoothed deviations from
     // the long-memory reference, and how rare the part no principal direction explains is.
@@ -196,8 +236,12 @@ public final class ServerBaseline {
     float weight = ready && score > closeThreshold ? (float) config.anomalousLearningWeight() : 1f;
     double rate = decayStep(elapsed, config.locationHalfLifeMs());
     float calibrationDecay = (float) (1 - decayStep(elapsed, config.calibrationHalfLifeMs()));
+    // Whether a metric may be forgotten after this report: none unless one was last seen longer
+    // ago than that (the metrics this report observes are seen now, whatever this says of them).
+    boolean stale = false;
     for (MetricBaseline metric : metrics.values()) {
       metric.deviations.decay(calibrationDecay);
+      stale |= timeMs - metric.lastSeenMs > config.calibrationHalfLifeMs();
     }
     double referenceRate = decayStep(elapsed, config.referenceHalfLifeMs());
     subspace.learn(
@@ -211,7 +255,7 @@ public final class ServerBaseline {
       member.metric().smoothedDeviation = member.deviation();
     }
     for (Ranked r : observed) {
-      r.metric.learn(r.observed, r.z, rate, referenceRate, weight, config);
+      r.metric.learn(r.observed, r.zBin, r.scale, rate, referenceRate, weight, config);
       r.metric.lastSeenMs = timeMs;
     }
     scores.decay((float) (1 - decayStep(elapsed, config.scoreHalfLifeMs())));
@@ -221,7 +265,9 @@ public final class ServerBaseline {
     }
     reports++;
     lastMs = timeMs;
-    forgetAbsentMetrics();
+    if (stale) {
+      forgetAbsentMetrics();
+    }
 
     return new BaselineVerdict(
         true,
@@ -256,6 +302,7 @@ public final class ServerBaseline {
     while (it.hasNext()) {
       if (lastMs - it.next().lastSeenMs > config.calibrationHalfLifeMs()) {
         it.remove();
+        lastCount = 0;
       }
     }
   }
@@ -448,6 +495,7 @@ public final class ServerBaseline {
       double expected,
       double scale,
       double z,
+      int zBin,
       double surprisal,
       double excess) {}
 
