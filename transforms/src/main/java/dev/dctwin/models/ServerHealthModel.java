@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * The health model of one server: from its window, a new report and its last status, which
@@ -110,7 +111,8 @@ public final class ServerHealthModel {
           checks.getOrDefault(type, new CheckHistory(0, 0)).record(verdict.abnormal(), depth);
       Incident current = open.get(type);
       if (current == null && history.abnormalCount(depth) >= openCount(type)) {
-        Incident incident = new Incident(type, type.defaultSeverity(), now, verdict.evidence());
+        Incident incident =
+            new Incident(type, type.defaultSeverity(), now, verdict.evidence().get());
         open.put(type, incident);
         opened.add(new IncidentChange(incident, true, now));
       } else if (current != null && history.clearStreak() >= clearCount(type)) {
@@ -179,11 +181,12 @@ public final class ServerHealthModel {
   }
 
   /** A check's verdict on one report; {@code evidence} says why when abnormal. */
-  private record Verdict(boolean abnormal, String evidence) {
-    static final Verdict CLEAR = new Verdict(false, null);
+  private record Verdict(boolean abnormal, Supplier<String> evidence) {
+    static final Verdict CLEAR = new Verdict(false, () -> null);
 
+    /** Formatted only when an incident opens: most abnormal verdicts find it open already. */
     static Verdict abnormal(String format, Object... args) {
-      return new Verdict(true, String.format(Locale.ROOT, format, args));
+      return new Verdict(true, () -> String.format(Locale.ROOT, format, args));
     }
   }
 
@@ -262,7 +265,9 @@ public final class ServerHealthModel {
         }
       }
       if (evaluated) {
-        verdicts.put(DISK_LATENCY, slow == null ? Verdict.CLEAR : new Verdict(true, slow));
+        String evidence = slow;
+        verdicts.put(
+            DISK_LATENCY, evidence == null ? Verdict.CLEAR : new Verdict(true, () -> evidence));
       }
     }
 

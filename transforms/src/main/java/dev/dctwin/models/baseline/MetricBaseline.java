@@ -60,16 +60,22 @@ final class MetricBaseline {
     return smoothedDeviation + smoothingStep * (deviation - smoothedDeviation);
   }
 
+  /** Whether the deviations have a history to judge a new one by (the surprisal is 0 before). */
+  boolean calibrated() {
+    return !(samples == 0 || deviations.total() <= 0);
+  }
+
   /**
-   * The surprisal {@code -log10(p)} of a deviation of {@code z} scales, whose {@link
-   * DecayingHistogram#bin} among the deviations is {@code zBin}; 0 before any history.
+   * How rare a deviation of {@code z} scales has been, when {@link #calibrated}: the decayed share
+   * of past deviations above it; {@code zBin} is its {@link DecayingHistogram#bin}.
    */
-  double surprisal(double z, int zBin) {
+  double tailProbability(double z, int zBin) {
     double total = deviations.total();
-    if (samples == 0 || total <= 0) {
-      return 0;
-    }
-    double p = (deviations.massAbove(z, zBin) + 0.5) / (total + 1);
+    return (deviations.massAbove(z, zBin) + 0.5) / (total + 1);
+  }
+
+  /** The surprisal {@code -log10(p)} of a {@link #tailProbability}. */
+  static double surprisal(double p) {
     return -Math.log10(Math.min(1, p));
   }
 

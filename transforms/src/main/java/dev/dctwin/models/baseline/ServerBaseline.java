@@ -50,6 +50,15 @@ public final class ServerBaseline {
           .thenComparing(r -> r.name);
 
   private final BaselineConfig config;
+
+  /**
+   * A tail probability at or above this has a surprisal below {@link
+   * BaselineConfig#metricTailLog10()} by a margin (log10 1.001) far beyond the error of a
+   * logarithm: its excess is 0 without computing the surprisal, which only an explanation then
+   * needs.
+   */
+  private final double unsurprisingP;
+
   private final TreeMap<String, MetricBaseline> metrics = new TreeMap<>();
   private final DecayingHistogram scores = new DecayingHistogram(SCORE_EDGES);
   private final ResidualSubspace subspace = new ResidualSubspace();
@@ -73,6 +82,7 @@ public final class ServerBaseline {
 
   public ServerBaseline(BaselineConfig config) {
     this.config = config;
+    this.unsurprisingP = 1.001 * Math.pow(10, -config.metricTailLog10());
   }
 
   public BaselineConfig config() {
@@ -174,13 +184,20 @@ public final class ServerBaseline {
       double scale = metric.scale(config);
       double z = metric.samples == 0 ? 0 : Math.abs(value - expected) / scale;
       int zBin = metric.deviations.bin(z);
-      double surprisal = metric.surprisal(z, zBin);
+      double p = metric.calibrated() ? metric.tailProbability(z, zBin) : Double.NaN;
+      // The logarithm, the costliest step here, only where the excess may be above 0; an
+      // explanation computes the others (see Ranked).
+      boolean deferred = p >= unsurprisingP;
+      double surprisal =
+          !metric.calibrated() ? 0 : deferred ? Double.NaN : MetricBaseline.surprisal(p);
       double excess =
-          metric.samples >= config.minReports()
+          metric.samples >= config.minReports() && !deferred
               ? Math.max(0, surprisal - config.metricTailLog10())
               : 0;
       score += excess;
-      observed.add(new Ranked(name, metric, value, expected, scale, z, zBin, surprisal, excess));
+      observed.add(
+          new Ranked(
+              name, metric, value, expected, scale, z, zBin, deferred, p, surprisal, excess));
     }
     lastCount = seen;
 
@@ -288,7 +305,10 @@ public final class ServerBaseline {
    * the higher surprisal, then the name; at most {@code maxExplained}.
    */
   private List<MetricExplanation> explain(List<Ranked> observed) {
-    List<Ranked> ranked = new ArrayList<>(observed);
+    List<Ranked> ranked = new ArrayList<>(observed.size());
+    for (Ranked r : observed) {
+      ranked.add(r.withSurprisal());
+    }
     ranked.sort(MOST_IMPORTANT_FIRST);
     List<MetricExplanation> out = new ArrayList<>();
     for (Ranked r : ranked.subList(0, Math.min(config.maxExplained(), ranked.size()))) {
@@ -488,6 +508,10 @@ public final class ServerBaseline {
     throw new IllegalArgumentException(WHAT + ": malformed varint");
   }
 
+  /**
+   * A metric of the report as scored. A surprisal that cannot raise the score is {@code deferred}
+   * (NaN) until an explanation asks for it: it is the same expression of the same probability.
+   */
   private record Ranked(
       String name,
       MetricBaseline metric,
@@ -496,8 +520,28 @@ public final class ServerBaseline {
       double scale,
       double z,
       int zBin,
+      boolean deferred,
+      double p,
       double surprisal,
-      double excess) {}
+      double excess) {
+
+    Ranked withSurprisal() {
+      return !deferred
+          ? this
+          : new Ranked(
+              name,
+              metric,
+              observed,
+              expected,
+              scale,
+              z,
+              zBin,
+              false,
+              p,
+              MetricBaseline.surprisal(p),
+              excess);
+    }
+  }
 
   /** Equal when they encode to the same bytes: the encoding is the whole learned state. */
   @Override
