@@ -14,8 +14,53 @@ record RobustStats(double median, double mad, int samples) {
   static RobustStats of(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
-    double median = median(sorted);
-    return new RobustStats(median, median(sortedDeviations(sorted, median)), sorted.length);
+    return ofSorted(sorted, sorted.length);
+  }
+
+  /**
+   * The stats of the first {@code count} values of {@code sorted}, which are in ascending order.
+   */
+  static RobustStats ofSorted(double[] sorted, int count) {
+    double median = median(sorted, count);
+    return new RobustStats(median, medianDeviation(sorted, count, median), count);
+  }
+
+  /** The median of the first {@code count} values of {@code sorted}. */
+  static double median(double[] sorted, int count) {
+    int middle = count / 2;
+    return count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
+
+  /**
+   * The median of the absolute deviations of the first {@code count} values of {@code sorted} from
+   * {@code median}: the merge of {@link #sortedDeviations} up to its middle, which is all a median
+   * reads of it.
+   */
+  private static double medianDeviation(double[] sorted, int count, double median) {
+    if (!Double.isFinite(median)) {
+      return median(sortedDeviations(Arrays.copyOf(sorted, count), median));
+    }
+    int right = 0;
+    while (right < count && sorted[right] < median) {
+      right++;
+    }
+    int left = right - 1;
+    int middle = count / 2;
+    double previous = Double.NaN;
+    double deviation = Double.NaN;
+    for (int k = 0; k <= middle; k++) {
+      previous = deviation;
+      double below = left >= 0 ? median - sorted[left] : Double.POSITIVE_INFINITY;
+      double above = right < count ? sorted[right] - median : Double.POSITIVE_INFINITY;
+      if (left >= 0 && (right >= count || below <= above)) {
+        deviation = below;
+        left--;
+      } else {
+        deviation = above;
+        right++;
+      }
+    }
+    return count % 2 == 1 ? deviation : (previous + deviation) / 2;
   }
 
   /**
@@ -57,7 +102,6 @@ record RobustStats(double median, double mad, int samples) {
   }
 
   private static double median(double[] sorted) {
-    int middle = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    return median(sorted, sorted.length);
   }
 }

@@ -31,7 +31,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * The health model of one server: from its window, a new report and its last status, which
@@ -109,7 +111,8 @@ public final class ServerHealthModel {
           checks.getOrDefault(type, new CheckHistory(0, 0)).record(verdict.abnormal(), depth);
       Incident current = open.get(type);
       if (current == null && history.abnormalCount(depth) >= openCount(type)) {
-        Incident incident = new Incident(type, type.defaultSeverity(), now, verdict.evidence());
+        Incident incident =
+            new Incident(type, type.defaultSeverity(), now, verdict.evidence().get());
         open.put(type, incident);
         opened.add(new IncidentChange(incident, true, now));
       } else if (current != null && history.clearStreak() >= clearCount(type)) {
@@ -178,11 +181,12 @@ public final class ServerHealthModel {
   }
 
   /** A check's verdict on one report; {@code evidence} says why when abnormal. */
-  private record Verdict(boolean abnormal, String evidence) {
-    static final Verdict CLEAR = new Verdict(false, null);
+  private record Verdict(boolean abnormal, Supplier<String> evidence) {
+    static final Verdict CLEAR = new Verdict(false, () -> null);
 
+    /** Formatted only when an incident opens: most abnormal verdicts find it open already. */
     static Verdict abnormal(String format, Object... args) {
-      return new Verdict(true, String.format(Locale.ROOT, format, args));
+      return new Verdict(true, () -> String.format(Locale.ROOT, format, args));
     }
   }
 
@@ -204,6 +208,11 @@ public final class ServerHealthModel {
       return window.baseline(feature, thresholds.window().minBaselineSamples());
     }
 
+    /** The median of {@link #baseline}, for the checks that need no spread. */
+    OptionalDouble median(Feature feature) {
+      return window.median(feature, thresholds.window().minBaselineSamples());
+    }
+
     void outlier(Feature feature) {
       outliers |= feature.bit();
     }
@@ -211,13 +220,13 @@ public final class ServerHealthModel {
     void checkDisk(DiskMetrics disk) {
       HealthThresholds.DiskLimits limits = thresholds.disk();
       double ops = disk.opsRead() + disk.opsWrite();
-      Optional<RobustStats> opsBaseline = baseline(Feature.DISK_OPS);
+      OptionalDouble opsBaseline = median(Feature.DISK_OPS);
       boolean collapseKnown =
           !Double.isNaN(disk.ioTime()) && !Double.isNaN(ops) && opsBaseline.isPresent();
       boolean collapsed =
           collapseKnown
               && disk.ioTime() >= limits.peggedIoTimeMs()
-              && ops <= limits.collapsedOpsFraction() * opsBaseline.get().median();
+              && ops <= limits.collapsedOpsFraction() * opsBaseline.getAsDouble();
       if (collapsed) {
         outlier(Feature.DISK_OPS);
       }
@@ -229,7 +238,7 @@ public final class ServerHealthModel {
             DISK_FAILURE,
             Verdict.abnormal(
                 "disk busy %.0f ms/s at %.1f ops/s, median %.1f ops/s",
-                disk.ioTime(), ops, opsBaseline.get().median()));
+                disk.ioTime(), ops, opsBaseline.getAsDouble()));
       } else if (!Double.isNaN(disk.failedDevices()) || collapseKnown) {
         verdicts.put(DISK_FAILURE, Verdict.CLEAR);
       }
@@ -238,12 +247,12 @@ public final class ServerHealthModel {
       boolean evaluated = false;
       for (Feature feature : List.of(Feature.READ_LATENCY, Feature.WRITE_LATENCY)) {
         double latency = feature == Feature.READ_LATENCY ? disk.timeRead() : disk.timeWrite();
-        Optional<RobustStats> latencyBaseline = baseline(feature);
+        OptionalDouble latencyBaseline = median(feature);
         if (Double.isNaN(latency) || latencyBaseline.isEmpty()) {
           continue;
         }
         evaluated = true;
-        double median = latencyBaseline.get().median();
+        double median = latencyBaseline.getAsDouble();
         if (latency > Math.max(limits.latencyFactor() * median, limits.latencyFloorMs())) {
           outlier(feature);
           slow =
@@ -256,7 +265,9 @@ public final class ServerHealthModel {
         }
       }
       if (evaluated) {
-        verdicts.put(DISK_LATENCY, slow == null ? Verdict.CLEAR : new Verdict(true, slow));
+        String evidence = slow;
+        verdicts.put(
+            DISK_LATENCY, evidence == null ? Verdict.CLEAR : new Verdict(true, () -> evidence));
       }
     }
 
@@ -338,10 +349,10 @@ public final class ServerHealthModel {
     void checkSensors(SensorReadings sensors) {
       HealthThresholds.ThermalLimits thermal = thresholds.thermal();
       double inlet = sensors.temperature();
-      Optional<RobustStats> inletBaseline = baseline(Feature.INLET_TEMPERATURE);
+      OptionalDouble inletBaseline = median(Feature.INLET_TEMPERATURE);
       boolean risen =
           inletBaseline.isPresent()
-              && inlet >= inletBaseline.get().median() + thermal.inletRiseCelsius();
+              && inlet >= inletBaseline.getAsDouble() + thermal.inletRiseCelsius();
       if (Double.isNaN(inlet)) {
         // Not reported: no verdict.
       } else if (risen || inlet >= thermal.inletLimitCelsius()) {
@@ -350,7 +361,7 @@ public final class ServerHealthModel {
             THERMAL,
             risen
                 ? Verdict.abnormal(
-                    "inlet %.1f °C, median %.1f °C", inlet, inletBaseline.get().median())
+                    "inlet %.1f °C, median %.1f °C", inlet, inletBaseline.getAsDouble())
                 : Verdict.abnormal(
                     "inlet %.1f °C, limit %.1f °C", inlet, thermal.inletLimitCelsius()));
       } else {

@@ -417,8 +417,9 @@ public final class ServerTwin {
         apply(evaluation);
         return;
       }
+      ReportMetrics.Sorted metrics = ReportMetrics.sorted(withSensors);
       BaselineVerdict verdict =
-          baseline.observe(report.eventTime(), ReportMetrics.flatten(withSensors));
+          baseline.observe(report.eventTime(), metrics.names(), metrics.values(), metrics.size());
       apply(withBaselineVerdict(evaluation, verdict, report.eventTime()));
     }
 

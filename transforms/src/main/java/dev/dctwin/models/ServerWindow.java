@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
@@ -34,7 +35,19 @@ public final class ServerWindow {
   private static final int DISK_FEATURE_BYTES = 3 * Float.BYTES;
   private static final int SENSOR_FEATURE_BYTES = 2 * Float.BYTES;
 
+  private static final Feature[] FEATURES = Feature.values();
+
   private final ArrayDeque<MetricSummary> summaries = new ArrayDeque<>();
+
+  /**
+   * Per feature, the values that its baseline reads (of the entries that are not its outliers and
+   * not NaN) in ascending order as {@link Arrays#sort(double[])} orders them, kept in step with
+   * {@link #summaries} once built, so that a baseline needs no sort per report. Not part of the
+   * state: null until a baseline is asked for, so a decoded window builds it on first use.
+   */
+  private double[][] sorted;
+
+  private int[] sortedCounts;
 
   /** An empty window: the state of a twin that has not seen a report yet. */
   public ServerWindow() {}
@@ -63,7 +76,7 @@ public final class ServerWindow {
   /** Drops the entries that are {@code lengthMs} or more older than {@code now}. */
   void expire(long now, long lengthMs) {
     while (!summaries.isEmpty() && summaries.getFirst().eventTime() <= now - lengthMs) {
-      summaries.removeFirst();
+      unsort(summaries.removeFirst());
     }
   }
 
@@ -74,8 +87,15 @@ public final class ServerWindow {
           "summary at " + summary.eventTime() + " is not newer than " + newestEventTime());
     }
     summaries.addLast(summary);
+    if (sorted != null) {
+      for (Feature feature : FEATURES) {
+        if (counts(summary, feature)) {
+          insert(feature.ordinal(), feature.valueOf(summary));
+        }
+      }
+    }
     while (summaries.size() > maxEntries) {
-      summaries.removeFirst();
+      unsort(summaries.removeFirst());
     }
   }
 
@@ -84,18 +104,74 @@ public final class ServerWindow {
    * than {@code minSamples} such entries have a value.
    */
   Optional<RobustStats> baseline(Feature feature, int minSamples) {
-    double[] values = new double[summaries.size()];
-    int count = 0;
-    for (MetricSummary summary : summaries) {
-      float value = feature.valueOf(summary);
-      if (!summary.isOutlier(feature) && !Float.isNaN(value)) {
-        values[count++] = value;
+    int f = sort(feature);
+    return sortedCounts[f] < minSamples
+        ? Optional.empty()
+        : Optional.of(RobustStats.ofSorted(sorted[f], sortedCounts[f]));
+  }
+
+  /** The median of {@link #baseline}, without its MAD. */
+  OptionalDouble median(Feature feature, int minSamples) {
+    int f = sort(feature);
+    return sortedCounts[f] < minSamples
+        ? OptionalDouble.empty()
+        : OptionalDouble.of(RobustStats.median(sorted[f], sortedCounts[f]));
+  }
+
+  /** Whether {@code feature}'s baseline reads {@code summary}. */
+  private static boolean counts(MetricSummary summary, Feature feature) {
+    return !summary.isOutlier(feature) && !Float.isNaN(feature.valueOf(summary));
+  }
+
+  /** Builds the sorted values of every feature if they are not built; the feature's index. */
+  private int sort(Feature feature) {
+    if (sorted == null) {
+      sorted = new double[FEATURES.length][];
+      sortedCounts = new int[FEATURES.length];
+      for (Feature each : FEATURES) {
+        double[] values = new double[Math.max(16, summaries.size())];
+        int count = 0;
+        for (MetricSummary summary : summaries) {
+          if (counts(summary, each)) {
+            values[count++] = each.valueOf(summary);
+          }
+        }
+        Arrays.sort(values, 0, count);
+        sorted[each.ordinal()] = values;
+        sortedCounts[each.ordinal()] = count;
       }
     }
-    if (count < minSamples) {
-      return Optional.empty();
+    return feature.ordinal();
+  }
+
+  private void insert(int f, double value) {
+    int count = sortedCounts[f];
+    if (count == sorted[f].length) {
+      sorted[f] = Arrays.copyOf(sorted[f], 2 * count);
     }
-    return Optional.of(RobustStats.of(Arrays.copyOf(values, count)));
+    double[] values = sorted[f];
+    int found = Arrays.binarySearch(values, 0, count, value);
+    int at = found >= 0 ? found : -found - 1;
+    System.arraycopy(values, at, values, at + 1, count - at);
+    values[at] = value;
+    sortedCounts[f] = count + 1;
+  }
+
+  /** Takes a summary that left the window out of the sorted values. */
+  private void unsort(MetricSummary summary) {
+    if (sorted == null) {
+      return;
+    }
+    for (Feature feature : FEATURES) {
+      if (counts(summary, feature)) {
+        int f = feature.ordinal();
+        int count = sortedCounts[f];
+        double[] values = sorted[f];
+        int at = Arrays.binarySearch(values, 0, count, feature.valueOf(summary));
+        System.arraycopy(values, at + 1, values, at, count - at - 1);
+        sortedCounts[f] = count - 1;
+      }
+    }
   }
 
   /** The sum of corrected ECC errors of the entries later than {@code cutoff}. */

@@ -10,7 +10,9 @@ import dev.dctwin.models.MetricSummary.Feature;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.SplittableRandom;
 import org.junit.Test;
 
 public class ServerWindowTest {
@@ -92,6 +94,73 @@ public class ServerWindowTest {
     assertThat(stats.samples(), is(4));
     assertThat(window.baseline(Feature.WRITE_LATENCY, 5), is(Optional.empty()));
     assertThat(window.baseline(Feature.READ_LATENCY, 7).orElseThrow().median(), is((double) 0.8f));
+  }
+
+  /**
+   * The window keeps each feature's values sorted as it changes, instead of sorting per baseline:
+   * over random appends, drops and expiries (duplicates, signed zeros, infinities, NaN, outliers)
+   * every baseline equals, to the bit, the median and MAD of the values sorted afresh.
+   */
+  @Test
+  public void baselinesKeptInStepEqualThoseSortedAfresh() {
+    SplittableRandom random = new SplittableRandom(5);
+    float[] pool = {
+      -0f, 0f, 1f, 1f, 2.5f, 3f, 7f, 1e-30f, 1e30f, Float.NaN, Float.POSITIVE_INFINITY, -4f
+    };
+    ServerWindow window = new ServerWindow();
+    long time = T0;
+    for (int step = 0; step < 20_000; step++) {
+      time += 1 + random.nextInt(20_000);
+      if (random.nextInt(4) == 0) {
+        window.expire(time, 1 + random.nextInt(300_000));
+      }
+      float[] v = new float[6];
+      for (int i = 0; i < v.length; i++) {
+        v[i] =
+            random.nextInt(3) == 0
+                ? pool[random.nextInt(pool.length)]
+                : (float) (100 * random.nextDouble());
+      }
+      window.append(
+          new MetricSummary(time, v[0], v[1], v[2], 0f, v[3], v[4], random.nextInt(32)),
+          1 + random.nextInt(40));
+      if (random.nextInt(100) == 0) {
+        window = ServerWindow.fromBytes(window.toBytes());
+      }
+      if (random.nextInt(3) == 0) {
+        for (Feature feature : Feature.values()) {
+          assertThat(window.baseline(feature, 1), equalTo(sortedAfresh(window, feature)));
+          assertThat(
+              window.median(feature, 1),
+              equalTo(
+                  sortedAfresh(window, feature)
+                      .map(stats -> OptionalDouble.of(stats.median()))
+                      .orElse(OptionalDouble.empty())));
+        }
+      }
+    }
+  }
+
+  /** The baseline as it was computed before the window kept its values sorted. */
+  private static Optional<RobustStats> sortedAfresh(ServerWindow window, Feature feature) {
+    double[] values =
+        window.summaries().stream()
+            .filter(s -> !s.isOutlier(feature) && !Float.isNaN(feature.valueOf(s)))
+            .mapToDouble(feature::valueOf)
+            .toArray();
+    if (values.length == 0) {
+      return Optional.empty();
+    }
+    Arrays.sort(values);
+    double median = middle(values);
+    return Optional.of(
+        new RobustStats(
+            median, middle(RobustStats.sortedDeviations(values, median)), values.length));
+  }
+
+  private static double middle(double[] sorted) {
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 
   @Test

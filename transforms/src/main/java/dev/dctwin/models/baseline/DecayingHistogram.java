@@ -13,6 +13,13 @@ final class DecayingHistogram {
   private final float[] mass;
   private float total;
 
+  /**
+   * A bit per bin that may hold mass; a clear bit's bin holds exactly 0, which adds nothing to a
+   * sum, so {@link #massAbove} skips it (a bin decayed to 0 keeps its bit: adding it changes
+   * nothing either). Bins beyond 64 have no bit and are always read.
+   */
+  private long maybeNonZero;
+
   DecayingHistogram(double[] edges) {
     this.edges = edges;
     this.mass = new float[edges.length];
@@ -42,6 +49,7 @@ final class DecayingHistogram {
 
   void set(int bin, float value) {
     mass[bin] = value;
+    markNonZero(bin);
   }
 
   void setTotal(float value) {
@@ -59,8 +67,20 @@ final class DecayingHistogram {
   }
 
   void add(double value, float weight) {
-    mass[bin(value)] += weight;
+    addAt(bin(value), weight);
+  }
+
+  /** {@link #add} to a bin already looked up with {@link #bin}. */
+  void addAt(int bin, float weight) {
+    mass[bin] += weight;
     total += weight;
+    markNonZero(bin);
+  }
+
+  private void markNonZero(int bin) {
+    if (bin < Long.SIZE) {
+      maybeNonZero |= 1L << bin;
+    }
   }
 
   int bin(double value) {
@@ -74,9 +94,22 @@ final class DecayingHistogram {
    * (uniform within a bin; the open last bin is read as reaching twice its lower edge).
    */
   double massAbove(double value) {
-    int bin = bin(value);
+    return massAbove(value, bin(value));
+  }
+
+  /** {@link #massAbove(double)} with {@code value}'s {@link #bin} already looked up. */
+  double massAbove(double value, int bin) {
+    // The bins in ascending order, as a loop over all of them adds them: a skipped bin holds +0,
+    // and adding +0 never changes a sum that starts at +0 (only -0 + +0 differs, which it never
+    // is).
     double above = 0;
-    for (int i = bin + 1; i < mass.length; i++) {
+    int bits = Math.min(mass.length, Long.SIZE);
+    for (long rest = bin + 1 < bits ? maybeNonZero & (-1L << (bin + 1)) : 0; rest != 0; ) {
+      int i = Long.numberOfTrailingZeros(rest);
+      above += mass[i];
+      rest &= rest - 1;
+    }
+    for (int i = Math.max(bin + 1, bits); i < mass.length; i++) {
       above += mass[i];
     }
     double low = edges[bin];

@@ -60,24 +60,35 @@ final class MetricBaseline {
     return smoothedDeviation + smoothingStep * (deviation - smoothedDeviation);
   }
 
-  /** The surprisal {@code -log10(p)} of a deviation of {@code z} scales; 0 before any history. */
-  double surprisal(double z) {
+  /** Whether the deviations have a history to judge a new one by (the surprisal is 0 before). */
+  boolean calibrated() {
+    return !(samples == 0 || deviations.total() <= 0);
+  }
+
+  /**
+   * How rare a deviation of {@code z} scales has been, when {@link #calibrated}: the decayed share
+   * of past deviations above it; {@code zBin} is its {@link DecayingHistogram#bin}.
+   */
+  double tailProbability(double z, int zBin) {
     double total = deviations.total();
-    if (samples == 0 || total <= 0) {
-      return 0;
-    }
-    double p = (deviations.massAbove(z) + 0.5) / (total + 1);
+    return (deviations.massAbove(z, zBin) + 0.5) / (total + 1);
+  }
+
+  /** The surprisal {@code -log10(p)} of a {@link #tailProbability}. */
+  static double surprisal(double p) {
     return -Math.log10(Math.min(1, p));
   }
 
   /**
-   * Learns from one observation: {@code rate} is the exponential-decay step for the time since the
-   * last report for the level, {@code referenceRate} for the reference, {@code weight} how much
-   * this observation counts (1 normally).
+   * Learns from one observation: {@code z} is its deviation and {@code zBin} that deviation's bin,
+   * {@code scale} is {@link #scale} before it, {@code rate} is the exponential-decay step for the
+   * time since the last report for the level, {@code referenceRate} for the reference, {@code
+   * weight} how much this observation counts (1 normally).
    */
   void learn(
       double value,
-      double z,
+      int zBin,
+      double scale,
       double rate,
       double referenceRate,
       float weight,
@@ -100,9 +111,8 @@ final class MetricBaseline {
     referenceMean += referenceStep * fromReference;
     referenceVariance =
         (1 - referenceStep) * (referenceVariance + referenceStep * fromReference * fromReference);
-    deviations.add(z, weight);
+    deviations.addAt(zBin, weight);
     double step = Math.max(rate, 1.0 / samples) * weight;
-    double scale = scale(config);
     double clip = config.huberClip() * scale;
     double residual = value - level;
     double clipped = Math.max(-clip, Math.min(clip, residual));

@@ -29,17 +29,35 @@ final class ResidualSubspace {
   record Member(MetricBaseline metric, double deviation) {}
 
   /**
+   * Each component's loadings of the members that {@link #residual} saw last, gathered in one array
+   * per component (the same floats, read without going through every member), and their norms;
+   * {@link #learn} continues from them and writes its changes through to the members.
+   */
+  private float[][] columns = new float[0][];
+
+  private double[] norms = new double[0];
+
+  /**
    * The SPE of this report's deviations: the squared length of what the first {@code components}
-   * principal directions do not explain. Remembered for {@link #learn}.
+   * principal directions do not explain. Remembered, with the loadings as they are now, for {@link
+   * #learn}, which must follow with the same members.
    */
   double residual(List<Member> members, int components) {
     int d = members.size();
     double[] out = new double[d];
+    columns = new float[components][d];
+    norms = new double[components];
     for (int i = 0; i < d; i++) {
-      out[i] = members.get(i).deviation();
+      Member member = members.get(i);
+      out[i] = member.deviation();
+      float[] loadings = member.metric().loadings;
+      for (int j = 0; j < components; j++) {
+        columns[j][i] = loadings[j];
+      }
     }
     for (int j = 0; j < components; j++) {
-      deflate(members, j, out);
+      norms[j] = norm(columns[j]);
+      deflate(columns[j], norms[j], out);
     }
     double spe = 0;
     for (int i = 0; i < d; i++) {
@@ -60,10 +78,10 @@ final class ResidualSubspace {
   }
 
   /**
-   * Learns from the report scored last: the calibration takes its SPE with {@code
-   * calibrationWeight} (0 while an incident is open, so that the incident does not become the
-   * yardstick it is measured with); the principal directions move by the exponential-decay {@code
-   * step} (at least {@code 1 / samples}) times {@code weight}.
+   * Learns from the report scored last by {@link #residual}, with the same members: the calibration
+   * takes its SPE with {@code calibrationWeight} (0 while an incident is open, so that the incident
+   * does not become the yardstick it is measured with); the principal directions move by the
+   * exponential-decay {@code step} (at least {@code 1 / samples}) times {@code weight}.
    */
   void learn(
       List<Member> members,
@@ -85,7 +103,10 @@ final class ResidualSubspace {
       r[i] = members.get(i).deviation();
     }
     for (int j = 0; j < components; j++) {
-      double norm = norm(members, j);
+      // Component j's loadings are as residual() found them: only the loop's earlier components
+      // have changed since.
+      float[] column = columns[j];
+      double norm = norms[j];
       if (norm <= 0) {
         // A component without a direction yet starts at the first residual it sees.
         for (int i = 0; i < d; i++) {
@@ -95,38 +116,41 @@ final class ResidualSubspace {
       }
       double projection = 0;
       for (int i = 0; i < d; i++) {
-        projection += r[i] * members.get(i).metric().loadings[j] / norm;
+        projection += r[i] * column[i] / norm;
       }
       for (int i = 0; i < d; i++) {
-        float[] loadings = members.get(i).metric().loadings;
-        loadings[j] = (float) ((1 - rate) * loadings[j] + rate * projection * r[i]);
+        column[i] = (float) ((1 - rate) * column[i] + rate * projection * r[i]);
+        members.get(i).metric().loadings[j] = column[i];
       }
-      if (norm(members, j) <= 0) {
+      double learned = norm(column);
+      if (learned <= 0) {
         return;
       }
-      deflate(members, j, r);
+      deflate(column, learned, r);
     }
   }
 
-  /** Removes from {@code r} its projection on component {@code j} (nothing if it has none). */
-  private static void deflate(List<Member> members, int j, double[] r) {
-    double norm = norm(members, j);
+  /**
+   * Removes from {@code r} its projection on the component whose loadings are {@code column}, of
+   * norm {@code norm} (nothing if it has none).
+   */
+  private static void deflate(float[] column, double norm, double[] r) {
     if (norm <= 0) {
       return;
     }
     double projection = 0;
-    for (int i = 0; i < members.size(); i++) {
-      projection += r[i] * members.get(i).metric().loadings[j] / norm;
+    for (int i = 0; i < r.length; i++) {
+      projection += r[i] * column[i] / norm;
     }
-    for (int i = 0; i < members.size(); i++) {
-      r[i] -= projection * members.get(i).metric().loadings[j] / norm;
+    for (int i = 0; i < r.length; i++) {
+      r[i] -= projection * column[i] / norm;
     }
   }
 
-  private static double norm(List<Member> members, int j) {
+  private static double norm(float[] column) {
     double sum = 0;
-    for (Member m : members) {
-      double v = m.metric().loadings[j];
+    for (float loading : column) {
+      double v = loading;
       sum += v * v;
     }
     return Math.sqrt(sum);

@@ -50,6 +50,15 @@ public final class ServerBaseline {
           .thenComparing(r -> r.name);
 
   private final BaselineConfig config;
+
+  /**
+   * A tail probability at or above this has a surprisal below {@link
+   * BaselineConfig#metricTailLog10()} by a margin (log10 1.001) far beyond the error of a
+   * logarithm: its excess is 0 without computing the surprisal, which only an explanation then
+   * needs.
+   */
+  private final double unsurprisingP;
+
   private final TreeMap<String, MetricBaseline> metrics = new TreeMap<>();
   private final DecayingHistogram scores = new DecayingHistogram(SCORE_EDGES);
   private final ResidualSubspace subspace = new ResidualSubspace();
@@ -61,8 +70,19 @@ public final class ServerBaseline {
   private int openRun;
   private int closeRun;
 
+  /**
+   * The metrics the last report observed, in its order: the next report, which usually has the same
+   * names, finds its metrics here by position instead of in the map. Not part of the state; emptied
+   * when a metric is forgotten.
+   */
+  private String[] lastNames = new String[0];
+
+  private MetricBaseline[] lastMetrics = new MetricBaseline[0];
+  private int lastCount;
+
   public ServerBaseline(BaselineConfig config) {
     this.config = config;
+    this.unsurprisingP = 1.001 * Math.pow(10, -config.metricTailLog10());
   }
 
   public BaselineConfig config() {
@@ -115,34 +135,71 @@ public final class ServerBaseline {
    * is ignored (not {@code accepted}).
    */
   public BaselineVerdict observe(long timeMs, Map<String, Double> metricValues) {
+    SortedMap<String, Double> sorted = inNameOrder(metricValues);
+    String[] names = new String[sorted.size()];
+    double[] values = new double[sorted.size()];
+    int count = 0;
+    for (Map.Entry<String, Double> entry : sorted.entrySet()) {
+      if (entry.getValue() != null) {
+        names[count] = entry.getKey();
+        values[count++] = entry.getValue();
+      }
+    }
+    return observe(timeMs, names, values, count);
+  }
+
+  /**
+   * {@link #observe(long, Map)} with the metrics as the first {@code count} of {@code names}, in
+   * ascending order without duplicates, and their {@code values}.
+   */
+  public BaselineVerdict observe(long timeMs, String[] names, double[] values, int count) {
     if (reports > 0 && timeMs <= lastMs) {
       return BaselineVerdict.ignored(readiness(), open);
     }
     boolean ready = readiness().ready();
     long elapsed = reports == 0 ? 0 : timeMs - lastMs;
 
-    List<Ranked> observed = new ArrayList<>();
+    List<Ranked> observed = new ArrayList<>(count);
     double score = 0;
-    for (Map.Entry<String, Double> entry : inNameOrder(metricValues).entrySet()) {
-      Double value = entry.getValue();
-      if (value == null || !Double.isFinite(value)) {
+    if (lastNames.length < count) {
+      lastNames = Arrays.copyOf(lastNames, count);
+      lastMetrics = Arrays.copyOf(lastMetrics, count);
+    }
+    int seen = 0;
+    for (int k = 0; k < count; k++) {
+      double value = values[k];
+      if (!Double.isFinite(value)) {
         continue;
       }
+      String name = names[k];
+      // The last report's metric at this position, if it has the same name; rewritten in place.
       MetricBaseline metric =
-          metrics.computeIfAbsent(
-              entry.getKey(), k -> new MetricBaseline(config.principalComponents()));
+          seen < lastCount && lastNames[seen].equals(name)
+              ? lastMetrics[seen]
+              : metrics.computeIfAbsent(
+                  name, n -> new MetricBaseline(config.principalComponents()));
+      lastNames[seen] = name;
+      lastMetrics[seen++] = metric;
       double expected = metric.level;
       double scale = metric.scale(config);
       double z = metric.samples == 0 ? 0 : Math.abs(value - expected) / scale;
-      double surprisal = metric.surprisal(z);
+      int zBin = metric.deviations.bin(z);
+      double p = metric.calibrated() ? metric.tailProbability(z, zBin) : Double.NaN;
+      // The logarithm, the costliest step here, only where the excess may be above 0; an
+      // explanation computes the others (see Ranked).
+      boolean deferred = p >= unsurprisingP;
+      double surprisal =
+          !metric.calibrated() ? 0 : deferred ? Double.NaN : MetricBaseline.surprisal(p);
       double excess =
-          metric.samples >= config.minReports()
+          metric.samples >= config.minReports() && !deferred
               ? Math.max(0, surprisal - config.metricTailLog10())
               : 0;
       score += excess;
       observed.add(
-          new Ranked(entry.getKey(), metric, value, expected, scale, z, surprisal, excess));
+          new Ranked(
+              name, metric, value, expected, scale, z, zBin, deferred, p, surprisal, excess));
     }
+    lastCount = seen;
 
     // The multivariate view: the metrics with a calibrated history, their smoothed deviations from
     // the long-memory reference, and how rare the part no principal direction explains is.
@@ -196,8 +253,12 @@ public final class ServerBaseline {
     float weight = ready && score > closeThreshold ? (float) config.anomalousLearningWeight() : 1f;
     double rate = decayStep(elapsed, config.locationHalfLifeMs());
     float calibrationDecay = (float) (1 - decayStep(elapsed, config.calibrationHalfLifeMs()));
+    // Whether a metric may be forgotten after this report: none unless one was last seen longer
+    // ago than that (the metrics this report observes are seen now, whatever this says of them).
+    boolean stale = false;
     for (MetricBaseline metric : metrics.values()) {
       metric.deviations.decay(calibrationDecay);
+      stale |= timeMs - metric.lastSeenMs > config.calibrationHalfLifeMs();
     }
     double referenceRate = decayStep(elapsed, config.referenceHalfLifeMs());
     subspace.learn(
@@ -211,7 +272,7 @@ public final class ServerBaseline {
       member.metric().smoothedDeviation = member.deviation();
     }
     for (Ranked r : observed) {
-      r.metric.learn(r.observed, r.z, rate, referenceRate, weight, config);
+      r.metric.learn(r.observed, r.zBin, r.scale, rate, referenceRate, weight, config);
       r.metric.lastSeenMs = timeMs;
     }
     scores.decay((float) (1 - decayStep(elapsed, config.scoreHalfLifeMs())));
@@ -221,7 +282,9 @@ public final class ServerBaseline {
     }
     reports++;
     lastMs = timeMs;
-    forgetAbsentMetrics();
+    if (stale) {
+      forgetAbsentMetrics();
+    }
 
     return new BaselineVerdict(
         true,
@@ -242,7 +305,10 @@ public final class ServerBaseline {
    * the higher surprisal, then the name; at most {@code maxExplained}.
    */
   private List<MetricExplanation> explain(List<Ranked> observed) {
-    List<Ranked> ranked = new ArrayList<>(observed);
+    List<Ranked> ranked = new ArrayList<>(observed.size());
+    for (Ranked r : observed) {
+      ranked.add(r.withSurprisal());
+    }
     ranked.sort(MOST_IMPORTANT_FIRST);
     List<MetricExplanation> out = new ArrayList<>();
     for (Ranked r : ranked.subList(0, Math.min(config.maxExplained(), ranked.size()))) {
@@ -256,6 +322,7 @@ public final class ServerBaseline {
     while (it.hasNext()) {
       if (lastMs - it.next().lastSeenMs > config.calibrationHalfLifeMs()) {
         it.remove();
+        lastCount = 0;
       }
     }
   }
@@ -441,6 +508,10 @@ public final class ServerBaseline {
     throw new IllegalArgumentException(WHAT + ": malformed varint");
   }
 
+  /**
+   * A metric of the report as scored. A surprisal that cannot raise the score is {@code deferred}
+   * (NaN) until an explanation asks for it: it is the same expression of the same probability.
+   */
   private record Ranked(
       String name,
       MetricBaseline metric,
@@ -448,8 +519,29 @@ public final class ServerBaseline {
       double expected,
       double scale,
       double z,
+      int zBin,
+      boolean deferred,
+      double p,
       double surprisal,
-      double excess) {}
+      double excess) {
+
+    Ranked withSurprisal() {
+      return !deferred
+          ? this
+          : new Ranked(
+              name,
+              metric,
+              observed,
+              expected,
+              scale,
+              z,
+              zBin,
+              false,
+              p,
+              MetricBaseline.surprisal(p),
+              excess);
+    }
+  }
 
   /** Equal when they encode to the same bytes: the encoding is the whole learned state. */
   @Override

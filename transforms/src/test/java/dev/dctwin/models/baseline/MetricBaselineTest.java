@@ -17,8 +17,10 @@ public class MetricBaselineTest {
       1 - Math.pow(2, -60_000.0 / CONFIG.referenceHalfLifeMs());
 
   private static void learn(MetricBaseline metric, double value) {
-    double z = Math.abs(value - metric.level) / metric.scale(CONFIG);
-    metric.learn(value, z, MINUTE_RATE, REFERENCE_MINUTE_RATE, 1f, CONFIG);
+    double scale = metric.scale(CONFIG);
+    double z = Math.abs(value - metric.level) / scale;
+    metric.learn(
+        value, metric.deviations.bin(z), scale, MINUTE_RATE, REFERENCE_MINUTE_RATE, 1f, CONFIG);
   }
 
   @Test
