@@ -5,13 +5,15 @@ import dev.dctwin.domain.CommissionServer;
 import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.models.agents.AssemblerState;
+import java.io.DataInput;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -112,19 +114,29 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
     return format;
   }
 
+  /**
+   * Writes into {@code out} directly when it is a {@link BinaryWriter} (a body inside another of
+   * our encodings), else into one that then goes to {@code out} in one write.
+   */
   @Override
   protected void encodeBody(T value, OutputStream out) throws IOException {
     if (value == null) {
       throw new CoderException("cannot encode a null " + type.getSimpleName());
     }
-    DataOutputStream data = out instanceof DataOutputStream d ? d : new DataOutputStream(out);
-    codec(format().current()).write(value, data);
-    data.flush();
+    BinaryWriter writer = out instanceof BinaryWriter w ? w : new BinaryWriter();
+    codec(format().current()).write(value, writer);
+    if (writer != out) {
+      writer.writeTo(out);
+    }
   }
 
+  /** Reads from {@code in} directly when it is a {@link BinaryReader}, else through a stream. */
   @Override
   protected T decodeBody(int version, InputStream in) throws IOException {
-    DataInputStream data = in instanceof DataInputStream d ? d : new DataInputStream(in);
+    DataInput data =
+        in instanceof BinaryReader r
+            ? r
+            : in instanceof DataInputStream d ? d : new DataInputStream(in);
     Object value = codec(version).read(data);
     if (value == null) {
       throw new CoderException("a null " + type.getSimpleName() + " in the input");
@@ -172,9 +184,9 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
 
   /** Writes and reads one value of a component's type. */
   private interface FieldCodec {
-    void write(Object value, DataOutputStream out) throws IOException;
+    void write(Object value, BinaryWriter out) throws IOException;
 
-    Object read(DataInputStream in) throws IOException;
+    Object read(DataInput in) throws IOException;
   }
 
   private static FieldCodec codecFor(Type type, int version) {
@@ -245,12 +257,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final FieldCodec DOUBLE =
       new FieldCodec() {
         @Override
-        public void write(Object value, DataOutputStream out) throws IOException {
+        public void write(Object value, BinaryWriter out) throws IOException {
           out.writeDouble((Double) value);
         }
 
         @Override
-        public Object read(DataInputStream in) throws IOException {
+        public Object read(DataInput in) throws IOException {
           return in.readDouble();
         }
       };
@@ -258,12 +270,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final FieldCodec LONG =
       new FieldCodec() {
         @Override
-        public void write(Object value, DataOutputStream out) throws IOException {
+        public void write(Object value, BinaryWriter out) throws IOException {
           out.writeLong((Long) value);
         }
 
         @Override
-        public Object read(DataInputStream in) throws IOException {
+        public Object read(DataInput in) throws IOException {
           return in.readLong();
         }
       };
@@ -271,12 +283,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final FieldCodec INT =
       new FieldCodec() {
         @Override
-        public void write(Object value, DataOutputStream out) throws IOException {
+        public void write(Object value, BinaryWriter out) throws IOException {
           out.writeInt((Integer) value);
         }
 
         @Override
-        public Object read(DataInputStream in) throws IOException {
+        public Object read(DataInput in) throws IOException {
           return in.readInt();
         }
       };
@@ -284,12 +296,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final FieldCodec BOOLEAN =
       new FieldCodec() {
         @Override
-        public void write(Object value, DataOutputStream out) throws IOException {
+        public void write(Object value, BinaryWriter out) throws IOException {
           out.writeBoolean((Boolean) value);
         }
 
         @Override
-        public Object read(DataInputStream in) throws IOException {
+        public Object read(DataInput in) throws IOException {
           return in.readBoolean();
         }
       };
@@ -297,14 +309,14 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final FieldCodec BYTES =
       new FieldCodec() {
         @Override
-        public void write(Object value, DataOutputStream out) throws IOException {
+        public void write(Object value, BinaryWriter out) throws IOException {
           byte[] bytes = (byte[]) value;
           out.writeInt(bytes.length);
           out.write(bytes);
         }
 
         @Override
-        public Object read(DataInputStream in) throws IOException {
+        public Object read(DataInput in) throws IOException {
           int length = in.readInt();
           if (length < 0) {
             throw new CoderException("negative array length " + length);
@@ -318,12 +330,19 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final FieldCodec STRING =
       new FieldCodec() {
         @Override
-        public void write(Object value, DataOutputStream out) throws IOException {
+        public void write(Object value, BinaryWriter out) throws IOException {
           BYTES.write(((String) value).getBytes(StandardCharsets.UTF_8), out);
         }
 
         @Override
-        public Object read(DataInputStream in) throws IOException {
+        public Object read(DataInput in) throws IOException {
+          if (in instanceof BinaryReader reader) {
+            int length = in.readInt();
+            if (length < 0) {
+              throw new CoderException("negative array length " + length);
+            }
+            return reader.readUtf8(length);
+          }
           return new String((byte[]) BYTES.read(in), StandardCharsets.UTF_8);
         }
       };
@@ -331,7 +350,7 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static FieldCodec nullable(FieldCodec present) {
     return new FieldCodec() {
       @Override
-      public void write(Object value, DataOutputStream out) throws IOException {
+      public void write(Object value, BinaryWriter out) throws IOException {
         out.writeBoolean(value != null);
         if (value != null) {
           present.write(value, out);
@@ -339,7 +358,7 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
       }
 
       @Override
-      public Object read(DataInputStream in) throws IOException {
+      public Object read(DataInput in) throws IOException {
         return in.readBoolean() ? present.read(in) : null;
       }
     };
@@ -352,12 +371,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
     }
     return new FieldCodec() {
       @Override
-      public void write(Object value, DataOutputStream out) throws IOException {
+      public void write(Object value, BinaryWriter out) throws IOException {
         STRING.write(((Enum<?>) value).name(), out);
       }
 
       @Override
-      public Object read(DataInputStream in) throws IOException {
+      public Object read(DataInput in) throws IOException {
         String name = (String) STRING.read(in);
         Object constant = byName.get(name);
         if (constant == null) {
@@ -368,59 +387,144 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
     };
   }
 
+  /**
+   * A record's components in order, through method handles made once per record type (not {@link
+   * Method#invoke}, whose per-call checks and argument arrays cost more than the writing); a
+   * primitive double, long or int component is read from the record without boxing.
+   */
   private static FieldCodec record(Class<?> recordType, int version) {
     RecordComponent[] components = recordType.getRecordComponents();
-    Method[] accessors = new Method[components.length];
+    ComponentWriter[] writers = new ComponentWriter[components.length];
     FieldCodec[] codecs = new FieldCodec[components.length];
     Class<?>[] parameterTypes = new Class<?>[components.length];
     Map<String, Integer> added = ADDED.getOrDefault(recordType, Map.of());
+    MethodHandles.Lookup lookup = MethodHandles.lookup();
     for (int i = 0; i < components.length; i++) {
-      accessors[i] = components[i].getAccessor();
-      accessors[i].setAccessible(true);
       parameterTypes[i] = components[i].getType();
       codecs[i] =
           added.getOrDefault(components[i].getName(), 1) > version
               ? absent(parameterTypes[i])
               : codecFor(components[i].getGenericType(), version);
+      Method accessor = components[i].getAccessor();
+      accessor.setAccessible(true);
+      try {
+        writers[i] = ComponentWriter.of(lookup.unreflect(accessor), codecs[i]);
+      } catch (IllegalAccessException e) {
+        throw new IllegalArgumentException("cannot read " + components[i].getName(), e);
+      }
     }
-    Constructor<?> canonical;
+    MethodHandle canonical;
     try {
-      canonical = recordType.getDeclaredConstructor(parameterTypes);
-      canonical.setAccessible(true);
-    } catch (NoSuchMethodException e) {
+      Constructor<?> constructor = recordType.getDeclaredConstructor(parameterTypes);
+      constructor.setAccessible(true);
+      canonical =
+          lookup
+              .unreflectConstructor(constructor)
+              .asSpreader(Object[].class, components.length)
+              .asType(MethodType.methodType(Object.class, Object[].class));
+    } catch (NoSuchMethodException | IllegalAccessException e) {
       throw new IllegalArgumentException("no canonical constructor in " + recordType, e);
     }
     return new FieldCodec() {
       @Override
-      public void write(Object value, DataOutputStream out) throws IOException {
-        for (int i = 0; i < accessors.length; i++) {
-          Object component;
-          try {
-            component = accessors[i].invoke(value);
-          } catch (IllegalAccessException | InvocationTargetException e) {
-            throw new CoderException("cannot read " + components[i].getName(), e);
-          }
-          codecs[i].write(component, out);
+      public void write(Object value, BinaryWriter out) throws IOException {
+        for (ComponentWriter writer : writers) {
+          writer.write(value, out);
         }
       }
 
       @Override
-      public Object read(DataInputStream in) throws IOException {
+      public Object read(DataInput in) throws IOException {
         Object[] arguments = new Object[codecs.length];
         for (int i = 0; i < codecs.length; i++) {
           arguments[i] = codecs[i].read(in);
         }
         try {
-          return canonical.newInstance(arguments);
-        } catch (InstantiationException | IllegalAccessException e) {
-          throw new CoderException("cannot create " + recordType.getSimpleName(), e);
-        } catch (InvocationTargetException e) {
+          return (Object) canonical.invokeExact(arguments);
+        } catch (RuntimeException e) {
           throw new CoderException(
-              "invalid " + recordType.getSimpleName() + ": " + e.getCause().getMessage(),
-              e.getCause());
+              "invalid " + recordType.getSimpleName() + ": " + e.getMessage(), e);
+        } catch (Error e) {
+          throw e;
+        } catch (Throwable e) {
+          throw new CoderException("cannot create " + recordType.getSimpleName(), e);
         }
       }
     };
+  }
+
+  /** Writes one component of a record: reads it through its accessor, then writes it. */
+  private abstract static class ComponentWriter {
+    abstract void write(Object record, BinaryWriter out) throws IOException;
+
+    static ComponentWriter of(MethodHandle accessor, FieldCodec codec) {
+      Class<?> type = accessor.type().returnType();
+      MethodHandle generic = accessor.asType(MethodType.methodType(type, Object.class));
+      if (codec == DOUBLE) {
+        return new ComponentWriter() {
+          @Override
+          void write(Object record, BinaryWriter out) {
+            out.writeDouble(invokeDouble(generic, record));
+          }
+        };
+      }
+      if (codec == LONG) {
+        return new ComponentWriter() {
+          @Override
+          void write(Object record, BinaryWriter out) {
+            out.writeLong(invokeLong(generic, record));
+          }
+        };
+      }
+      if (codec == INT) {
+        return new ComponentWriter() {
+          @Override
+          void write(Object record, BinaryWriter out) {
+            out.writeInt(invokeInt(generic, record));
+          }
+        };
+      }
+      MethodHandle boxed = accessor.asType(MethodType.methodType(Object.class, Object.class));
+      return new ComponentWriter() {
+        @Override
+        void write(Object record, BinaryWriter out) throws IOException {
+          codec.write(invokeObject(boxed, record), out);
+        }
+      };
+    }
+  }
+
+  // An accessor of a record only returns its field: anything it throws is a bug, not input.
+  private static double invokeDouble(MethodHandle accessor, Object record) {
+    try {
+      return (double) accessor.invokeExact(record);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long invokeLong(MethodHandle accessor, Object record) {
+    try {
+      return (long) accessor.invokeExact(record);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int invokeInt(MethodHandle accessor, Object record) {
+    try {
+      return (int) accessor.invokeExact(record);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Object invokeObject(MethodHandle accessor, Object record) {
+    try {
+      return (Object) accessor.invokeExact(record);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A component that the version read does not have: written never, read as its default. */
@@ -431,18 +535,18 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
             : null;
     return new FieldCodec() {
       @Override
-      public void write(Object value, DataOutputStream out) {
+      public void write(Object value, BinaryWriter out) {
         throw new IllegalStateException("older versions are read, never written");
       }
 
       @Override
-      public Object read(DataInputStream in) {
+      public Object read(DataInput in) {
         return defaultValue;
       }
     };
   }
 
-  private static void writeAll(Collection<?> elements, FieldCodec element, DataOutputStream out)
+  private static void writeAll(Collection<?> elements, FieldCodec element, BinaryWriter out)
       throws IOException {
     out.writeInt(elements.size());
     for (Object value : elements) {
@@ -450,8 +554,8 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
     }
   }
 
-  private static <C extends Collection<Object>> C readAll(
-      FieldCodec element, DataInputStream in, C into) throws IOException {
+  private static <C extends Collection<Object>> C readAll(FieldCodec element, DataInput in, C into)
+      throws IOException {
     int size = readSize(in);
     for (int i = 0; i < size; i++) {
       into.add(element.read(in));
@@ -459,7 +563,7 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
     return into;
   }
 
-  private static int readSize(DataInputStream in) throws IOException {
+  private static int readSize(DataInput in) throws IOException {
     int size = in.readInt();
     if (size < 0) {
       throw new CoderException("negative collection size " + size);
@@ -470,12 +574,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static FieldCodec list(FieldCodec element) {
     return new FieldCodec() {
       @Override
-      public void write(Object value, DataOutputStream out) throws IOException {
+      public void write(Object value, BinaryWriter out) throws IOException {
         writeAll((List<?>) value, element, out);
       }
 
       @Override
-      public Object read(DataInputStream in) throws IOException {
+      public Object read(DataInput in) throws IOException {
         return Collections.unmodifiableList(readAll(element, in, new ArrayList<>()));
       }
     };
@@ -484,12 +588,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static FieldCodec set(FieldCodec element) {
     return new FieldCodec() {
       @Override
-      public void write(Object value, DataOutputStream out) throws IOException {
+      public void write(Object value, BinaryWriter out) throws IOException {
         writeAll(new TreeSet<>((Set<?>) value), element, out);
       }
 
       @Override
-      public Object read(DataInputStream in) throws IOException {
+      public Object read(DataInput in) throws IOException {
         return Collections.unmodifiableSet(readAll(element, in, new LinkedHashSet<>()));
       }
     };
@@ -498,7 +602,7 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static FieldCodec map(FieldCodec key, FieldCodec value) {
     return new FieldCodec() {
       @Override
-      public void write(Object map, DataOutputStream out) throws IOException {
+      public void write(Object map, BinaryWriter out) throws IOException {
         Map<?, ?> sorted = new TreeMap<>((Map<?, ?>) map);
         out.writeInt(sorted.size());
         for (Map.Entry<?, ?> entry : sorted.entrySet()) {
@@ -508,7 +612,7 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
       }
 
       @Override
-      public Object read(DataInputStream in) throws IOException {
+      public Object read(DataInput in) throws IOException {
         int size = readSize(in);
         Map<Object, Object> values = new LinkedHashMap<>();
         for (int i = 0; i < size; i++) {

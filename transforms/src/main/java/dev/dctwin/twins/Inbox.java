@@ -1,7 +1,10 @@
 package dev.dctwin.twins;
 
+import dev.dctwin.codec.BinaryReader;
+import dev.dctwin.codec.BinaryWriter;
 import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.codec.VersionedCoder;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -84,13 +88,18 @@ final class Inbox<T> {
   }
 
   /**
-   * Version 1: a {@link FormatVersion} byte, the values' version (if their coder has one), the
-   * wake-up (a flag, then the time as a varlong), the number of timestamps, then per timestamp the
-   * time (varlong), the number of values (varint) and the values without versions.
+   * Version 2: a {@link FormatVersion} byte, the values' version (if their coder has one), the
+   * length of the rest (varint) and the rest: twice the number of timestamps plus 1 if the wake-up
+   * is set (varint), the wake-up time if set (zigzag varint), then per timestamp the time (the
+   * first zigzag, each later one as its gap to the one before, varints), the number of values
+   * (varint) and the values without versions. The length lets a reader take the rest in one read
+   * and parse it from the array, and the values' coders write into and read from that array
+   * directly (transforms/PERFORMANCE.md, section 2). Version 1, still read: no length, a flag and
+   * the wake-up time (varlong), the number of timestamps, every time as a varlong.
    */
   private static final class InboxCoder<T> extends CustomCoder<Inbox<T>> {
     private static final long serialVersionUID = 1L;
-    private static final FormatVersion FORMAT = FormatVersion.of("Inbox", 1);
+    private static final FormatVersion FORMAT = FormatVersion.of("Inbox", 2, 1);
 
     private final Coder<T> valueCoder;
 
@@ -102,25 +111,71 @@ final class Inbox<T> {
     public void encode(Inbox<T> inbox, OutputStream out) throws IOException {
       FORMAT.write(out);
       VersionedCoder.writeVersionOf(valueCoder, out);
+      BinaryWriter body = new BinaryWriter();
       boolean scheduled = inbox.wakeUpAt != NO_WAKE_UP;
-      BooleanCoder.of().encode(scheduled, out);
+      body.writeVarLong(((long) inbox.pending.size() << 1) | (scheduled ? 1 : 0));
       if (scheduled) {
-        VarLongCoder.of().encode(inbox.wakeUpAt, out);
+        body.writeZigZagLong(inbox.wakeUpAt);
       }
-      VarIntCoder.of().encode(inbox.pending.size(), out);
+      boolean first = true;
+      long previous = 0;
       for (Map.Entry<Long, List<T>> entry : inbox.pending.entrySet()) {
-        VarLongCoder.of().encode(entry.getKey(), out);
-        VarIntCoder.of().encode(entry.getValue().size(), out);
+        long timestamp = entry.getKey();
+        if (first) {
+          body.writeZigZagLong(timestamp);
+          first = false;
+        } else {
+          body.writeUnsignedVarLong(timestamp - previous);
+        }
+        previous = timestamp;
+        body.writeVarLong(entry.getValue().size());
         for (T value : entry.getValue()) {
-          VersionedCoder.encodeWithoutVersion(valueCoder, value, out);
+          VersionedCoder.encodeWithoutVersion(valueCoder, value, body);
         }
       }
+      VarIntCoder.of().encode(body.size(), out);
+      body.writeTo(out);
     }
 
     @Override
     public Inbox<T> decode(InputStream in) throws IOException {
-      VersionedCoder.readVersion(FORMAT, in);
+      int version = VersionedCoder.readVersion(FORMAT, in);
       int valuesVersion = VersionedCoder.readVersionOf(valueCoder, in);
+      return version == 1 ? decodeVersion1(valuesVersion, in) : decodeVersion2(valuesVersion, in);
+    }
+
+    private Inbox<T> decodeVersion2(int valuesVersion, InputStream in) throws IOException {
+      int length = VarIntCoder.of().decode(in);
+      if (length < 0) {
+        throw new CoderException("Inbox: negative length " + length);
+      }
+      byte[] bytes = new byte[length];
+      new DataInputStream(in).readFully(bytes);
+      BinaryReader body = new BinaryReader(bytes);
+      long header = body.readVarLong();
+      long times = header >>> 1;
+      long wakeUpAt = (header & 1) != 0 ? body.readZigZagLong() : NO_WAKE_UP;
+      TreeMap<Long, List<T>> pending = new TreeMap<>();
+      long timestamp = 0;
+      for (long i = 0; i < times; i++) {
+        timestamp = i == 0 ? body.readZigZagLong() : timestamp + body.readVarLong();
+        long count = body.readVarLong();
+        if (count < 0 || count > Integer.MAX_VALUE) {
+          throw new CoderException("Inbox: corrupt value count " + count);
+        }
+        List<T> values = new ArrayList<>((int) Math.min(count, 1024));
+        for (long j = 0; j < count; j++) {
+          values.add(VersionedCoder.decodeWithoutVersion(valueCoder, valuesVersion, body));
+        }
+        pending.put(timestamp, values);
+      }
+      if (body.remaining() > 0) {
+        throw new CoderException("Inbox: " + body.remaining() + " trailing bytes");
+      }
+      return new Inbox<>(pending, wakeUpAt);
+    }
+
+    private Inbox<T> decodeVersion1(int valuesVersion, InputStream in) throws IOException {
       long wakeUpAt = BooleanCoder.of().decode(in) ? VarLongCoder.of().decode(in) : NO_WAKE_UP;
       int times = VarIntCoder.of().decode(in);
       TreeMap<Long, List<T>> pending = new TreeMap<>();

@@ -89,7 +89,23 @@ public class InboxTest {
     assertThat(roundTrip(new Inbox<String>()).wakeUpAt(), equalTo(Inbox.NO_WAKE_UP));
   }
 
-  /** The rack twin's inbox: server incidents. */
+  @Test
+  public void coderKeepsTheExtremesOfTime() throws Exception {
+    Inbox<String> inbox = new Inbox<>();
+    inbox.add(Long.MAX_VALUE, "last");
+    inbox.add(Long.MIN_VALUE, "first");
+    inbox.add(0, "zero");
+    inbox.wakeUpAt(Long.MAX_VALUE);
+
+    Inbox<String> decoded = roundTrip(inbox);
+
+    assertThat(decoded.wakeUpAt(), equalTo(Long.MAX_VALUE));
+    assertThat(decoded.earliest(), equalTo(OptionalLong.of(Long.MIN_VALUE)));
+    assertThat(decoded.drainUpTo(0, ALPHABETICAL), contains("first", "zero"));
+    assertThat(decoded.drainUpTo(Long.MAX_VALUE, ALPHABETICAL), contains("last"));
+  }
+
+  /** The rack twin's inbox: server incidents; version 1 of the inbox still decodes. */
   @Test
   public void anInboxOfServerIncidentsIsPinned() throws Exception {
     ServerIncidents silent =
@@ -103,20 +119,21 @@ public class InboxTest {
             T0 + 60_000,
             false);
     ServerIncidents left = new ServerIncidents("dc1-r03-s12", "dc1-r03", "dc1", Map.of(), T0, true);
-    assertPinned(
-        "Inbox-ServerIncidents",
-        RecordCoder.of(ServerIncidents.class),
+    List<ServerIncidents> values =
         List.of(
             left,
             silent,
-            new ServerIncidents("dc1-r03-s01", "dc1-r03", "dc1", Map.of(), T0, false)));
+            new ServerIncidents("dc1-r03-s01", "dc1-r03", "dc1", Map.of(), T0, false));
+    assertPinned("Inbox-ServerIncidents", RecordCoder.of(ServerIncidents.class), values);
+    assertDecodes("Inbox-ServerIncidents", 1, RecordCoder.of(ServerIncidents.class), values);
   }
 
   /**
    * The server and datacenter twins' and the maintenance calendar's inbox: messages. The inbox is
-   * at version 1 around messages of {@code MessageCoder} version 4 ({@code
-   * Inbox-Message-MessageCoder4}); the inboxes of version 1, 2 and 3 messages ({@code
-   * Inbox-Message}, {@code Inbox-Message-MessageCoder2}, {@code Inbox-Message-MessageCoder3}) still
+   * at version 2 around messages of {@code MessageCoder} version 4 ({@code
+   * Inbox-Message-MessageCoder4.v2}); the inboxes of version 1 around messages of version 1, 2, 3
+   * and 4 ({@code Inbox-Message}, {@code Inbox-Message-MessageCoder2}, {@code
+   * Inbox-Message-MessageCoder3}, {@code Inbox-Message-MessageCoder4}, each {@code .v1}) still
    * decode.
    */
   @Test
@@ -126,7 +143,7 @@ public class InboxTest {
             new CommissionServer("dc1-r03-s11", "dc1-r03", "dc1", T0),
             new GetUnhealthyRacks("q-43", "dc1", T0 + 10_000),
             new GetUnhealthyRacks("q-42", "dc1", T0 + 10_000));
-    assertDecodes("Inbox-Message", MessageCoder.of(), messages);
+    assertDecodes("Inbox-Message", 1, MessageCoder.of(), messages);
     List<Message> version2 = new ArrayList<>(messages);
     version2.add(
         new MaintenanceWindow(
@@ -148,7 +165,7 @@ public class InboxTest {
             null,
             java.util.List.of(),
             true));
-    assertDecodes("Inbox-Message-MessageCoder2", MessageCoder.of(), version2);
+    assertDecodes("Inbox-Message-MessageCoder2", 1, MessageCoder.of(), version2);
     List<Message> version3 = new ArrayList<>(version2);
     version3.set(0, new CommissionServer("dc1-r03-s11", "dc1-r03", "dc1", T0, "node-0311"));
     version3.add(
@@ -162,10 +179,11 @@ public class InboxTest {
                     4711,
                     T0 + 9_000,
                     MetricSample.Kind.COUNTER))));
-    assertDecodes("Inbox-Message-MessageCoder3", MessageCoder.of(), version3);
+    assertDecodes("Inbox-Message-MessageCoder3", 1, MessageCoder.of(), version3);
     List<Message> version4 = new ArrayList<>(version3);
     version4.add(new DecommissionServer("dc1-r03-s11", "dc1-r03", "dc1", T0 + 10_000, "node-0311"));
     assertPinned("Inbox-Message-MessageCoder4", MessageCoder.of(), version4);
+    assertDecodes("Inbox-Message-MessageCoder4", 1, MessageCoder.of(), version4);
   }
 
   @Test
@@ -183,15 +201,15 @@ public class InboxTest {
           error.getMessage(),
           containsString(
               at == 0
-                  ? "Inbox: unknown format version 3; this build reads version 1"
+                  ? "Inbox: unknown format version 3; this build reads versions 1, 2"
                   : "MessageCoder: unknown format version 5; this build reads versions 1, 2, 3, 4"));
     }
   }
 
   /**
-   * Pins the encoding of an inbox of {@code values} (the first at {@code T0}, the others together
-   * 10 s later, in {@code toString} order) with its timer set, and checks that the pinned bytes
-   * decode to the same inbox.
+   * Pins the encoding (version 2) of an inbox of {@code values} (the first at {@code T0}, the
+   * others together 10 s later, in {@code toString} order) with its timer set, and checks that the
+   * pinned bytes decode to the same inbox.
    */
   private static <T> void assertPinned(String state, Coder<T> valueCoder, List<T> values)
       throws Exception {
@@ -202,16 +220,19 @@ public class InboxTest {
     }
     inbox.wakeUpAt(T0 + 1_000);
     Coder<Inbox<T>> coder = Inbox.coder(valueCoder);
-    GoldenBytes.assertPinned(state, 1, CoderUtils.encodeToByteArray(coder, inbox));
-    assertDecodes(state, valueCoder, values);
+    GoldenBytes.assertPinned(state, 2, CoderUtils.encodeToByteArray(coder, inbox));
+    assertDecodes(state, 2, valueCoder, values);
   }
 
-  /** Checks that the pinned inbox of {@code values}, as {@link #assertPinned} wrote it, decodes. */
-  private static <T> void assertDecodes(String state, Coder<T> valueCoder, List<T> values)
-      throws Exception {
+  /**
+   * Checks that the pinned inbox of {@code values} at {@code version}, as {@link #assertPinned}
+   * wrote it, decodes.
+   */
+  private static <T> void assertDecodes(
+      String state, int version, Coder<T> valueCoder, List<T> values) throws Exception {
     Comparator<T> tieOrder = Comparator.comparing(Object::toString);
     Coder<Inbox<T>> coder = Inbox.coder(valueCoder);
-    Inbox<T> decoded = CoderUtils.decodeFromByteArray(coder, GoldenBytes.read(state, 1));
+    Inbox<T> decoded = CoderUtils.decodeFromByteArray(coder, GoldenBytes.read(state, version));
     assertThat(decoded.wakeUpAt(), equalTo(T0 + 1_000));
     assertThat(decoded.earliest(), equalTo(OptionalLong.of(T0)));
     List<T> inOrder = new ArrayList<>(values.subList(0, 1));
