@@ -390,7 +390,8 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   /**
    * A record's components in order, through method handles made once per record type (not {@link
    * Method#invoke}, whose per-call checks and argument arrays cost more than the writing); a
-   * primitive double, long or int component is read from the record without boxing.
+   * primitive double, long or int component is read from the record without boxing, and a record of
+   * doubles only (the metric groups of a report) is created from a {@code double[]}.
    */
   private static FieldCodec record(Class<?> recordType, int version) {
     RecordComponent[] components = recordType.getRecordComponents();
@@ -413,18 +414,26 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
         throw new IllegalArgumentException("cannot read " + components[i].getName(), e);
       }
     }
-    MethodHandle canonical;
+    MethodHandle constructor;
     try {
-      Constructor<?> constructor = recordType.getDeclaredConstructor(parameterTypes);
-      constructor.setAccessible(true);
-      canonical =
-          lookup
-              .unreflectConstructor(constructor)
-              .asSpreader(Object[].class, components.length)
-              .asType(MethodType.methodType(Object.class, Object[].class));
+      Constructor<?> canonicalConstructor = recordType.getDeclaredConstructor(parameterTypes);
+      canonicalConstructor.setAccessible(true);
+      constructor = lookup.unreflectConstructor(canonicalConstructor);
     } catch (NoSuchMethodException | IllegalAccessException e) {
       throw new IllegalArgumentException("no canonical constructor in " + recordType, e);
     }
+    if (components.length > 0 && Arrays.stream(codecs).allMatch(codec -> codec == DOUBLE)) {
+      return doublesRecord(
+          recordType,
+          writers,
+          constructor
+              .asSpreader(double[].class, components.length)
+              .asType(MethodType.methodType(Object.class, double[].class)));
+    }
+    MethodHandle canonical =
+        constructor
+            .asSpreader(Object[].class, components.length)
+            .asType(MethodType.methodType(Object.class, Object[].class));
     return new FieldCodec() {
       @Override
       public void write(Object value, BinaryWriter out) throws IOException {
@@ -441,16 +450,50 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
         }
         try {
           return (Object) canonical.invokeExact(arguments);
-        } catch (RuntimeException e) {
-          throw new CoderException(
-              "invalid " + recordType.getSimpleName() + ": " + e.getMessage(), e);
-        } catch (Error e) {
-          throw e;
         } catch (Throwable e) {
-          throw new CoderException("cannot create " + recordType.getSimpleName(), e);
+          throw cannotCreate(recordType, e);
         }
       }
     };
+  }
+
+  /** A record of doubles only: read into a {@code double[]}, created without boxing. */
+  private static FieldCodec doublesRecord(
+      Class<?> recordType, ComponentWriter[] writers, MethodHandle canonical) {
+    return new FieldCodec() {
+      @Override
+      public void write(Object value, BinaryWriter out) throws IOException {
+        for (ComponentWriter writer : writers) {
+          writer.write(value, out);
+        }
+      }
+
+      @Override
+      public Object read(DataInput in) throws IOException {
+        double[] arguments = new double[writers.length];
+        for (int i = 0; i < arguments.length; i++) {
+          arguments[i] = in.readDouble();
+        }
+        try {
+          return (Object) canonical.invokeExact(arguments);
+        } catch (Throwable e) {
+          throw cannotCreate(recordType, e);
+        }
+      }
+    };
+  }
+
+  /**
+   * What the canonical constructor threw: a rejected value is invalid input, an error stays one.
+   */
+  private static CoderException cannotCreate(Class<?> recordType, Throwable thrown) {
+    if (thrown instanceof Error error) {
+      throw error;
+    }
+    return thrown instanceof RuntimeException
+        ? new CoderException(
+            "invalid " + recordType.getSimpleName() + ": " + thrown.getMessage(), thrown)
+        : new CoderException("cannot create " + recordType.getSimpleName(), thrown);
   }
 
   /** Writes one component of a record: reads it through its accessor, then writes it. */
