@@ -60,12 +60,7 @@ public record ServerTwinState(
   }
 
   public byte[] toBytes() {
-    byte[] statusBytes = status.toBytes();
-    byte[] windowBytes = window.toBytes();
-    byte[] baselineBytes = baseline == null ? new byte[0] : baseline.toBytes();
-    StateWriter out =
-        new StateWriter(
-            FORMAT, 128 + statusBytes.length + windowBytes.length + baselineBytes.length);
+    StateWriter out = new StateWriter(FORMAT);
     out.writeBoolean(identity != null);
     if (identity != null) {
       out.writeString(identity.serverId());
@@ -82,9 +77,9 @@ public record ServerTwinState(
       out.writeDouble(readings.airflow());
       out.writeDouble(readings.inputPower());
     }
-    out.writeBytes(statusBytes);
-    out.writeBytes(windowBytes);
-    out.writeBytes(baselineBytes);
+    out.writeBytes(status.toBytes());
+    out.writeBytes(window.toBytes());
+    out.writeBytes(baseline == null ? new byte[0] : baseline.toBytes());
     return out.toByteArray();
   }
 
