@@ -60,7 +60,12 @@ public record ServerTwinState(
   }
 
   public byte[] toBytes() {
-    StateWriter out = new StateWriter(FORMAT);
+    byte[] statusBytes = status.toBytes();
+    byte[] windowBytes = window.toBytes();
+    byte[] baselineBytes = baseline == null ? new byte[0] : baseline.toBytes();
+    StateWriter out =
+        new StateWriter(
+            FORMAT, 128 + statusBytes.length + windowBytes.length + baselineBytes.length);
     out.writeBoolean(identity != null);
     if (identity != null) {
       out.writeString(identity.serverId());
@@ -77,9 +82,9 @@ public record ServerTwinState(
       out.writeDouble(readings.airflow());
       out.writeDouble(readings.inputPower());
     }
-    out.writeBytes(status.toBytes());
-    out.writeBytes(window.toBytes());
-    out.writeBytes(baseline == null ? new byte[0] : baseline.toBytes());
+    out.writeBytes(statusBytes);
+    out.writeBytes(windowBytes);
+    out.writeBytes(baselineBytes);
     return out.toByteArray();
   }
 

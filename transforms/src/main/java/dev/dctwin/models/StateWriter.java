@@ -11,9 +11,15 @@ import dev.dctwin.domain.MetricEvidence;
  * that reordering a domain enum cannot silently reinterpret stored state.
  */
 final class StateWriter {
-  private final BinaryWriter out = new BinaryWriter();
+  private final BinaryWriter out;
 
   StateWriter(FormatVersion format) {
+    this(format, 256);
+  }
+
+  /** A writer with room for {@code expectedSize} bytes, so that it need not grow on the way. */
+  StateWriter(FormatVersion format, int expectedSize) {
+    out = new BinaryWriter(expectedSize);
     writeByte(format.current());
   }
 
