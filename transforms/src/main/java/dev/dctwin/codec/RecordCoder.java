@@ -6,13 +6,15 @@ import dev.dctwin.domain.DeadLetter;
 import dev.dctwin.domain.DecommissionServer;
 import dev.dctwin.domain.Received;
 import dev.dctwin.models.agents.AssemblerState;
+import java.io.DataInput;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -113,19 +115,29 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
     return format;
   }
 
+  /**
+   * Writes into {@code out} directly when it is a {@link BinaryWriter} (a body inside another of
+   * our encodings), else into one that then goes to {@code out} in one write.
+   */
   @Override
   protected void encodeBody(T value, OutputStream out) throws IOException {
     if (value == null) {
       throw new CoderException("cannot encode a null " + type.getSimpleName());
     }
-    DataOutputStream data = out instanceof DataOutputStream d ? d : new DataOutputStream(out);
-    codec(format().current()).write(value, data);
-    data.flush();
+    BinaryWriter writer = out instanceof BinaryWriter w ? w : new BinaryWriter();
+    codec(format().current()).write(value, writer);
+    if (writer != out) {
+      writer.writeTo(out);
+    }
   }
 
+  /** Reads from {@code in} directly when it is a {@link BinaryReader}, else through a stream. */
   @Override
   protected T decodeBody(int version, InputStream in) throws IOException {
-    DataInputStream data = in instanceof DataInputStream d ? d : new DataInputStream(in);
+    DataInput data =
+        in instanceof BinaryReader r
+            ? r
+            : in instanceof DataInputStream d ? d : new DataInputStream(in);
     Object value = codec(version).read(data);
     if (value == null) {
       throw new CoderException("a null " + type.getSimpleName() + " in the input");
@@ -173,9 +185,9 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
 
   /** Writes and reads one value of a component's type. */
   private interface FieldCodec {
-    void write(Object value, DataOutputStream out) throws IOException;
+    void write(Object value, BinaryWriter out) throws IOException;
 
-    Object read(DataInputStream in) throws IOException;
+    Object read(DataInput in) throws IOException;
   }
 
   private static FieldCodec codecFor(Type type, int version) {
@@ -246,12 +258,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final FieldCodec DOUBLE =
       new FieldCodec() {
         @Override
-        public void write(Object value, DataOutputStream out) throws IOException {
+        public void write(Object value, BinaryWriter out) throws IOException {
           out.writeDouble((Double) value);
         }
 
         @Override
-        public Object read(DataInputStream in) throws IOException {
+        public Object read(DataInput in) throws IOException {
           return in.readDouble();
         }
       };
@@ -259,12 +271,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final FieldCodec LONG =
       new FieldCodec() {
         @Override
-        public void write(Object value, DataOutputStream out) throws IOException {
+        public void write(Object value, BinaryWriter out) throws IOException {
           out.writeLong((Long) value);
         }
 
         @Override
-        public Object read(DataInputStream in) throws IOException {
+        public Object read(DataInput in) throws IOException {
           return in.readLong();
         }
       };
@@ -272,12 +284,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final FieldCodec INT =
       new FieldCodec() {
         @Override
-        public void write(Object value, DataOutputStream out) throws IOException {
+        public void write(Object value, BinaryWriter out) throws IOException {
           out.writeInt((Integer) value);
         }
 
         @Override
-        public Object read(DataInputStream in) throws IOException {
+        public Object read(DataInput in) throws IOException {
           return in.readInt();
         }
       };
@@ -285,12 +297,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final FieldCodec BOOLEAN =
       new FieldCodec() {
         @Override
-        public void write(Object value, DataOutputStream out) throws IOException {
+        public void write(Object value, BinaryWriter out) throws IOException {
           out.writeBoolean((Boolean) value);
         }
 
         @Override
-        public Object read(DataInputStream in) throws IOException {
+        public Object read(DataInput in) throws IOException {
           return in.readBoolean();
         }
       };
@@ -298,14 +310,14 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final FieldCodec BYTES =
       new FieldCodec() {
         @Override
-        public void write(Object value, DataOutputStream out) throws IOException {
+        public void write(Object value, BinaryWriter out) throws IOException {
           byte[] bytes = (byte[]) value;
           out.writeInt(bytes.length);
           out.write(bytes);
         }
 
         @Override
-        public Object read(DataInputStream in) throws IOException {
+        public Object read(DataInput in) throws IOException {
           int length = in.readInt();
           if (length < 0) {
             throw new CoderException("negative array length " + length);
@@ -319,12 +331,19 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static final FieldCodec STRING =
       new FieldCodec() {
         @Override
-        public void write(Object value, DataOutputStream out) throws IOException {
+        public void write(Object value, BinaryWriter out) throws IOException {
           BYTES.write(((String) value).getBytes(StandardCharsets.UTF_8), out);
         }
 
         @Override
-        public Object read(DataInputStream in) throws IOException {
+        public Object read(DataInput in) throws IOException {
+          if (in instanceof BinaryReader reader) {
+            int length = in.readInt();
+            if (length < 0) {
+              throw new CoderException("negative array length " + length);
+            }
+            return reader.readUtf8(length);
+          }
           return new String((byte[]) BYTES.read(in), StandardCharsets.UTF_8);
         }
       };
@@ -332,7 +351,7 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static FieldCodec nullable(FieldCodec present) {
     return new FieldCodec() {
       @Override
-      public void write(Object value, DataOutputStream out) throws IOException {
+      public void write(Object value, BinaryWriter out) throws IOException {
         out.writeBoolean(value != null);
         if (value != null) {
           present.write(value, out);
@@ -340,7 +359,7 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
       }
 
       @Override
-      public Object read(DataInputStream in) throws IOException {
+      public Object read(DataInput in) throws IOException {
         return in.readBoolean() ? present.read(in) : null;
       }
     };
@@ -353,12 +372,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
     }
     return new FieldCodec() {
       @Override
-      public void write(Object value, DataOutputStream out) throws IOException {
+      public void write(Object value, BinaryWriter out) throws IOException {
         STRING.write(((Enum<?>) value).name(), out);
       }
 
       @Override
-      public Object read(DataInputStream in) throws IOException {
+      public Object read(DataInput in) throws IOException {
         String name = (String) STRING.read(in);
         Object constant = byName.get(name);
         if (constant == null) {
@@ -369,59 +388,187 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
     };
   }
 
+  /**
+   * A record's components in order, through method handles made once per record type (not {@link
+   * Method#invoke}, whose per-call checks and argument arrays cost more than the writing); a
+   * primitive double, long or int component is read from the record without boxing, and a record of
+   * doubles only (the metric groups of a report) is created from a {@code double[]}.
+   */
   private static FieldCodec record(Class<?> recordType, int version) {
     RecordComponent[] components = recordType.getRecordComponents();
-    Method[] accessors = new Method[components.length];
+    ComponentWriter[] writers = new ComponentWriter[components.length];
     FieldCodec[] codecs = new FieldCodec[components.length];
     Class<?>[] parameterTypes = new Class<?>[components.length];
     Map<String, Integer> added = ADDED.getOrDefault(recordType, Map.of());
+    MethodHandles.Lookup lookup = MethodHandles.lookup();
     for (int i = 0; i < components.length; i++) {
-      accessors[i] = components[i].getAccessor();
-      accessors[i].setAccessible(true);
       parameterTypes[i] = components[i].getType();
       codecs[i] =
           added.getOrDefault(components[i].getName(), 1) > version
               ? absent(parameterTypes[i])
               : codecFor(components[i].getGenericType(), version);
+      Method accessor = components[i].getAccessor();
+      accessor.setAccessible(true);
+      try {
+        writers[i] = ComponentWriter.of(lookup.unreflect(accessor), codecs[i]);
+      } catch (IllegalAccessException e) {
+        throw new IllegalArgumentException("cannot read " + components[i].getName(), e);
+      }
     }
-    Constructor<?> canonical;
+    MethodHandle constructor;
     try {
-      canonical = recordType.getDeclaredConstructor(parameterTypes);
-      canonical.setAccessible(true);
-    } catch (NoSuchMethodException e) {
+      Constructor<?> canonicalConstructor = recordType.getDeclaredConstructor(parameterTypes);
+      canonicalConstructor.setAccessible(true);
+      constructor = lookup.unreflectConstructor(canonicalConstructor);
+    } catch (NoSuchMethodException | IllegalAccessException e) {
       throw new IllegalArgumentException("no canonical constructor in " + recordType, e);
     }
+    if (components.length > 0 && Arrays.stream(codecs).allMatch(codec -> codec == DOUBLE)) {
+      return doublesRecord(
+          recordType,
+          writers,
+          constructor
+              .asSpreader(double[].class, components.length)
+              .asType(MethodType.methodType(Object.class, double[].class)));
+    }
+    MethodHandle canonical =
+        constructor
+            .asSpreader(Object[].class, components.length)
+            .asType(MethodType.methodType(Object.class, Object[].class));
     return new FieldCodec() {
       @Override
-      public void write(Object value, DataOutputStream out) throws IOException {
-        for (int i = 0; i < accessors.length; i++) {
-          Object component;
-          try {
-            component = accessors[i].invoke(value);
-          } catch (IllegalAccessException | InvocationTargetException e) {
-            throw new CoderException("cannot read " + components[i].getName(), e);
-          }
-          codecs[i].write(component, out);
+      public void write(Object value, BinaryWriter out) throws IOException {
+        for (ComponentWriter writer : writers) {
+          writer.write(value, out);
         }
       }
 
       @Override
-      public Object read(DataInputStream in) throws IOException {
+      public Object read(DataInput in) throws IOException {
         Object[] arguments = new Object[codecs.length];
         for (int i = 0; i < codecs.length; i++) {
           arguments[i] = codecs[i].read(in);
         }
         try {
-          return canonical.newInstance(arguments);
-        } catch (InstantiationException | IllegalAccessException e) {
-          throw new CoderException("cannot create " + recordType.getSimpleName(), e);
-        } catch (InvocationTargetException e) {
-          throw new CoderException(
-              "invalid " + recordType.getSimpleName() + ": " + e.getCause().getMessage(),
-              e.getCause());
+          return (Object) canonical.invokeExact(arguments);
+        } catch (Throwable e) {
+          throw cannotCreate(recordType, e);
         }
       }
     };
+  }
+
+  /** A record of doubles only: read into a {@code double[]}, created without boxing. */
+  private static FieldCodec doublesRecord(
+      Class<?> recordType, ComponentWriter[] writers, MethodHandle canonical) {
+    return new FieldCodec() {
+      @Override
+      public void write(Object value, BinaryWriter out) throws IOException {
+        for (ComponentWriter writer : writers) {
+          writer.write(value, out);
+        }
+      }
+
+      @Override
+      public Object read(DataInput in) throws IOException {
+        double[] arguments = new double[writers.length];
+        for (int i = 0; i < arguments.length; i++) {
+          arguments[i] = in.readDouble();
+        }
+        try {
+          return (Object) canonical.invokeExact(arguments);
+        } catch (Throwable e) {
+          throw cannotCreate(recordType, e);
+        }
+      }
+    };
+  }
+
+  /**
+   * What the canonical constructor threw: a rejected value is invalid input, an error stays one.
+   */
+  private static CoderException cannotCreate(Class<?> recordType, Throwable thrown) {
+    if (thrown instanceof Error error) {
+      throw error;
+    }
+    return thrown instanceof RuntimeException
+        ? new CoderException(
+            "invalid " + recordType.getSimpleName() + ": " + thrown.getMessage(), thrown)
+        : new CoderException("cannot create " + recordType.getSimpleName(), thrown);
+  }
+
+  /** Writes one component of a record: reads it through its accessor, then writes it. */
+  private abstract static class ComponentWriter {
+    abstract void write(Object record, BinaryWriter out) throws IOException;
+
+    static ComponentWriter of(MethodHandle accessor, FieldCodec codec) {
+      Class<?> type = accessor.type().returnType();
+      MethodHandle generic = accessor.asType(MethodType.methodType(type, Object.class));
+      if (codec == DOUBLE) {
+        return new ComponentWriter() {
+          @Override
+          void write(Object record, BinaryWriter out) {
+            out.writeDouble(invokeDouble(generic, record));
+          }
+        };
+      }
+      if (codec == LONG) {
+        return new ComponentWriter() {
+          @Override
+          void write(Object record, BinaryWriter out) {
+            out.writeLong(invokeLong(generic, record));
+          }
+        };
+      }
+      if (codec == INT) {
+        return new ComponentWriter() {
+          @Override
+          void write(Object record, BinaryWriter out) {
+            out.writeInt(invokeInt(generic, record));
+          }
+        };
+      }
+      MethodHandle boxed = accessor.asType(MethodType.methodType(Object.class, Object.class));
+      return new ComponentWriter() {
+        @Override
+        void write(Object record, BinaryWriter out) throws IOException {
+          codec.write(invokeObject(boxed, record), out);
+        }
+      };
+    }
+  }
+
+  // An accessor of a record only returns its field: anything it throws is a bug, not input.
+  private static double invokeDouble(MethodHandle accessor, Object record) {
+    try {
+      return (double) accessor.invokeExact(record);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long invokeLong(MethodHandle accessor, Object record) {
+    try {
+      return (long) accessor.invokeExact(record);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int invokeInt(MethodHandle accessor, Object record) {
+    try {
+      return (int) accessor.invokeExact(record);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Object invokeObject(MethodHandle accessor, Object record) {
+    try {
+      return (Object) accessor.invokeExact(record);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A component that the version read does not have: written never, read as its default. */
@@ -432,18 +579,18 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
             : null;
     return new FieldCodec() {
       @Override
-      public void write(Object value, DataOutputStream out) {
+      public void write(Object value, BinaryWriter out) {
         throw new IllegalStateException("older versions are read, never written");
       }
 
       @Override
-      public Object read(DataInputStream in) {
+      public Object read(DataInput in) {
         return defaultValue;
       }
     };
   }
 
-  private static void writeAll(Collection<?> elements, FieldCodec element, DataOutputStream out)
+  private static void writeAll(Collection<?> elements, FieldCodec element, BinaryWriter out)
       throws IOException {
     out.writeInt(elements.size());
     for (Object value : elements) {
@@ -451,8 +598,8 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
     }
   }
 
-  private static <C extends Collection<Object>> C readAll(
-      FieldCodec element, DataInputStream in, C into) throws IOException {
+  private static <C extends Collection<Object>> C readAll(FieldCodec element, DataInput in, C into)
+      throws IOException {
     int size = readSize(in);
     for (int i = 0; i < size; i++) {
       into.add(element.read(in));
@@ -460,7 +607,7 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
     return into;
   }
 
-  private static int readSize(DataInputStream in) throws IOException {
+  private static int readSize(DataInput in) throws IOException {
     int size = in.readInt();
     if (size < 0) {
       throw new CoderException("negative collection size " + size);
@@ -471,12 +618,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static FieldCodec list(FieldCodec element) {
     return new FieldCodec() {
       @Override
-      public void write(Object value, DataOutputStream out) throws IOException {
+      public void write(Object value, BinaryWriter out) throws IOException {
         writeAll((List<?>) value, element, out);
       }
 
       @Override
-      public Object read(DataInputStream in) throws IOException {
+      public Object read(DataInput in) throws IOException {
         return Collections.unmodifiableList(readAll(element, in, new ArrayList<>()));
       }
     };
@@ -485,12 +632,12 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static FieldCodec set(FieldCodec element) {
     return new FieldCodec() {
       @Override
-      public void write(Object value, DataOutputStream out) throws IOException {
+      public void write(Object value, BinaryWriter out) throws IOException {
         writeAll(new TreeSet<>((Set<?>) value), element, out);
       }
 
       @Override
-      public Object read(DataInputStream in) throws IOException {
+      public Object read(DataInput in) throws IOException {
         return Collections.unmodifiableSet(readAll(element, in, new LinkedHashSet<>()));
       }
     };
@@ -499,7 +646,7 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
   private static FieldCodec map(FieldCodec key, FieldCodec value) {
     return new FieldCodec() {
       @Override
-      public void write(Object map, DataOutputStream out) throws IOException {
+      public void write(Object map, BinaryWriter out) throws IOException {
         Map<?, ?> sorted = new TreeMap<>((Map<?, ?>) map);
         out.writeInt(sorted.size());
         for (Map.Entry<?, ?> entry : sorted.entrySet()) {
@@ -509,7 +656,7 @@ public final class RecordCoder<T extends Record> extends VersionedCoder<T> {
       }
 
       @Override
-      public Object read(DataInputStream in) throws IOException {
+      public Object read(DataInput in) throws IOException {
         int size = readSize(in);
         Map<Object, Object> values = new LinkedHashMap<>();
         for (int i = 0; i < size; i++) {

@@ -13,14 +13,15 @@ import java.util.Objects;
  * incidents and hysteresis, and its 15-minute window. Immutable except the window, a mutable buffer
  * that {@link ServerTwin} changes in place: a state handed to the model must not be used again.
  *
- * <p>Encoding, version 2 (version 1 is still read: the same layout, its baseline at {@link
- * ServerBaseline}'s encoding 1, which that reads too): a version byte; a flag and the identity
- * (server, rack and datacenter id, commissioning time); a flag and the BMC reading (its time and
- * the four readings as doubles; its server is the identity's); then the {@link ServerStatus} and
- * the {@link ServerWindow}, each as its own versioned encoding prefixed by its length; then the
- * learned {@link ServerBaseline} the same way (its encoding 2, with the multivariate view), or
- * length 0 when the twin learns none. A commissioned server with a BMC reading, two open incidents
- * and 15 minutes of 10-second reports encodes in about 2.3 KB, 2,078 bytes of which are the window.
+ * <p>Encoding, version 3 (versions 2 and 1 are still read: the same layout, their baseline at
+ * {@link ServerBaseline}'s encoding 2 and 1, which that reads too): a version byte; a flag and the
+ * identity (server, rack and datacenter id, commissioning time); a flag and the BMC reading (its
+ * time and the four readings as doubles; its server is the identity's); then the {@link
+ * ServerStatus} and the {@link ServerWindow}, each as its own versioned encoding prefixed by its
+ * length; then the learned {@link ServerBaseline} the same way (its encoding 3, the compact one),
+ * or length 0 when the twin learns none. A commissioned server with a BMC reading, two open
+ * incidents and 15 minutes of 10-second reports encodes in about 2.3 KB, 2,078 bytes of which are
+ * the window.
  *
  * @param identity the commissioning that placed the server, or null when it is not commissioned
  * @param sensors the BMC's latest reading, or null; never of another server than {@code identity}
@@ -36,9 +37,9 @@ public record ServerTwinState(
     ServerWindow window,
     ServerBaseline baseline) {
 
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
-  private static final FormatVersion FORMAT = FormatVersion.of("ServerTwinState", VERSION, 1);
+  private static final FormatVersion FORMAT = FormatVersion.of("ServerTwinState", VERSION, 1, 2);
 
   public ServerTwinState {
     Objects.requireNonNull(status, "status");
@@ -59,7 +60,12 @@ public record ServerTwinState(
   }
 
   public byte[] toBytes() {
-    StateWriter out = new StateWriter(FORMAT);
+    byte[] statusBytes = status.toBytes();
+    byte[] windowBytes = window.toBytes();
+    byte[] baselineBytes = baseline == null ? new byte[0] : baseline.toBytes();
+    StateWriter out =
+        new StateWriter(
+            FORMAT, 128 + statusBytes.length + windowBytes.length + baselineBytes.length);
     out.writeBoolean(identity != null);
     if (identity != null) {
       out.writeString(identity.serverId());
@@ -76,9 +82,9 @@ public record ServerTwinState(
       out.writeDouble(readings.airflow());
       out.writeDouble(readings.inputPower());
     }
-    out.writeBytes(status.toBytes());
-    out.writeBytes(window.toBytes());
-    out.writeBytes(baseline == null ? new byte[0] : baseline.toBytes());
+    out.writeBytes(statusBytes);
+    out.writeBytes(windowBytes);
+    out.writeBytes(baselineBytes);
     return out.toByteArray();
   }
 

@@ -190,7 +190,7 @@ public final class ServerWindow {
   }
 
   public byte[] toBytes() {
-    StateWriter out = new StateWriter(FORMAT);
+    StateWriter out = new StateWriter(FORMAT, sizeInBytes());
     out.writeVarLong(summaries.size());
     long previous = 0;
     boolean first = true;

@@ -1,12 +1,11 @@
 package dev.dctwin.models;
 
+import dev.dctwin.codec.BinaryReader;
 import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.IncidentType;
 import dev.dctwin.domain.MetricEvidence;
 import dev.dctwin.domain.Severity;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +17,11 @@ import java.util.List;
  */
 final class StateReader {
   private final String what;
-  private final DataInputStream in;
+  private final BinaryReader in;
 
   StateReader(byte[] bytes, FormatVersion format) {
     this.what = format.state();
-    this.in = new DataInputStream(new ByteArrayInputStream(bytes));
+    this.in = new BinaryReader(bytes);
     format.check(readByte());
   }
 
@@ -95,7 +94,7 @@ final class StateReader {
     int length = readVarInt();
     try {
       // A corrupt length must not allocate more than the input holds.
-      if (length > in.available()) {
+      if (length > in.remaining()) {
         throw new IllegalArgumentException(what + ": truncated encoding");
       }
       byte[] value = new byte[length];
@@ -135,12 +134,8 @@ final class StateReader {
 
   /** Fails unless every byte was consumed: trailing bytes mean the writer and reader disagree. */
   void expectEnd() {
-    try {
-      if (in.available() > 0) {
-        throw new IllegalArgumentException(what + ": " + in.available() + " trailing bytes");
-      }
-    } catch (IOException e) {
-      throw truncated(e);
+    if (in.remaining() > 0) {
+      throw new IllegalArgumentException(what + ": " + in.remaining() + " trailing bytes");
     }
   }
 

@@ -1,90 +1,61 @@
 package dev.dctwin.models;
 
+import dev.dctwin.codec.BinaryWriter;
 import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.domain.Incident;
 import dev.dctwin.domain.MetricEvidence;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
- * Writes the binary encodings of the models' states. Enums are written by name, not ordinal, so
+ * Writes the binary encodings of the models' states, into a {@link BinaryWriter} (the layout of a
+ * {@code DataOutputStream}, which wrote them before). Enums are written by name, not ordinal, so
  * that reordering a domain enum cannot silently reinterpret stored state.
  */
 final class StateWriter {
-  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-  private final DataOutputStream out = new DataOutputStream(bytes);
+  private final BinaryWriter out;
 
   StateWriter(FormatVersion format) {
+    this(format, 256);
+  }
+
+  /** A writer with room for {@code expectedSize} bytes, so that it need not grow on the way. */
+  StateWriter(FormatVersion format, int expectedSize) {
+    out = new BinaryWriter(expectedSize);
     writeByte(format.current());
   }
 
   void writeByte(int value) {
-    try {
-      out.writeByte(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    out.writeByte(value);
   }
 
   void writeBoolean(boolean value) {
-    writeByte(value ? 1 : 0);
+    out.writeBoolean(value);
   }
 
   void writeLong(long value) {
-    try {
-      out.writeLong(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    out.writeLong(value);
   }
 
   void writeFloat(float value) {
-    try {
-      out.writeFloat(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    out.writeFloat(value);
   }
 
   void writeDouble(double value) {
-    try {
-      out.writeDouble(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    out.writeDouble(value);
   }
 
   /** Unsigned LEB128: one byte below 128, two below 16384. */
   void writeVarLong(long value) {
-    if (value < 0) {
-      throw new IllegalArgumentException("negative varint " + value);
-    }
-    long rest = value;
-    while (rest >= 0x80) {
-      writeByte((int) (rest & 0x7F) | 0x80);
-      rest >>>= 7;
-    }
-    writeByte((int) rest);
+    out.writeVarLong(value);
   }
 
   void writeString(String value) {
-    try {
-      out.writeUTF(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    out.writeUTF(value);
   }
 
   /** A nested encoding: its length (varint), then its bytes. */
   void writeBytes(byte[] value) {
     writeVarLong(value.length);
-    try {
-      out.write(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    out.write(value, 0, value.length);
   }
 
   void writeNullableString(String value) {
@@ -112,6 +83,6 @@ final class StateWriter {
   }
 
   byte[] toByteArray() {
-    return bytes.toByteArray();
+    return out.toByteArray();
   }
 }

@@ -1,9 +1,12 @@
 package dev.dctwin.twins;
 
+import dev.dctwin.codec.BinaryReader;
+import dev.dctwin.codec.BinaryWriter;
 import dev.dctwin.codec.FormatVersion;
 import dev.dctwin.codec.MessageOriginCoding;
 import dev.dctwin.codec.VersionedCoder;
 import dev.dctwin.domain.MessageOrigin;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -105,16 +109,20 @@ final class Inbox<T> {
   }
 
   /**
-   * Version 2: a {@link FormatVersion} byte, the values' version (if their coder has one), the
-   * wake-up (a flag, then the time as a varlong), whether the values have origins (a flag), the
-   * number of timestamps, then per timestamp the time (varlong), the number of values (varint) and
-   * the values without versions, each followed by its origin ({@link MessageOriginCoding}) if the
-   * values have origins. Version 1 had no origins flag and no origins: it reads as values of
-   * unknown origin.
+   * Version 3: a {@link FormatVersion} byte, the values' version (if their coder has one), the
+   * length of the rest (varint) and the rest: a header (varint) of four times the number of
+   * timestamps, plus 2 if the values have origins, plus 1 if the wake-up is set; the wake-up time
+   * if set (zigzag varint); then per timestamp the time (the first zigzag, each later one as its
+   * gap to the one before, varints), the number of values (varint) and the values without versions,
+   * each followed by its origin ({@link MessageOriginCoding}) if the values have origins. The
+   * length lets a reader take the rest in one read and parse it from the array, into which the
+   * values' coders write and from which they read directly (transforms/PERFORMANCE.md). Still read:
+   * version 2 (varlong times, a flag for the wake-up and one for the origins, no length) and
+   * version 1 (version 2 without origins).
    */
   private static final class InboxCoder<T> extends CustomCoder<Inbox<T>> {
     private static final long serialVersionUID = 1L;
-    private static final FormatVersion FORMAT = FormatVersion.of("Inbox", 2, 1);
+    private static final FormatVersion FORMAT = FormatVersion.of("Inbox", 3, 2, 1);
 
     private final Coder<T> valueCoder;
 
@@ -126,33 +134,87 @@ final class Inbox<T> {
     public void encode(Inbox<T> inbox, OutputStream out) throws IOException {
       FORMAT.write(out);
       VersionedCoder.writeVersionOf(valueCoder, out);
+      BinaryWriter body = new BinaryWriter();
       boolean scheduled = inbox.wakeUpAt != NO_WAKE_UP;
-      BooleanCoder.of().encode(scheduled, out);
-      if (scheduled) {
-        VarLongCoder.of().encode(inbox.wakeUpAt, out);
+      // The rack, datacenter and maintenance twins' inputs have no origin: nothing per value.
+      boolean origins = false;
+      for (List<Entry<T>> atTime : inbox.pending.values()) {
+        for (Entry<T> entry : atTime) {
+          origins |= entry.origin() != null;
+        }
       }
-      // The rack, datacenter and maintenance twins' inputs have no origin: a byte per inbox.
-      boolean origins =
-          inbox.pending.values().stream()
-              .anyMatch(atTime -> atTime.stream().anyMatch(e -> e.origin() != null));
-      BooleanCoder.of().encode(origins, out);
-      VarIntCoder.of().encode(inbox.pending.size(), out);
+      body.writeVarLong(
+          ((long) inbox.pending.size() << 2) | (origins ? 2 : 0) | (scheduled ? 1 : 0));
+      if (scheduled) {
+        body.writeZigZagLong(inbox.wakeUpAt);
+      }
+      boolean first = true;
+      long previous = 0;
       for (Map.Entry<Long, List<Entry<T>>> atTime : inbox.pending.entrySet()) {
-        VarLongCoder.of().encode(atTime.getKey(), out);
-        VarIntCoder.of().encode(atTime.getValue().size(), out);
+        long timestamp = atTime.getKey();
+        if (first) {
+          body.writeZigZagLong(timestamp);
+          first = false;
+        } else {
+          body.writeUnsignedVarLong(timestamp - previous);
+        }
+        previous = timestamp;
+        body.writeVarLong(atTime.getValue().size());
         for (Entry<T> entry : atTime.getValue()) {
-          VersionedCoder.encodeWithoutVersion(valueCoder, entry.value(), out);
+          VersionedCoder.encodeWithoutVersion(valueCoder, entry.value(), body);
           if (origins) {
-            MessageOriginCoding.write(entry.origin(), out);
+            MessageOriginCoding.write(entry.origin(), body);
           }
         }
       }
+      VarIntCoder.of().encode(body.size(), out);
+      body.writeTo(out);
     }
 
     @Override
     public Inbox<T> decode(InputStream in) throws IOException {
       int version = VersionedCoder.readVersion(FORMAT, in);
       int valuesVersion = VersionedCoder.readVersionOf(valueCoder, in);
+      return version == 3
+          ? decodeVersion3(valuesVersion, in)
+          : decodeVersion1Or2(version, valuesVersion, in);
+    }
+
+    private Inbox<T> decodeVersion3(int valuesVersion, InputStream in) throws IOException {
+      int length = VarIntCoder.of().decode(in);
+      if (length < 0) {
+        throw new CoderException("Inbox: negative length " + length);
+      }
+      byte[] bytes = new byte[length];
+      new DataInputStream(in).readFully(bytes);
+      BinaryReader body = new BinaryReader(bytes);
+      long header = body.readVarLong();
+      long times = header >>> 2;
+      boolean origins = (header & 2) != 0;
+      long wakeUpAt = (header & 1) != 0 ? body.readZigZagLong() : NO_WAKE_UP;
+      TreeMap<Long, List<Entry<T>>> pending = new TreeMap<>();
+      long timestamp = 0;
+      for (long i = 0; i < times; i++) {
+        timestamp = i == 0 ? body.readZigZagLong() : timestamp + body.readVarLong();
+        long count = body.readVarLong();
+        if (count < 0 || count > Integer.MAX_VALUE) {
+          throw new CoderException("Inbox: corrupt value count " + count);
+        }
+        List<Entry<T>> values = new ArrayList<>((int) Math.min(count, 1024));
+        for (long j = 0; j < count; j++) {
+          T value = VersionedCoder.decodeWithoutVersion(valueCoder, valuesVersion, body);
+          values.add(new Entry<>(value, origins ? MessageOriginCoding.read(body) : null));
+        }
+        pending.put(timestamp, values);
+      }
+      if (body.remaining() > 0) {
+        throw new CoderException("Inbox: " + body.remaining() + " trailing bytes");
+      }
+      return new Inbox<>(pending, wakeUpAt);
+    }
+
+    private Inbox<T> decodeVersion1Or2(int version, int valuesVersion, InputStream in)
+        throws IOException {
       long wakeUpAt = BooleanCoder.of().decode(in) ? VarLongCoder.of().decode(in) : NO_WAKE_UP;
       boolean origins = version >= 2 && BooleanCoder.of().decode(in);
       int times = VarIntCoder.of().decode(in);

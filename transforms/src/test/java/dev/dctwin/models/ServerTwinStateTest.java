@@ -88,6 +88,13 @@ public class ServerTwinStateTest {
         is(equalTo(sample())));
   }
 
+  /** Version 2 holds the baseline at its encoding 2, the same fields: it decodes bit for bit. */
+  @Test
+  public void version2StillDecodes() {
+    assertThat(
+        ServerTwinState.fromBytes(GoldenBytes.read("ServerTwinState", 2)), is(equalTo(sample())));
+  }
+
   /** Version 1 holds the baseline at its encoding 1, which migrates (see ServerBaselineTest). */
   @Test
   public void version1StillDecodes() {

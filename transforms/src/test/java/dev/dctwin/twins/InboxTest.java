@@ -112,7 +112,8 @@ public class InboxTest {
             new ServerIncidents("dc1-r03-s01", "dc1-r03", "dc1", Map.of(), T0, false));
     assertDecodes("Inbox-ServerIncidents", RecordCoder.of(ServerIncidents.class), values);
     assertPinned("Inbox-ServerIncidents", RecordCoder.of(ServerIncidents.class), values);
-    // Without origins (the rack, datacenter and maintenance twins' inputs) version 2 costs a byte.
+    // Without origins (the rack, datacenter and maintenance twins' inputs) version 2 cost a byte
+    // more than version 1; version 3 keeps the origins' flag in its header.
     assertThat(
         GoldenBytes.read("Inbox-ServerIncidents", 2).length,
         equalTo(GoldenBytes.read("Inbox-ServerIncidents", 1).length + 1));
@@ -120,10 +121,11 @@ public class InboxTest {
 
   /**
    * The server and datacenter twins' and the maintenance calendar's inbox: messages. The inbox is
-   * at version 2, with origins, around messages of {@code MessageCoder} version 4 ({@code
-   * Inbox-Message-MessageCoder4.v2}); the version 1 inboxes, without origins, of version 1, 2, 3
-   * and 4 messages ({@code Inbox-Message}, {@code Inbox-Message-MessageCoder2}, {@code
-   * Inbox-Message-MessageCoder3}, {@code Inbox-Message-MessageCoder4}) still decode.
+   * at version 3, with origins, around messages of {@code MessageCoder} version 4 ({@code
+   * Inbox-Message-MessageCoder4.v3}; {@code .v2} still decodes); the version 1 inboxes, without
+   * origins, of version 1, 2, 3 and 4 messages ({@code Inbox-Message}, {@code
+   * Inbox-Message-MessageCoder2}, {@code Inbox-Message-MessageCoder3}, {@code
+   * Inbox-Message-MessageCoder4}) still decode.
    */
   @Test
   public void anInboxOfMessagesIsPinned() throws Exception {
@@ -213,14 +215,14 @@ public class InboxTest {
     byte[] bytes = CoderUtils.encodeToByteArray(coder, inbox);
     for (int at = 0; at < 2; at++) {
       byte[] unknown = bytes.clone();
-      unknown[at] = (byte) (at == 0 ? 3 : 5);
+      unknown[at] = (byte) (at == 0 ? 4 : 5);
       CoderException error =
           assertThrows(CoderException.class, () -> CoderUtils.decodeFromByteArray(coder, unknown));
       assertThat(
           error.getMessage(),
           containsString(
               at == 0
-                  ? "Inbox: unknown format version 3; this build reads versions 1, 2"
+                  ? "Inbox: unknown format version 4; this build reads versions 1, 2, 3"
                   : "MessageCoder: unknown format version 5; this build reads versions 1, 2, 3, 4"));
     }
   }
@@ -236,7 +238,10 @@ public class InboxTest {
         state, valueCoder, values, new ArrayList<>(Collections.nCopies(values.size(), null)));
   }
 
-  /** As above, each value with its origin (null: unknown), at the current version, 2. */
+  /**
+   * As above, each value with its origin (null: unknown), at the current version, 3; the same inbox
+   * pinned at version 2 still decodes.
+   */
   private static <T> void assertPinned(
       String state, Coder<T> valueCoder, List<T> values, List<MessageOrigin> origins)
       throws Exception {
@@ -246,7 +251,8 @@ public class InboxTest {
     }
     inbox.wakeUpAt(T0 + 1_000);
     Coder<Inbox<T>> coder = Inbox.coder(valueCoder);
-    GoldenBytes.assertPinned(state, 2, CoderUtils.encodeToByteArray(coder, inbox));
+    GoldenBytes.assertPinned(state, 3, CoderUtils.encodeToByteArray(coder, inbox));
+    assertDecodes(state, 3, valueCoder, values, origins);
     assertDecodes(state, 2, valueCoder, values, origins);
   }
 

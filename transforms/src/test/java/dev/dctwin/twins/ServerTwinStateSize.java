@@ -33,6 +33,22 @@ public final class ServerTwinStateSize {
    * fault; with or without the learned baseline, whose own bound is ServerBaselineTest's.
    */
   static long[] measure(int reports, boolean faulty, boolean learnedBaseline) throws IOException {
+    ServerTwinState state = state(reports, faulty, learnedBaseline);
+    ByteArrayOutputStream server = new ByteArrayOutputStream();
+    ModelStateCoders.SERVER_TWIN_STATE.encode(state, server);
+    // Between reports the inbox holds nothing but the silence timer's time.
+    Inbox<Message> idle = new Inbox<>();
+    idle.wakeUpAt(T0 + reports * 10_000L + 60_000);
+    ByteArrayOutputStream inbox = new ByteArrayOutputStream();
+    Inbox.coder(MessageCoder.of()).encode(idle, inbox);
+    return new long[] {server.size(), inbox.size()};
+  }
+
+  /**
+   * The server twin's state after {@code reports} reports, 10 s apart, with the given fault, and
+   * the BMC's latest reading.
+   */
+  static ServerTwinState state(int reports, boolean faulty, boolean learnedBaseline) {
     ServerTwin model =
         new ServerTwin(
             HealthThresholds.defaults(), ServerTwin.DEFAULT_SENSOR_MAX_AGE_MS, learnedBaseline);
@@ -53,15 +69,7 @@ public final class ServerTwinStateSize {
     // The BMC reports on its own series; the twin keeps its latest reading.
     BmcSensorReading reading =
         new BmcSensorReading("dc1-r01-s01", T0 + reports * 10_000L, SampleMessages.sensors());
-    state = model.onMessage(state, reading).state();
-    ByteArrayOutputStream server = new ByteArrayOutputStream();
-    ModelStateCoders.SERVER_TWIN_STATE.encode(state, server);
-    // Between reports the inbox holds nothing but the silence timer's time.
-    Inbox<Message> idle = new Inbox<>();
-    idle.wakeUpAt(T0 + reports * 10_000L + 60_000);
-    ByteArrayOutputStream inbox = new ByteArrayOutputStream();
-    Inbox.coder(MessageCoder.of()).encode(idle, inbox);
-    return new long[] {server.size(), inbox.size()};
+    return model.onMessage(state, reading).state();
   }
 
   /**

@@ -1,11 +1,8 @@
 package dev.dctwin.models.baseline;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import dev.dctwin.codec.BinaryReader;
+import dev.dctwin.codec.BinaryWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -33,10 +30,23 @@ import java.util.TreeMap;
  */
 public final class ServerBaseline {
   /** The first byte of {@link #toBytes()}. */
-  public static final int ENCODING_VERSION = 2;
+  public static final int ENCODING_VERSION = 3;
+
+  /** The version before the compact one: the same fields; still read (see {@link #fromBytes}). */
+  static final int ENCODING_VERSION_2 = 2;
 
   /** The version before the multivariate view; still read (see {@link #fromBytes}). */
   static final int ENCODING_VERSION_1 = 1;
+
+  /** Version 3: bits of a metric's flags byte, each for a value that is not written. */
+  private static final int LEVEL_ZERO = 1;
+
+  private static final int SPREAD_ZERO = 1 << 1;
+  private static final int REFERENCE_MEAN_ZERO = 1 << 2;
+  private static final int REFERENCE_MEAN_AT_LEVEL = 1 << 3;
+  private static final int REFERENCE_VARIANCE_ZERO = 1 << 4;
+  private static final int SMOOTHED_ZERO = 1 << 5;
+  private static final int LOADINGS_ZERO = 1 << 6;
 
   private static final String WHAT = "ServerBaseline state";
 
@@ -335,68 +345,120 @@ public final class ServerBaseline {
   /**
    * The state as bytes: a version byte, then the counters, the score histogram and each metric in
    * name order. Histogram bins are floats, as the model holds them, so a decoded model continues
-   * exactly where the encoded one stopped.
+   * exactly where the encoded one stopped. Version 3 (BASELINE.md, "Encoding") writes a metric's
+   * name as the length of the prefix it shares with the previous name and the rest, and leaves out
+   * the values that are +0.0 (and a reference mean equal to the level), as a flags byte says.
    */
   public byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(ENCODING_VERSION);
-      writeVarLong(out, reports);
-      out.writeLong(firstMs);
-      out.writeLong(lastMs);
-      out.writeBoolean(open);
-      writeVarLong(out, openRun);
-      writeVarLong(out, closeRun);
-      writeVarLong(out, open ? lastMs - openedMs : 0);
-      writeHistogram(out, scores);
-      writeVarLong(out, config.principalComponents());
-      writeVarLong(out, subspace.samples);
-      writeHistogram(out, subspace.speHistogram);
-      writeVarLong(out, metrics.size());
-      for (Map.Entry<String, MetricBaseline> entry : metrics.entrySet()) {
-        MetricBaseline metric = entry.getValue();
-        out.writeUTF(entry.getKey());
-        writeVarLong(out, metric.samples);
-        writeVarLong(out, lastMs - metric.lastSeenMs);
-        out.writeDouble(metric.level);
-        out.writeDouble(metric.meanAbsDeviation);
-        writeHistogram(out, metric.deviations);
-        out.writeDouble(metric.referenceMean);
-        out.writeDouble(metric.referenceVariance);
-        out.writeDouble(metric.smoothedDeviation);
+    BinaryWriter out = new BinaryWriter(64 + 96 * metrics.size());
+    out.writeByte(ENCODING_VERSION);
+    out.writeVarLong(reports);
+    out.writeLong(firstMs);
+    out.writeZigZagLong(lastMs - firstMs);
+    out.writeBoolean(open);
+    out.writeVarLong(openRun);
+    out.writeVarLong(closeRun);
+    out.writeVarLong(open ? lastMs - openedMs : 0);
+    writeHistogram(out, scores);
+    out.writeVarLong(config.principalComponents());
+    out.writeVarLong(subspace.samples);
+    writeHistogram(out, subspace.speHistogram);
+    out.writeVarLong(metrics.size());
+    String previous = "";
+    for (Map.Entry<String, MetricBaseline> entry : metrics.entrySet()) {
+      MetricBaseline metric = entry.getValue();
+      String name = entry.getKey();
+      int shared = sharedPrefix(previous, name);
+      out.writeVarLong(shared);
+      out.writeUTF(name.substring(shared));
+      previous = name;
+      out.writeVarLong(metric.samples);
+      out.writeVarLong(lastMs - metric.lastSeenMs);
+      int flags = flags(metric);
+      out.writeByte(flags);
+      writeUnlessFlagged(out, metric.level, flags, LEVEL_ZERO);
+      writeUnlessFlagged(out, metric.meanAbsDeviation, flags, SPREAD_ZERO);
+      writeUnlessFlagged(
+          out, metric.referenceMean, flags, REFERENCE_MEAN_ZERO | REFERENCE_MEAN_AT_LEVEL);
+      writeUnlessFlagged(out, metric.referenceVariance, flags, REFERENCE_VARIANCE_ZERO);
+      writeUnlessFlagged(out, metric.smoothedDeviation, flags, SMOOTHED_ZERO);
+      writeHistogram(out, metric.deviations);
+      if ((flags & LOADINGS_ZERO) == 0) {
         for (float loading : metric.loadings) {
-          out.writeFloat(loading);
+          out.writeFloatBits(loading);
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
+    return out.toByteArray();
+  }
+
+  private static int flags(MetricBaseline metric) {
+    int flags = 0;
+    flags |= isPositiveZero(metric.level) ? LEVEL_ZERO : 0;
+    flags |= isPositiveZero(metric.meanAbsDeviation) ? SPREAD_ZERO : 0;
+    if (isPositiveZero(metric.referenceMean)) {
+      flags |= REFERENCE_MEAN_ZERO;
+    } else if (Double.doubleToRawLongBits(metric.referenceMean)
+        == Double.doubleToRawLongBits(metric.level)) {
+      flags |= REFERENCE_MEAN_AT_LEVEL;
+    }
+    flags |= isPositiveZero(metric.referenceVariance) ? REFERENCE_VARIANCE_ZERO : 0;
+    flags |= isPositiveZero(metric.smoothedDeviation) ? SMOOTHED_ZERO : 0;
+    boolean loadingsZero = true;
+    for (float loading : metric.loadings) {
+      loadingsZero &= Float.floatToRawIntBits(loading) == 0;
+    }
+    return flags | (loadingsZero ? LOADINGS_ZERO : 0);
+  }
+
+  /** +0.0 only: -0.0 has other bits, and a decoded state must have the same bits. */
+  private static boolean isPositiveZero(double value) {
+    return Double.doubleToRawLongBits(value) == 0L;
+  }
+
+  private static void writeUnlessFlagged(BinaryWriter out, double value, int flags, int bits) {
+    if ((flags & bits) == 0) {
+      out.writeDoubleBits(value);
+    }
+  }
+
+  private static int sharedPrefix(String a, String b) {
+    int limit = Math.min(a.length(), b.length());
+    int i = 0;
+    while (i < limit && a.charAt(i) == b.charAt(i)) {
+      i++;
+    }
+    return i;
   }
 
   /**
-   * Decodes {@link #toBytes()}. Fails with {@link IllegalArgumentException} naming the state on an
-   * unknown version, a truncated encoding or trailing bytes.
+   * Decodes {@link #toBytes()}, and versions 2 and 1. Fails with {@link IllegalArgumentException}
+   * naming the state on an unknown version, a truncated encoding or trailing bytes.
    */
   public static ServerBaseline fromBytes(byte[] bytes, BaselineConfig config) {
     ServerBaseline model = new ServerBaseline(config);
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    BinaryReader in = new BinaryReader(bytes);
     try {
       int version = in.readUnsignedByte();
-      if (version != ENCODING_VERSION && version != ENCODING_VERSION_1) {
+      if (version != ENCODING_VERSION
+          && version != ENCODING_VERSION_2
+          && version != ENCODING_VERSION_1) {
         throw new IllegalArgumentException(
             WHAT
                 + ": unsupported encoding version "
                 + version
                 + ", expected "
                 + ENCODING_VERSION
+                + ", "
+                + ENCODING_VERSION_2
                 + " or "
                 + ENCODING_VERSION_1);
       }
-      boolean multivariate = version == ENCODING_VERSION;
+      boolean compact = version == ENCODING_VERSION;
+      boolean multivariate = version >= ENCODING_VERSION_2;
       model.reports = readVarLong(in);
       model.firstMs = in.readLong();
-      model.lastMs = in.readLong();
+      model.lastMs = compact ? model.firstMs + in.readZigZagLong() : in.readLong();
       model.open = in.readBoolean();
       model.openRun = (int) readVarLong(in);
       model.closeRun = (int) readVarLong(in);
@@ -416,32 +478,48 @@ public final class ServerBaseline {
         readHistogram(in, model.subspace.speHistogram);
       }
       long count = readVarLong(in);
+      String previous = "";
       for (long i = 0; i < count; i++) {
-        String name = in.readUTF();
+        String name;
+        if (compact) {
+          long shared = readVarLong(in);
+          if (shared > previous.length()) {
+            throw new IllegalArgumentException(WHAT + ": shared name prefix out of range");
+          }
+          name = previous.substring(0, (int) shared) + in.readUTF();
+          previous = name;
+        } else {
+          name = in.readUTF();
+        }
         MetricBaseline metric = new MetricBaseline(config.principalComponents());
         metric.samples = readVarLong(in);
         metric.lastSeenMs = model.lastMs - readVarLong(in);
-        metric.level = in.readDouble();
-        metric.meanAbsDeviation = in.readDouble();
-        readHistogram(in, metric.deviations);
-        if (multivariate) {
-          metric.referenceMean = in.readDouble();
-          metric.referenceVariance = in.readDouble();
-          metric.smoothedDeviation = in.readDouble();
-          for (int j = 0; j < metric.loadings.length; j++) {
-            metric.loadings[j] = in.readFloat();
-          }
+        if (compact) {
+          readCompactMetric(in, metric);
         } else {
-          // Version 1 had no reference: start it at the level and spread learned so far; the
-          // principal directions and their calibration start empty and warm up like a new server's.
-          metric.referenceMean = metric.level;
-          double sigma = MetricBaseline.MEAN_ABS_TO_SIGMA * metric.meanAbsDeviation;
-          metric.referenceVariance = sigma * sigma;
+          metric.level = in.readDouble();
+          metric.meanAbsDeviation = in.readDouble();
+          readHistogram(in, metric.deviations);
+          if (multivariate) {
+            metric.referenceMean = in.readDouble();
+            metric.referenceVariance = in.readDouble();
+            metric.smoothedDeviation = in.readDouble();
+            for (int j = 0; j < metric.loadings.length; j++) {
+              metric.loadings[j] = in.readFloat();
+            }
+          } else {
+            // Version 1 had no reference: start it at the level and spread learned so far; the
+            // principal directions and their calibration start empty and warm up like a new
+            // server's.
+            metric.referenceMean = metric.level;
+            double sigma = MetricBaseline.MEAN_ABS_TO_SIGMA * metric.meanAbsDeviation;
+            metric.referenceVariance = sigma * sigma;
+          }
         }
         model.metrics.put(name, metric);
       }
-      if (in.available() > 0) {
-        throw new IllegalArgumentException(WHAT + ": " + in.available() + " trailing bytes");
+      if (in.remaining() > 0) {
+        throw new IllegalArgumentException(WHAT + ": " + in.remaining() + " trailing bytes");
       }
     } catch (IOException e) {
       throw new IllegalArgumentException(WHAT + ": truncated encoding", e);
@@ -449,28 +527,58 @@ public final class ServerBaseline {
     return model;
   }
 
-  /** Histograms: the total, then a varint bitmap-free run of (gap, mass) for non-empty bins. */
-  private static void writeHistogram(DataOutputStream out, DecayingHistogram histogram)
-      throws IOException {
-    out.writeFloat(histogram.total());
+  /** A metric's values in version 3, after its name and counters: see {@link #toBytes()}. */
+  private static void readCompactMetric(BinaryReader in, MetricBaseline metric) throws IOException {
+    int flags = in.readUnsignedByte();
+    if ((flags & ~0x7F) != 0
+        || (flags & (REFERENCE_MEAN_ZERO | REFERENCE_MEAN_AT_LEVEL))
+            == (REFERENCE_MEAN_ZERO | REFERENCE_MEAN_AT_LEVEL)) {
+      throw new IllegalArgumentException(WHAT + ": unknown metric flags " + flags);
+    }
+    metric.level = (flags & LEVEL_ZERO) != 0 ? 0.0 : in.readDouble();
+    metric.meanAbsDeviation = (flags & SPREAD_ZERO) != 0 ? 0.0 : in.readDouble();
+    metric.referenceMean =
+        (flags & REFERENCE_MEAN_ZERO) != 0
+            ? 0.0
+            : (flags & REFERENCE_MEAN_AT_LEVEL) != 0 ? metric.level : in.readDouble();
+    metric.referenceVariance = (flags & REFERENCE_VARIANCE_ZERO) != 0 ? 0.0 : in.readDouble();
+    metric.smoothedDeviation = (flags & SMOOTHED_ZERO) != 0 ? 0.0 : in.readDouble();
+    readHistogram(in, metric.deviations);
+    if ((flags & LOADINGS_ZERO) == 0) {
+      for (int j = 0; j < metric.loadings.length; j++) {
+        metric.loadings[j] = in.readFloat();
+      }
+    }
+  }
+
+  /**
+   * Histograms: the total, then a varint bitmap-free run of (gap, mass) for non-empty bins (version
+   * 3: those that are not +0.0; before, not 0, which is the same for the masses a model holds).
+   */
+  private static void writeHistogram(BinaryWriter out, DecayingHistogram histogram) {
+    out.writeFloatBits(histogram.total());
     int nonEmpty = 0;
     for (int i = 0; i < histogram.bins(); i++) {
-      if (histogram.mass(i) != 0f) {
+      if (!isPositiveZero(histogram.mass(i))) {
         nonEmpty++;
       }
     }
-    writeVarLong(out, nonEmpty);
+    out.writeVarLong(nonEmpty);
     int previous = -1;
     for (int i = 0; i < histogram.bins(); i++) {
-      if (histogram.mass(i) != 0f) {
-        writeVarLong(out, i - previous - 1);
-        out.writeFloat(histogram.mass(i));
+      if (!isPositiveZero(histogram.mass(i))) {
+        out.writeVarLong(i - previous - 1);
+        out.writeFloatBits(histogram.mass(i));
         previous = i;
       }
     }
   }
 
-  private static void readHistogram(DataInputStream in, DecayingHistogram histogram)
+  private static boolean isPositiveZero(float value) {
+    return Float.floatToRawIntBits(value) == 0;
+  }
+
+  private static void readHistogram(BinaryReader in, DecayingHistogram histogram)
       throws IOException {
     histogram.setTotal(in.readFloat());
     long nonEmpty = readVarLong(in);
@@ -484,19 +592,7 @@ public final class ServerBaseline {
     }
   }
 
-  private static void writeVarLong(DataOutputStream out, long value) throws IOException {
-    if (value < 0) {
-      throw new IllegalArgumentException("negative varint " + value);
-    }
-    long rest = value;
-    while (rest >= 0x80) {
-      out.writeByte((int) (rest & 0x7F) | 0x80);
-      rest >>>= 7;
-    }
-    out.writeByte((int) rest);
-  }
-
-  private static long readVarLong(DataInputStream in) throws IOException {
+  private static long readVarLong(BinaryReader in) throws IOException {
     long value = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       int b = in.readUnsignedByte();

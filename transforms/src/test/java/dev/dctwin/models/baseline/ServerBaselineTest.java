@@ -444,6 +444,49 @@ public class ServerBaselineTest {
   }
 
   /**
+   * Version 2 (before the compact encoding, the same fields) still decodes, to a model equal bit
+   * for bit to the one it was written from: equality compares every field's bits (version 3's
+   * bytes).
+   */
+  @Test
+  public void version2DecodesBitForBit() {
+    ServerBaseline decoded =
+        ServerBaseline.fromBytes(
+            GoldenBytes.read("ServerBaseline", ServerBaseline.ENCODING_VERSION_2), CONFIG);
+    assertThat(decoded, equalTo(goldenSample()));
+    assertTrue(decoded.incidentOpen());
+  }
+
+  /**
+   * What version 3 leaves out (values that are +0.0, a reference mean at the level, loadings all
+   * zero, shared name prefixes) comes back with the same bits: -0.0 stays -0.0, and the model goes
+   * on as the one that was never encoded.
+   */
+  @Test
+  public void theCompactEncodingKeepsEveryBit() {
+    ServerBaseline model = new ServerBaseline(CONFIG);
+    Feed feed = new Feed(14);
+    for (int i = 0; i < 1200; i++) {
+      Map<String, Double> report = feed.normal();
+      report.put("net.droppedIn", 0.0);
+      report.put("net.droppedOut", -0.0);
+      report.put("net.errorsIn", i < 600 ? 0.0 : 3.0);
+      report.put("n", 5.0);
+      feed.next(model, report);
+    }
+    byte[] bytes = model.toBytes();
+    ServerBaseline decoded = ServerBaseline.fromBytes(bytes, CONFIG);
+    assertTrue(Arrays.equals(bytes, decoded.toBytes()));
+    for (int i = 0; i < 300; i++) {
+      Map<String, Double> report = i == 100 ? spike() : feed.normal();
+      report.put("net.droppedOut", i == 200 ? 7.0 : -0.0);
+      assertThat(decoded.observe(feed.time, report), equalTo(model.observe(feed.time, report)));
+      feed.time += MINUTE;
+    }
+    assertTrue(Arrays.equals(model.toBytes(), decoded.toBytes()));
+  }
+
+  /**
    * Version 1 (before the multivariate view, written by the previous model from the same sample)
    * still decodes: everything it had is kept, the reference starts at the learned level and the
    * principal directions warm up; it is written back as the current version.
