@@ -1,9 +1,9 @@
 package dev.dctwin.codec;
 
 import dev.dctwin.domain.MessageType;
+import dev.dctwin.testing.CpuRounds;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.TreeMap;
 
@@ -61,20 +61,8 @@ public final class WireCodecCpuTime {
         Locale.ROOT,
         "%-7s tree %s | streaming %s (%d)%n",
         name,
-        summary(tree),
-        summary(streaming),
+        CpuRounds.summary(tree),
+        CpuRounds.summary(streaming),
         sink % 10);
-  }
-
-  /** Median and range of the rounds, in CPU µs per report. */
-  private static String summary(double[] rounds) {
-    double[] sorted = rounds.clone();
-    Arrays.sort(sorted);
-    return String.format(
-        Locale.ROOT,
-        "median %.2f µs (%.2f to %.2f)",
-        (sorted[ROUNDS / 2 - 1] + sorted[ROUNDS / 2]) / 2,
-        sorted[0],
-        sorted[ROUNDS - 1]);
   }
 }

@@ -1,9 +1,9 @@
 package dev.dctwin.models;
 
 import dev.dctwin.domain.ServerMetricReport;
+import dev.dctwin.testing.CpuRounds;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -53,20 +53,8 @@ public final class ServerTwinCpuTime {
     System.out.printf(
         Locale.ROOT,
         "typed %s | gauges %s (%d accepted)%n",
-        summary(micros[0]),
-        summary(micros[1]),
+        CpuRounds.summary(micros[0]),
+        CpuRounds.summary(micros[1]),
         accepted);
-  }
-
-  /** Median and range of the rounds, in CPU µs per report. */
-  private static String summary(double[] rounds) {
-    double[] sorted = rounds.clone();
-    Arrays.sort(sorted);
-    return String.format(
-        Locale.ROOT,
-        "median %.2f µs (%.2f to %.2f)",
-        (sorted[ROUNDS / 2 - 1] + sorted[ROUNDS / 2]) / 2,
-        sorted[0],
-        sorted[ROUNDS - 1]);
   }
 }

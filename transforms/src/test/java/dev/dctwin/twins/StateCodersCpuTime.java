@@ -2,9 +2,9 @@ package dev.dctwin.twins;
 
 import dev.dctwin.domain.Message;
 import dev.dctwin.models.ServerTwinState;
+import dev.dctwin.testing.CpuRounds;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -72,20 +72,9 @@ public final class StateCodersCpuTime {
       }
     }
     for (int op = 0; op < ops.size(); op++) {
-      System.out.printf(Locale.ROOT, "%-13s %s%n", ops.get(op).name(), summary(micros[op]));
+      System.out.printf(
+          Locale.ROOT, "%-13s %s%n", ops.get(op).name(), CpuRounds.summary(micros[op]));
     }
     System.out.println("(" + (sink & 1) + ")");
-  }
-
-  /** Median and range of the rounds, in CPU µs per operation. */
-  private static String summary(double[] rounds) {
-    double[] sorted = rounds.clone();
-    Arrays.sort(sorted);
-    return String.format(
-        Locale.ROOT,
-        "median %7.2f µs (%.2f to %.2f)",
-        (sorted[ROUNDS / 2 - 1] + sorted[ROUNDS / 2]) / 2,
-        sorted[0],
-        sorted[ROUNDS - 1]);
   }
 }
